@@ -1,0 +1,51 @@
+// Builds the Hono app: context, security headers, CORS, routes, and the one error handler.
+
+import { Hono } from 'hono';
+import type { AppDependencies, AppEnv } from './app-env';
+import { getConfig } from './config';
+import { AuthError } from './errors';
+import { rejectDeclaredOversizeBody } from './http/body';
+import { errorResponse, toAuthError } from './http/error-response';
+import { methodsForPath } from './http/route-registry';
+import { cors } from './middleware/cors';
+import { securityHeaders } from './middleware/security-headers';
+import { addAuthRoutes } from './routes/auth';
+import { addWellKnownRoutes } from './routes/well-known';
+
+const defaultDependencies: AppDependencies = { now: () => Date.now() };
+
+/**
+ * Creates the edge-auth app. Tests pass their own `now` to move time
+ * without sleeping.
+ *
+ * @example
+ * const app = createApp({ now: () => Date.parse('2030-01-01T00:00:00Z') });
+ * const response = await app.fetch(request, env, ctx);
+ */
+export function createApp(dependencies: Partial<AppDependencies> = {}): Hono<AppEnv> {
+  const { now } = { ...defaultDependencies, ...dependencies };
+  const app = new Hono<AppEnv>();
+
+  app.use(securityHeaders());
+  app.use(async (c, next) => {
+    c.set('config', getConfig(c.env as unknown as Record<string, unknown>));
+    c.set('nowSeconds', Math.floor(now() / 1000));
+    rejectDeclaredOversizeBody(c.req.raw);
+    await next();
+  });
+  app.use(cors());
+
+  addAuthRoutes(app);
+  addWellKnownRoutes(app);
+
+  app.notFound((c) => {
+    const methods = methodsForPath(new URL(c.req.url).pathname);
+    const error =
+      methods.length > 0
+        ? new AuthError('method_not_allowed', `Use ${methods.join(' or ')} for this path.`, { headers: { Allow: [...methods, 'OPTIONS'].join(', ') } })
+        : new AuthError('not_found', 'There is nothing at this path.');
+    return errorResponse(error);
+  });
+  app.onError((error, c) => errorResponse(toAuthError(error, c.req.raw)));
+  return app;
+}

@@ -1,0 +1,90 @@
+// Refresh-token rotation with a grace window for concurrent tabs and reuse detection.
+
+import { AuthError } from '../errors';
+import { looksLikeRefreshToken, newRefreshToken } from '../ids';
+import { logEvent } from '../log';
+import type { StorageBindings } from '../storage/database';
+import { findRefreshToken, rotateRefreshToken, type RefreshTokenRecord } from '../storage/refresh-tokens';
+import { hashRefreshToken, sealSuccessor, unsealSuccessor } from '../tokens/refresh';
+import { revokeSessions, type RevocationSettings } from './revoke';
+import type { IssuedSession } from './token-response';
+
+/** What a refresh needs besides the presented token. */
+export interface RefreshContext {
+  env: StorageBindings;
+  nowSeconds: number;
+  graceSeconds: number;
+  revocation: RevocationSettings;
+  ip: string | null;
+}
+
+/** 401 `invalid_refresh_token`; the reason goes to the log only. */
+export function invalidRefreshToken(logReason: string): AuthError {
+  return new AuthError('invalid_refresh_token', 'The refresh token is invalid, expired or revoked. Sign in again.', { logReason });
+}
+
+/**
+ * Exchanges a refresh token for its successor. At most two D1 round trips
+ * and no KV operation on the normal path: one lookup, one rotation batch.
+ * A replay of the immediate predecessor inside the grace window gets the
+ * same successor (no write at all); any other reuse revokes the session.
+ */
+export async function refreshSession(context: RefreshContext, presented: string): Promise<IssuedSession> {
+  if (!looksLikeRefreshToken(presented)) throw invalidRefreshToken('not shaped like a refresh token');
+  const presentedHash = await hashRefreshToken(presented);
+  const record = await findRefreshToken(context.env, presentedHash, presented);
+  if (!record) throw invalidRefreshToken('unknown refresh token');
+  if (record.sessionRevokedAt !== null) throw invalidRefreshToken('session revoked');
+  if (record.sessionExpiresAt <= context.nowSeconds || record.expiresAt <= context.nowSeconds) {
+    throw invalidRefreshToken('refresh token expired');
+  }
+  if (record.rotatedAt === null) return rotate(context, presented, record);
+  return replayWithinGrace(context, presented, record);
+}
+
+async function rotate(context: RefreshContext, presented: string, record: RefreshTokenRecord): Promise<IssuedSession> {
+  const successor = newRefreshToken();
+  const successorSealed = await sealSuccessor(presented, successor);
+  const outcome = await rotateRefreshToken(context.env, {
+    presentedHash: record.tokenHash,
+    sessionId: record.sessionId,
+    successorHash: await hashRefreshToken(successor),
+    successorSealed,
+    expiresAt: record.sessionExpiresAt,
+    nowSeconds: context.nowSeconds,
+  });
+  if (outcome.outcome === 'session_gone') throw invalidRefreshToken('session ended during rotation');
+  if (outcome.outcome === 'rotated') return issued(record, successor);
+  // A concurrent request rotated the same token first: hand back its successor.
+  const winner = await unsealSuccessor(presented, outcome.successorSealed);
+  if (!winner) throw invalidRefreshToken('winning successor did not unseal');
+  return issued(record, winner);
+}
+
+async function replayWithinGrace(context: RefreshContext, presented: string, record: RefreshTokenRecord): Promise<IssuedSession> {
+  const rotatedAt = record.rotatedAt ?? 0;
+  const withinGrace = context.nowSeconds - rotatedAt <= context.graceSeconds;
+  if (withinGrace && record.successorIsCurrent && record.successorSealed !== null) {
+    const successor = await unsealSuccessor(presented, record.successorSealed);
+    if (successor) return issued(record, successor);
+  }
+  logEvent('warn', 'refresh_token_reused', {
+    sid: record.sessionId,
+    user_id: record.userId,
+    seconds_since_rotation: context.nowSeconds - rotatedAt,
+    ip: context.ip,
+  });
+  await revokeSessions(context.env, context.revocation, [{ sessionId: record.sessionId, userId: record.userId }], 'refresh_token_reused', context.nowSeconds);
+  throw invalidRefreshToken('refresh token reused');
+}
+
+function issued(record: RefreshTokenRecord, refreshToken: string): IssuedSession {
+  return {
+    userId: record.userId,
+    sessionId: record.sessionId,
+    email: record.email,
+    roles: record.roles,
+    refreshToken,
+    sessionExpiresAt: record.sessionExpiresAt,
+  };
+}

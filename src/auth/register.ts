@@ -1,0 +1,28 @@
+// Creating an account.
+
+import { AuthError } from '../errors';
+import { newUserId } from '../ids';
+import { hashPassword } from '../passwords/hash';
+import { findPasswordWeakness } from '../passwords/policy';
+import { shardForEmail, type StorageBindings } from '../storage/database';
+import { insertUser, type UserRecord } from '../storage/users';
+import { normalizeEmail } from './email';
+
+/**
+ * Registers a user. 400 `invalid_request` for a bad email, 400
+ * `weak_password`, 409 `email_taken`. One D1 round trip.
+ */
+export async function registerUser(env: StorageBindings, rawEmail: string, password: string, nowSeconds: number): Promise<UserRecord> {
+  const email = normalizeEmail(rawEmail);
+  if (!email) throw new AuthError('invalid_request', 'Field "email" must be a valid email address.');
+  const weakness = findPasswordWeakness(password, email);
+  if (weakness) throw new AuthError('weak_password', weakness);
+  const user = await insertUser(env, {
+    id: newUserId(shardForEmail(email)),
+    email,
+    passwordHash: await hashPassword(password),
+    createdAt: nowSeconds,
+  });
+  if (!user) throw new AuthError('email_taken', 'An account with this email already exists.');
+  return user;
+}

@@ -1,0 +1,44 @@
+// Issuing access tokens and shaping the login/refresh response in the right channel.
+
+import type { Context } from 'hono';
+import type { AppEnv } from '../app-env';
+import { refreshCookie } from '../http/cookies';
+import { signAccessToken } from '../tokens/access';
+import { issuerFor } from '../tokens/issuer';
+
+/** Where a refresh token travels: the HttpOnly cookie, or the JSON body. */
+export type TokenDelivery = 'cookie' | 'body';
+
+/** Who the new tokens are for. */
+export interface IssuedSession {
+  userId: string;
+  sessionId: string;
+  email: string;
+  roles: readonly string[];
+  refreshToken: string;
+  sessionExpiresAt: number;
+}
+
+/**
+ * Signs an access token and answers 200 with it. The refresh token goes back
+ * in the channel it is meant for: a cookie, or (for non-browser clients) the body.
+ */
+export async function respondWithTokens(c: Context<AppEnv>, session: IssuedSession, delivery: TokenDelivery): Promise<Response> {
+  const config = c.var.config;
+  const now = c.var.nowSeconds;
+  const sessionRemainingSeconds = Math.max(0, session.sessionExpiresAt - now);
+  const ttlSeconds = Math.min(config.accessTokenTtlSeconds, Math.max(1, sessionRemainingSeconds));
+  const { token } = await signAccessToken(
+    session,
+    { keys: config.signingKeys, issuer: issuerFor(config, c.req.raw), audience: config.audience, nowSeconds: now },
+    ttlSeconds,
+  );
+  const body: Record<string, unknown> = { access_token: token, token_type: 'Bearer', expires_in: ttlSeconds };
+  if (delivery === 'body') {
+    body.refresh_token = session.refreshToken;
+    body.refresh_token_expires_in = sessionRemainingSeconds;
+  } else {
+    c.header('Set-Cookie', refreshCookie(session.refreshToken, sessionRemainingSeconds, config.cookieSameSite));
+  }
+  return c.json(body, 200);
+}

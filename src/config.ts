@@ -1,0 +1,183 @@
+// Parses the worker's vars and secrets once into a typed, validated Config.
+
+import { ConfigError } from './errors';
+import { parseSigningKeySet, type SigningKeySet } from './tokens/keys';
+
+export type SameSite = 'Strict' | 'Lax' | 'None';
+
+/** Everything the service reads from its environment, validated. */
+export interface Config {
+  signingKeys: SigningKeySet;
+  /** Fixed issuer, or `undefined` to use the request origin (dev). */
+  issuer: string | undefined;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  refreshReuseGraceSeconds: number;
+  allowedOrigins: ReadonlySet<string>;
+  cookieSameSite: SameSite;
+  loginMaxFailures: number;
+  loginLockoutSeconds: number;
+  ipRateLimitPerMinute: number;
+}
+
+/** The raw variables as Workers hands them over. */
+export type RawVars = Partial<Record<string, unknown>>;
+
+const KNOWN_VARIABLES = [
+  'JWT_SIGNING_KEYS',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'ACCESS_TOKEN_TTL_SECONDS',
+  'REFRESH_TOKEN_TTL_SECONDS',
+  'REFRESH_REUSE_GRACE_SECONDS',
+  'ALLOWED_ORIGINS',
+  'COOKIE_SAMESITE',
+  'LOGIN_MAX_FAILURES',
+  'LOGIN_LOCKOUT_SECONDS',
+  'IP_RATE_LIMIT_PER_MINUTE',
+] as const;
+
+const configCache = new WeakMap<object, Config>();
+
+/**
+ * Returns the parsed Config for this environment, parsing it on first use.
+ * Throws a ConfigError naming the first variable that does not parse.
+ */
+export function getConfig(env: RawVars): Config {
+  const cached = configCache.get(env);
+  if (cached) return cached;
+  const config = parseConfig(env);
+  configCache.set(env, config);
+  return config;
+}
+
+/** Parses and validates every variable; never falls back silently. */
+export function parseConfig(env: RawVars): Config {
+  rejectMisspelledVariables(env);
+  const sameSite = parseSameSite(env.COOKIE_SAMESITE);
+  const allowedOrigins = parseOrigins('ALLOWED_ORIGINS', env.ALLOWED_ORIGINS);
+  if (sameSite === 'None' && allowedOrigins.size === 0) {
+    throw new ConfigError('COOKIE_SAMESITE', 'is None, which needs at least one cross-site origin in ALLOWED_ORIGINS');
+  }
+  const accessTokenTtlSeconds = parseInteger('ACCESS_TOKEN_TTL_SECONDS', env.ACCESS_TOKEN_TTL_SECONDS, 900, 60, 86_400);
+  const refreshTokenTtlSeconds = parseInteger('REFRESH_TOKEN_TTL_SECONDS', env.REFRESH_TOKEN_TTL_SECONDS, 2_592_000, 300, 31_536_000);
+  if (refreshTokenTtlSeconds <= accessTokenTtlSeconds) {
+    throw new ConfigError('REFRESH_TOKEN_TTL_SECONDS', 'must be longer than ACCESS_TOKEN_TTL_SECONDS');
+  }
+  return {
+    signingKeys: parseSigningKeySet(readString('JWT_SIGNING_KEYS', env.JWT_SIGNING_KEYS)),
+    issuer: parseIssuer(env.JWT_ISSUER),
+    audience: parseAudience(env.JWT_AUDIENCE),
+    accessTokenTtlSeconds,
+    refreshTokenTtlSeconds,
+    refreshReuseGraceSeconds: parseInteger('REFRESH_REUSE_GRACE_SECONDS', env.REFRESH_REUSE_GRACE_SECONDS, 10, 0, 300),
+    allowedOrigins,
+    cookieSameSite: sameSite,
+    loginMaxFailures: parseInteger('LOGIN_MAX_FAILURES', env.LOGIN_MAX_FAILURES, 5, 1, 1000),
+    loginLockoutSeconds: parseInteger('LOGIN_LOCKOUT_SECONDS', env.LOGIN_LOCKOUT_SECONDS, 900, 1, 86_400),
+    ipRateLimitPerMinute: parseInteger('IP_RATE_LIMIT_PER_MINUTE', env.IP_RATE_LIMIT_PER_MINUTE, 60, 0, 1_000_000),
+  };
+}
+
+function readString(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(name, 'is missing');
+  return value;
+}
+
+function isUnset(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+function parseInteger(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (isUnset(value)) return fallback;
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string' || !/^\s*\d+\s*$/.test(text)) {
+    throw new ConfigError(name, 'must be a whole number');
+  }
+  const parsed = Number(text);
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max}`);
+  }
+  return parsed;
+}
+
+function parseSameSite(value: unknown): SameSite {
+  if (isUnset(value)) return 'Strict';
+  const text = String(value).trim().toLowerCase();
+  if (text === 'strict') return 'Strict';
+  if (text === 'lax') return 'Lax';
+  if (text === 'none') return 'None';
+  throw new ConfigError('COOKIE_SAMESITE', 'must be Strict, Lax or None');
+}
+
+function parseOrigins(name: string, value: unknown): ReadonlySet<string> {
+  if (isUnset(value)) return new Set();
+  if (typeof value !== 'string') throw new ConfigError(name, 'must be a comma-separated list of origins');
+  const origins = new Set<string>();
+  for (const part of value.split(',')) {
+    const candidate = part.trim();
+    if (candidate === '') continue;
+    origins.add(parseOrigin(name, candidate));
+  }
+  return origins;
+}
+
+function parseOrigin(name: string, candidate: string): string {
+  let url: URL;
+  try {
+    url = new URL(candidate);
+  } catch {
+    throw new ConfigError(name, `holds "${candidate}", which is not an origin like https://app.example.com`);
+  }
+  const isHttp = url.protocol === 'https:' || url.protocol === 'http:';
+  if (!isHttp || url.origin !== candidate.replace(/\/$/, '')) {
+    throw new ConfigError(name, `holds "${candidate}", which is not an origin like https://app.example.com`);
+  }
+  return url.origin;
+}
+
+function parseIssuer(value: unknown): string | undefined {
+  if (isUnset(value)) return undefined;
+  if (typeof value !== 'string' || value.length > 512) throw new ConfigError('JWT_ISSUER', 'must be a string of at most 512 characters');
+  return value.trim();
+}
+
+function parseAudience(value: unknown): string {
+  if (isUnset(value)) return 'edge-auth';
+  if (typeof value !== 'string' || value.length > 512) throw new ConfigError('JWT_AUDIENCE', 'must be a string of at most 512 characters');
+  return value.trim();
+}
+
+/** A variable one edit away from a known name is almost surely a typo. */
+function rejectMisspelledVariables(env: RawVars): void {
+  for (const name of Object.keys(env)) {
+    if ((KNOWN_VARIABLES as readonly string[]).includes(name)) continue;
+    const nearest = KNOWN_VARIABLES.find((known) => isOneEditApart(name.toUpperCase(), known));
+    if (nearest) throw new ConfigError(name, `is not a known variable (did you mean ${nearest}?)`);
+  }
+}
+
+function isOneEditApart(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  let j = 0;
+  let edits = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    edits++;
+    if (edits > 1) return false;
+    if (a.length > b.length) i++;
+    else if (b.length > a.length) j++;
+    else {
+      i++;
+      j++;
+    }
+  }
+  return edits + (a.length - i) + (b.length - j) <= 1;
+}

@@ -1,0 +1,85 @@
+// AuthError and its closed set of codes: the only place a code maps to an HTTP status.
+
+/** Every error code the service may put on the wire. */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'weak_password'
+  | 'email_taken'
+  | 'invalid_credentials'
+  | 'too_many_attempts'
+  | 'invalid_refresh_token'
+  | 'forbidden_origin'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'service_unavailable'
+  | 'server_misconfigured'
+  | 'server_error';
+
+/** HTTP status for each code. */
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  weak_password: 400,
+  email_taken: 409,
+  invalid_credentials: 401,
+  too_many_attempts: 429,
+  invalid_refresh_token: 401,
+  forbidden_origin: 403,
+  invalid_token: 401,
+  insufficient_scope: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  service_unavailable: 503,
+  server_misconfigured: 500,
+  server_error: 500,
+};
+
+/** Extra response details an error may carry. */
+export interface AuthErrorOptions {
+  /** Seconds a client should wait (sets `Retry-After`). */
+  retryAfterSeconds?: number;
+  /** Why it failed, for the log only; never sent to the client. */
+  logReason?: string;
+  /** Extra headers, e.g. `Allow` on a 405. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * An expected failure with a stable code. Routes throw it; `app.onError`
+ * turns it into `{"error": code, "message": message}` with the right status.
+ *
+ * @example
+ * throw new AuthError('invalid_credentials', 'Email or password is incorrect.');
+ */
+export class AuthError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly retryAfterSeconds: number | undefined;
+  readonly logReason: string | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, message: string, options: AuthErrorOptions = {}) {
+    super(message);
+    this.name = this.constructor.name;
+    this.code = code;
+    this.status = STATUS_BY_CODE[code];
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.logReason = options.logReason;
+    this.headers = options.headers ?? {};
+  }
+}
+
+/** A variable in `[vars]` or a secret that does not parse. */
+export class ConfigError extends AuthError {
+  readonly variable: string;
+
+  constructor(variable: string, problem: string) {
+    super('server_misconfigured', `Server configuration error: ${variable} ${problem}.`);
+    this.variable = variable;
+  }
+}

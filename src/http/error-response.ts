@@ -1,0 +1,23 @@
+// Turns any thrown value into the contract's JSON error response.
+
+import { AuthError } from '../errors';
+import { logEvent } from '../log';
+
+/** Builds `{"error","message"}` with the status and headers the error calls for. */
+export function errorResponse(error: AuthError): Response {
+  const headers = new Headers({ 'Content-Type': 'application/json; charset=utf-8', ...error.headers });
+  if (error.retryAfterSeconds !== undefined) headers.set('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
+  return new Response(JSON.stringify({ error: error.code, message: error.message }), { status: error.status, headers });
+}
+
+/** Maps an unexpected error to a generic 500 (or 503 for storage outages) and logs it. */
+export function toAuthError(error: unknown, request: Request): AuthError {
+  if (error instanceof AuthError) {
+    if (error.status >= 500) logEvent('error', 'request_failed', { code: error.code, path: new URL(request.url).pathname, message: error.message });
+    return error;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const path = new URL(request.url).pathname;
+  logEvent('error', 'unexpected_error', { path, message: message.slice(0, 500) });
+  return new AuthError('server_error', 'Something went wrong on our side. Please try again.');
+}

@@ -1,0 +1,46 @@
+// One list of every route: the app registers from it, OpenAPI is built from it, 405s are answered from it.
+
+import type { ObjectSchema } from './schema';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type RouteAuth = 'none' | 'bearer' | 'refresh' | 'refresh-or-bearer' | 'bearer-admin';
+
+/** What a route is, for humans and for the OpenAPI document. */
+export interface RouteSpec {
+  method: HttpMethod;
+  /** Hono path syntax, e.g. `/auth/sessions/:id`. */
+  path: string;
+  summary: string;
+  auth: RouteAuth;
+  body?: ObjectSchema;
+  bodyOptional?: boolean;
+  /** Status code → description of the response. */
+  responses: Record<number, string>;
+  tag: string;
+}
+
+const registry: RouteSpec[] = [];
+
+/** Records a route; called by each routes/ file as it registers its handlers. */
+export function registerRouteSpec(spec: RouteSpec): RouteSpec {
+  if (!registry.some((known) => known.method === spec.method && known.path === spec.path)) registry.push(spec);
+  return spec;
+}
+
+/** Every route registered so far. */
+export function listRouteSpecs(): readonly RouteSpec[] {
+  return registry;
+}
+
+/** Methods the registry knows for a concrete request path (for 405 and `Allow`). */
+export function methodsForPath(pathname: string): HttpMethod[] {
+  return registry.filter((spec) => pathPattern(spec.path).test(pathname)).map((spec) => spec.method);
+}
+
+function pathPattern(path: string): RegExp {
+  const source = path
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${source}$`);
+}

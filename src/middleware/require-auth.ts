@@ -1,0 +1,84 @@
+// Bearer authentication (RFC 6750): verify the access token, then its session's KV flag.
+
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv, AuthContext } from '../app-env';
+import { AuthError } from '../errors';
+import { logEvent } from '../log';
+import { isSessionRevoked } from '../storage/revocations';
+import { verifyAccessToken } from '../tokens/access';
+import { issuerFor } from '../tokens/issuer';
+
+const BEARER_PATTERN = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+const TOKEN_QUERY_PARAMETERS = ['access_token', 'token'];
+
+/** A 401 with `WWW-Authenticate: Bearer` (no token) or `error="invalid_token"`. */
+export function invalidToken(tokenWasSent: boolean, logReason?: string): AuthError {
+  const challenge = tokenWasSent ? 'Bearer error="invalid_token"' : 'Bearer';
+  const message = tokenWasSent ? 'The access token is invalid, expired or revoked.' : 'An access token is required.';
+  return new AuthError('invalid_token', message, { headers: { 'WWW-Authenticate': challenge }, logReason });
+}
+
+/**
+ * The bearer token of a request, `undefined` when none was sent. Refuses
+ * (400) a token in the query string or two Authorization headers, and
+ * (401) anything in Authorization that is not one well-formed bearer token.
+ */
+export function readBearerToken(request: Request): string | undefined {
+  const url = new URL(request.url);
+  if (TOKEN_QUERY_PARAMETERS.some((name) => url.searchParams.has(name))) {
+    throw new AuthError('invalid_request', 'Send the access token in the Authorization header, never in the URL.');
+  }
+  const header = request.headers.get('Authorization');
+  if (header === null) return undefined;
+  // Repeated headers arrive joined by ", ": a token never contains a comma.
+  if (header.includes(',')) throw new AuthError('invalid_request', 'Send exactly one Authorization header.');
+  const match = BEARER_PATTERN.exec(header);
+  if (!match?.[1]) throw invalidToken(true, 'malformed Authorization header');
+  return match[1];
+}
+
+/**
+ * Verifies a bearer token fully: signature, claims and the KV revocation
+ * flag. Returns the caller or throws a 401. A KV outage fails closed (503).
+ */
+export async function authenticateRequest(c: Context<AppEnv>): Promise<AuthContext> {
+  const token = readBearerToken(c.req.raw);
+  if (token === undefined) throw invalidToken(false);
+  const config = c.var.config;
+  const verification = await verifyAccessToken(token, {
+    keys: config.signingKeys,
+    issuer: issuerFor(config, c.req.raw),
+    audience: config.audience,
+    nowSeconds: c.var.nowSeconds,
+  });
+  if (!verification.valid) {
+    logEvent('info', 'access_token_rejected', { reason: verification.reason });
+    throw invalidToken(true, verification.reason);
+  }
+  const { claims } = verification;
+  if (await isSessionRevoked(c.env.KV, claims.sid)) {
+    logEvent('info', 'access_token_rejected', { reason: 'session revoked', sid: claims.sid, jti: claims.jti });
+    throw invalidToken(true, 'session revoked');
+  }
+  return { userId: claims.sub, sessionId: claims.sid, email: claims.email, roles: claims.roles, claims };
+}
+
+/** Middleware every protected route uses: sets `c.var.auth` or answers 401. */
+export function requireAuth(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set('auth', await authenticateRequest(c));
+    await next();
+  };
+}
+
+/** Middleware for routes that need a role from the verified token (403 `insufficient_scope`). */
+export function requireRole(role: string): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!c.var.auth.roles.includes(role)) {
+      throw new AuthError('insufficient_scope', `This needs the "${role}" role.`, {
+        headers: { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${role}"` },
+      });
+    }
+    await next();
+  };
+}

@@ -1,0 +1,33 @@
+// KV revocation flags: one key per revoked session, read once per protected request.
+
+import { runStorage } from './database';
+
+const FLAG_PREFIX = 'revoked:sid:';
+/** KV refuses TTLs under 60 s. */
+export const KV_MINIMUM_TTL_SECONDS = 60;
+
+/** The KV key of a session's revocation flag. */
+export function revocationKey(sessionId: string): string {
+  return `${FLAG_PREFIX}${sessionId}`;
+}
+
+/**
+ * How long a flag must live: past the last moment any access token of the
+ * session can still verify (its lifetime plus the clock skew we allow).
+ */
+export function revocationFlagTtlSeconds(accessTokenTtlSeconds: number, clockSkewSeconds: number): number {
+  return Math.max(KV_MINIMUM_TTL_SECONDS, accessTokenTtlSeconds + clockSkewSeconds);
+}
+
+/** Raises the revocation flag of a session. One KV write. */
+export async function flagSessionRevoked(kv: KVNamespace, sessionId: string, ttlSeconds: number, revokedAtSeconds: number): Promise<void> {
+  await runStorage('flag session revoked', () =>
+    kv.put(revocationKey(sessionId), String(revokedAtSeconds), { expirationTtl: Math.max(KV_MINIMUM_TTL_SECONDS, ttlSeconds) }),
+  );
+}
+
+/** Whether a session's flag is raised. One KV read. */
+export async function isSessionRevoked(kv: KVNamespace, sessionId: string): Promise<boolean> {
+  const flag = await runStorage('read revocation flag', () => kv.get(revocationKey(sessionId)));
+  return flag !== null;
+}

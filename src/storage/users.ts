@@ -1,0 +1,78 @@
+// D1 queries on the users table.
+
+import { databaseForKey, databaseForShard, runStorage, shardForEmail, type StorageBindings } from './database';
+
+/** A user as the service sees it. */
+export interface UserRecord {
+  id: string;
+  email: string;
+  passwordHash: string;
+  roles: string[];
+  createdAt: number;
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  password_hash: string;
+  roles: string;
+  created_at: number;
+}
+
+/** Maps a users row to a UserRecord. */
+export function mapUserRow(row: UserRow): UserRecord {
+  return { id: row.id, email: row.email, passwordHash: row.password_hash, roles: parseRoles(row.roles), createdAt: row.created_at };
+}
+
+/** Roles are stored as a JSON array of strings; anything else means no roles. */
+export function parseRoles(stored: string | null | undefined): string[] {
+  try {
+    const roles: unknown = JSON.parse(stored ?? '[]');
+    return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Inserts a user unless the email is taken. Returns `null` when it is.
+ * One round trip.
+ */
+export async function insertUser(env: StorageBindings, user: Omit<UserRecord, 'roles'>): Promise<UserRecord | null> {
+  const db = databaseForShard(env, shardForEmail(user.email));
+  const row = await runStorage('insert user', () =>
+    db
+      .prepare(
+        `INSERT INTO users (id, email, password_hash, roles, created_at) VALUES (?1, ?2, ?3, '[]', ?4)
+         ON CONFLICT (email) DO NOTHING RETURNING id, email, password_hash, roles, created_at`,
+      )
+      .bind(user.id, user.email, user.passwordHash, user.createdAt)
+      .first<UserRow>(),
+  );
+  return row ? mapUserRow(row) : null;
+}
+
+/** The user with this normalised email, or `null`. One round trip. */
+export async function findUserByEmail(env: StorageBindings, email: string): Promise<UserRecord | null> {
+  const db = databaseForShard(env, shardForEmail(email));
+  const row = await runStorage('find user by email', () =>
+    db.prepare('SELECT id, email, password_hash, roles, created_at FROM users WHERE email = ?1').bind(email).first<UserRow>(),
+  );
+  return row ? mapUserRow(row) : null;
+}
+
+/** The user with this id, or `null`. One round trip. */
+export async function findUserById(env: StorageBindings, userId: string): Promise<UserRecord | null> {
+  const row = await runStorage('find user by id', () =>
+    databaseForKey(env, userId)
+      .prepare('SELECT id, email, password_hash, roles, created_at FROM users WHERE id = ?1')
+      .bind(userId)
+      .first<UserRow>(),
+  );
+  return row ? mapUserRow(row) : null;
+}
+
+/** A statement that replaces a user's password hash (for a batch). */
+export function updatePasswordHashStatement(env: StorageBindings, userId: string, passwordHash: string): D1PreparedStatement {
+  return databaseForKey(env, userId).prepare('UPDATE users SET password_hash = ?2 WHERE id = ?1').bind(userId, passwordHash);
+}

@@ -1,0 +1,29 @@
+// Tests run inside workerd through the Workers Vitest integration, against
+// real local D1 and KV, with the migrations applied by test/setup.ts.
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import { generateSigningJwk } from './scripts/lib/signing-keys.mjs';
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations('./migrations');
+  // A fresh key per run: no private key is committed.
+  const signingKeys = { keys: [await generateSigningJwk('EdDSA'), await generateSigningJwk('ES256'), await generateSigningJwk('RS256')] };
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: {
+            JWT_SIGNING_KEYS: JSON.stringify(signingKeys),
+            TEST_MIGRATIONS: migrations,
+          },
+        },
+      }),
+    ],
+    test: {
+      include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
+      setupFiles: ['./test/setup.ts'],
+      testTimeout: 30_000,
+    },
+  };
+});
