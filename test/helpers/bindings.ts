@@ -1,0 +1,149 @@
+// Wrappers around the real D1 and KV bindings that count operations and can
+// inject faults. They never replace the platform: every call still reaches
+// the real local D1 or KV unless a fault was asked for.
+
+/** Counts of storage operations seen by a wrapped binding pair. */
+export interface StorageCounts {
+  /** Round trips to D1: each statement run on its own, and each batch(). */
+  d1RoundTrips: number;
+  /** Statements sent to D1 in total (a batch of 3 counts 3). */
+  d1Statements: number;
+  kvReads: number;
+  kvWrites: number;
+  kvDeletes: number;
+  kvLists: number;
+}
+
+/** Which operation a fault hits. */
+export type FaultTarget = 'd1' | 'kv-read' | 'kv-write';
+
+/** A fault: throw, or hang until the request gives up. */
+export interface Fault {
+  target: FaultTarget;
+  kind: 'throw' | 'hang';
+  /** Skip this many matching operations before failing (default 0). */
+  after?: number;
+  /** How many operations to fail (default: all until cleared). */
+  times?: number;
+}
+
+export interface InstrumentedBindings {
+  DB: D1Database;
+  KV: KVNamespace;
+  counts: StorageCounts;
+  resetCounts(): void;
+  injectFault(fault: Fault): void;
+  clearFaults(): void;
+}
+
+function emptyCounts(): StorageCounts {
+  return { d1RoundTrips: 0, d1Statements: 0, kvReads: 0, kvWrites: 0, kvDeletes: 0, kvLists: 0 };
+}
+
+/** Wraps real `DB` and `KV` bindings so tests can count and break them. */
+export function instrumentBindings(db: D1Database, kv: KVNamespace): InstrumentedBindings {
+  const counts = emptyCounts();
+  const faults: (Fault & { seen: number; failed: number })[] = [];
+  const realStatements = new WeakMap<object, D1PreparedStatement>();
+
+  async function maybeFail(target: FaultTarget): Promise<void> {
+    for (const fault of faults) {
+      if (fault.target !== target) continue;
+      fault.seen++;
+      if (fault.seen <= (fault.after ?? 0)) continue;
+      if (fault.times !== undefined && fault.failed >= fault.times) continue;
+      fault.failed++;
+      if (fault.kind === 'hang') await new Promise(() => undefined);
+      throw new Error(`injected ${target} fault`);
+    }
+  }
+
+  function wrapStatement(statement: D1PreparedStatement): D1PreparedStatement {
+    const wrapped = {
+      bind: (...values: unknown[]) => wrapStatement(statement.bind(...values)),
+      first: async (column?: string) => {
+        counts.d1RoundTrips++;
+        counts.d1Statements++;
+        await maybeFail('d1');
+        return column === undefined ? statement.first() : statement.first(column);
+      },
+      all: async () => {
+        counts.d1RoundTrips++;
+        counts.d1Statements++;
+        await maybeFail('d1');
+        return statement.all();
+      },
+      run: async () => {
+        counts.d1RoundTrips++;
+        counts.d1Statements++;
+        await maybeFail('d1');
+        return statement.run();
+      },
+      raw: async (options?: { columnNames?: boolean }) => {
+        counts.d1RoundTrips++;
+        counts.d1Statements++;
+        await maybeFail('d1');
+        return statement.raw(options as { columnNames: true });
+      },
+    } as unknown as D1PreparedStatement;
+    realStatements.set(wrapped, statement);
+    return wrapped;
+  }
+
+  const wrappedDb = {
+    prepare: (query: string) => wrapStatement(db.prepare(query)),
+    batch: async (statements: D1PreparedStatement[]) => {
+      counts.d1RoundTrips++;
+      counts.d1Statements += statements.length;
+      await maybeFail('d1');
+      return db.batch(statements.map((statement) => realStatements.get(statement) ?? statement));
+    },
+    exec: async (query: string) => {
+      counts.d1RoundTrips++;
+      counts.d1Statements++;
+      await maybeFail('d1');
+      return db.exec(query);
+    },
+    withSession: () => {
+      throw new Error('withSession is not used by edge-auth');
+    },
+    dump: () => db.dump(),
+  } as unknown as D1Database;
+
+  const wrappedKv = {
+    get: async (...args: Parameters<KVNamespace['get']>) => {
+      counts.kvReads++;
+      await maybeFail('kv-read');
+      return (kv.get as (...a: unknown[]) => Promise<unknown>)(...args);
+    },
+    getWithMetadata: async (...args: Parameters<KVNamespace['getWithMetadata']>) => {
+      counts.kvReads++;
+      await maybeFail('kv-read');
+      return (kv.getWithMetadata as (...a: unknown[]) => Promise<unknown>)(...args);
+    },
+    put: async (...args: Parameters<KVNamespace['put']>) => {
+      counts.kvWrites++;
+      await maybeFail('kv-write');
+      return kv.put(...args);
+    },
+    delete: async (key: string) => {
+      counts.kvDeletes++;
+      await maybeFail('kv-write');
+      return kv.delete(key);
+    },
+    list: async (options?: KVNamespaceListOptions) => {
+      counts.kvLists++;
+      await maybeFail('kv-read');
+      return kv.list(options);
+    },
+  } as unknown as KVNamespace;
+
+  return {
+    DB: wrappedDb,
+    KV: wrappedKv,
+    counts,
+    resetCounts: () => Object.assign(counts, emptyCounts()),
+    injectFault: (fault) => faults.push({ ...fault, seen: 0, failed: 0 }),
+    clearFaults: () => faults.splice(0),
+  };
+}

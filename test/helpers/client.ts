@@ -1,0 +1,125 @@
+// A test client that calls the real app in workerd, with a movable clock,
+// optional variable overrides, and counted (or broken) D1 and KV bindings.
+
+import { env } from 'cloudflare:workers';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createApp } from '../../src/app';
+import type { Bindings } from '../../src/app-env';
+import { instrumentBindings, type InstrumentedBindings } from './bindings';
+
+export const BASE_URL = 'https://auth.example.test';
+
+/** A clock the test moves by hand. */
+export interface TestClock {
+  now(): number;
+  advanceSeconds(seconds: number): void;
+}
+
+export function createTestClock(startMilliseconds = Date.now()): TestClock {
+  let current = startMilliseconds;
+  return {
+    now: () => current,
+    advanceSeconds: (seconds) => {
+      current += seconds * 1000;
+    },
+  };
+}
+
+export interface TestClientOptions {
+  /** Variables to override (strings, as in wrangler.toml). */
+  vars?: Partial<Record<string, string>>;
+  clock?: TestClock;
+}
+
+export interface TestClient {
+  clock: TestClock;
+  storage: InstrumentedBindings;
+  env: Bindings;
+  /** Sends a request to the app; `path` may be relative to BASE_URL. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** POSTs JSON. */
+  postJson(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+}
+
+/** Builds a client around a fresh app instance over the real bindings. */
+export function createTestClient(options: TestClientOptions = {}): TestClient {
+  const clock = options.clock ?? createTestClock();
+  const storage = instrumentBindings(env.DB, env.KV);
+  const testEnv = { ...env, ...options.vars, DB: storage.DB, KV: storage.KV } as unknown as Bindings;
+  const app = createApp({ now: clock.now });
+  async function send(path: string, init?: RequestInit): Promise<Response> {
+    const request = new Request(new URL(path, BASE_URL), init);
+    const ctx = createExecutionContext();
+    const response = await app.fetch(request, testEnv, ctx);
+    await waitOnExecutionContext(ctx);
+    return response;
+  }
+  return {
+    clock,
+    storage,
+    env: testEnv,
+    fetch: send,
+    postJson: (path, body, headers = {}) =>
+      send(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }),
+  };
+}
+
+let userCounter = 0;
+
+/** A unique email for this test run. */
+export function uniqueEmail(label = 'user'): string {
+  userCounter++;
+  return `${label}-${userCounter}-${crypto.randomUUID().slice(0, 8)}@example.test`;
+}
+
+export const DEFAULT_PASSWORD = 'a perfectly fine passphrase';
+
+/** Reads the refresh token out of a response's Set-Cookie, if any. */
+export function refreshCookieFrom(response: Response): string | undefined {
+  const header = response.headers.get('Set-Cookie') ?? '';
+  const match = /edge_auth_refresh=([^;]*)/.exec(header);
+  return match?.[1] || undefined;
+}
+
+/** A registered and signed-in user with its tokens (cookie delivery). */
+export interface SignedInUser {
+  email: string;
+  password: string;
+  userId: string;
+  accessToken: string;
+  refreshToken: string;
+  sessionId: string;
+}
+
+/** Registers a new user and signs in once. */
+export async function signUpAndLogIn(client: TestClient, options: { email?: string; password?: string; delivery?: 'cookie' | 'body' } = {}): Promise<SignedInUser> {
+  const email = options.email ?? uniqueEmail();
+  const password = options.password ?? DEFAULT_PASSWORD;
+  const registered = await client.postJson('/auth/register', { email, password });
+  if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${await registered.text()}`);
+  const { user } = (await registered.json()) as { user: { id: string } };
+  const session = await logIn(client, email, password, options.delivery ?? 'cookie');
+  return { email, password, userId: user.id, ...session };
+}
+
+/** Signs in and returns the tokens and session id. */
+export async function logIn(client: TestClient, email: string, password: string, delivery: 'cookie' | 'body' = 'cookie'): Promise<{ accessToken: string; refreshToken: string; sessionId: string }> {
+  const response = await client.postJson('/auth/login', { email, password, token_delivery: delivery });
+  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  const body = (await response.json()) as { access_token: string; refresh_token?: string };
+  const refreshToken = delivery === 'body' ? body.refresh_token : refreshCookieFrom(response);
+  if (!refreshToken) throw new Error('login returned no refresh token');
+  const [, payload = ''] = body.access_token.split('.');
+  const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { sid: string };
+  return { accessToken: body.access_token, refreshToken, sessionId: claims.sid };
+}
+
+/** Refreshes with the cookie; returns the raw response. */
+export function refreshWithCookie(client: TestClient, refreshToken: string, headers: Record<string, string> = {}): Promise<Response> {
+  return client.fetch('/auth/refresh', { method: 'POST', headers: { Cookie: `edge_auth_refresh=${refreshToken}`, ...headers } });
+}
+
+/** GET /auth/me with a bearer token. */
+export function getMe(client: TestClient, accessToken: string): Promise<Response> {
+  return client.fetch('/auth/me', { headers: { Authorization: `Bearer ${accessToken}` } });
+}
