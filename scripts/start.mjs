@@ -4,12 +4,16 @@
 // Extra arguments go to wrangler dev, e.g. `npm start -- --port 8899`.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSigningJwk } from './lib/signing-keys.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const devVarsPath = `${root}.dev.vars`;
-const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
+// Run wrangler on the Node that runs this script (22, from the `node` devDependency),
+// even when started outside `npm run`.
+const path = [dirname(process.execPath), `${root}node_modules/.bin`, process.env.PATH ?? ''].join(delimiter);
+const env = { ...process.env, PATH: path, WRANGLER_SEND_METRICS: 'false' };
 const wrangler = `${root}node_modules/.bin/wrangler`;
 
 async function ensureDevSigningKey() {
