@@ -1,0 +1,15 @@
+// Tests that run in Node rather than workerd: scripts, HTTP-level interop
+// against a real `npm start`, and anything that needs Node-only libraries.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/node/**/*.test.{ts,mjs}'],
+    environment: 'node',
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // One file at a time: several of them start their own `npm start`.
+    fileParallelism: false,
+    passWithNoTests: false,
+  },
+});
