@@ -13,7 +13,7 @@ export interface LockoutPolicy {
   lockoutSeconds: number;
   /** No lock lasts longer than this, however many came before. */
   maxLockoutSeconds: number;
-  /** A record untouched this long is forgotten: counts and back-off start over. */
+  /** A record with no failure and no lock for this long is forgotten: counts and back-off start over. */
   memorySeconds: number;
 }
 
@@ -48,7 +48,10 @@ export function readLoginFailures(result: D1Result | undefined): LoginFailureSta
 export function recordLoginFailureStatements(db: D1Database, emailHash: string, nowSeconds: number, policy: LockoutPolicy): D1PreparedStatement[] {
   return [
     db
-      .prepare('UPDATE login_failures SET failures = 0, lockouts = 0, locked_until = NULL WHERE email_hash = ?1 AND updated_at < ?2')
+      .prepare(
+        `UPDATE login_failures SET failures = 0, lockouts = 0, locked_until = NULL
+         WHERE email_hash = ?1 AND MAX(updated_at, COALESCE(locked_until, 0)) < ?2`,
+      )
       .bind(emailHash, nowSeconds - policy.memorySeconds),
     db
       .prepare(
