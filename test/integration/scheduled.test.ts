@@ -1,5 +1,5 @@
 // The cron handler deletes expired and ended rows in bounded batches, and nothing still in use.
-import { createExecutionContext, createScheduledController } from 'cloudflare:test';
+import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
@@ -24,7 +24,7 @@ describe('scheduled cleanup', () => {
     const live = await signUpAndLogIn(client);
 
     const controller = createScheduledController({ scheduledTime: Date.now(), cron: '17 * * * *' });
-    await worker.scheduled(controller, env as unknown as Bindings, createExecutionContext());
+    await worker.scheduled(controller, env as unknown as Bindings);
 
     for (const gone of [old, revokedLongAgo]) {
       expect(await countRows('SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?1', gone.userId)).toBe(0);
