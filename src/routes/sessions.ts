@@ -4,7 +4,7 @@ import type { Context, Hono } from 'hono';
 import type { AppEnv } from '../app-env';
 import { readClientInfo } from '../auth/client-info';
 import { changePassword } from '../auth/password-change';
-import { revokeSessions } from '../auth/revoke';
+import { revokeSessions, type RevocationTarget } from '../auth/revoke';
 import { lockoutPolicyFor } from '../auth/throttle';
 import { AuthError } from '../errors';
 import { readJsonBody } from '../http/body';
@@ -12,7 +12,7 @@ import { defineRoute } from '../http/define-route';
 import { parseWithSchema } from '../http/schema';
 import { requireAuth } from '../middleware/require-auth';
 import { listAuthEvents } from '../storage/auth-events';
-import { listLiveSessions } from '../storage/sessions';
+import { listLiveSessions, type RevocationReason } from '../storage/sessions';
 import { passwordChangeBody } from './schemas';
 
 const TAG = 'Sessions';
@@ -63,14 +63,8 @@ export function addSessionRoutes(app: Hono<AppEnv>): void {
     },
     requireAuth(),
     async (c) => {
-      const auth = c.var.auth;
       const sessionId = c.req.param('id') ?? '';
-      const revoked = await revokeSessions(c.env, c.var.config, {
-        target: { sessions: [{ sessionId, userId: auth.userId }] },
-        reason: 'session_deleted',
-        nowSeconds: c.var.nowSeconds,
-        event: { userId: auth.userId, sessionId: auth.sessionId, client: readClientInfo(c.req.raw) },
-      });
+      const revoked = await revokeAsCaller(c, { sessions: [{ sessionId, userId: c.var.auth.userId }] }, 'session_deleted');
       if (revoked.length === 0) throw new AuthError('not_found', 'You have no live session with this id.');
       return c.body(null, 204);
     },
@@ -85,13 +79,7 @@ export function addSessionRoutes(app: Hono<AppEnv>): void {
     },
     requireAuth(),
     async (c) => {
-      const auth = c.var.auth;
-      await revokeSessions(c.env, c.var.config, {
-        target: { userId: auth.userId },
-        reason: 'logout_all',
-        nowSeconds: c.var.nowSeconds,
-        event: { userId: auth.userId, sessionId: auth.sessionId, client: readClientInfo(c.req.raw) },
-      });
+      await revokeAsCaller(c, { userId: c.var.auth.userId }, 'logout_all');
       return c.body(null, 204);
     },
   );
@@ -134,6 +122,17 @@ export function addSessionRoutes(app: Hono<AppEnv>): void {
       });
     },
   );
+}
+
+/** Revokes sessions on the caller's behalf, recording the event under the caller's session and client. */
+function revokeAsCaller(c: Context<AppEnv>, target: RevocationTarget, reason: RevocationReason): Promise<string[]> {
+  const auth = c.var.auth;
+  return revokeSessions(c.env, c.var.config, {
+    target,
+    reason,
+    nowSeconds: c.var.nowSeconds,
+    event: { userId: auth.userId, sessionId: auth.sessionId, client: readClientInfo(c.req.raw) },
+  });
 }
 
 async function handlePasswordChange(c: Context<AppEnv>): Promise<Response> {
