@@ -137,6 +137,19 @@ describe('POST /auth/password', () => {
     expect((await client.postJson('/auth/login', { email: user.email, password: user.password })).status).toBe(200);
   });
 
+  it('changes nothing when storage fails during the change (503, old password and sessions intact)', async () => {
+    const client = createTestClient();
+    const user = await signUpAndLogIn(client);
+    const other = await logIn(client, user.email, user.password);
+    client.storage.injectFault({ target: 'd1', kind: 'throw', after: 1, times: 1 });
+    const response = await sendWithBearer(client, 'POST', '/auth/password', user.accessToken, { current_password: user.password, new_password: 'the replacement passphrase' });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('Retry-After')).not.toBeNull();
+    client.storage.clearFaults();
+    expect((await refreshWithCookie(client, other.refreshToken)).status).toBe(200);
+    expect((await client.postJson('/auth/login', { email: user.email, password: user.password })).status).toBe(200);
+  });
+
   it('refuses a weak new password with 400 weak_password and a missing field with 400 invalid_request', async () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
