@@ -7,6 +7,7 @@ import { loginWithPassword } from '../auth/login';
 import { logoutSession } from '../auth/logout';
 import { invalidRefreshToken, refreshSession } from '../auth/refresh';
 import { registerUser } from '../auth/register';
+import { lockoutPolicyFor } from '../auth/throttle';
 import { respondWithTokens } from '../auth/token-response';
 import { AuthError } from '../errors';
 import { readJsonBody } from '../http/body';
@@ -26,11 +27,12 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     {
       method: 'POST', path: '/auth/register', tag: TAG, auth: 'none', body: registerBody,
       summary: 'Create an account.',
-      responses: { 201: 'The new user.', 400: 'invalid_request or weak_password.', 409: 'email_taken.' },
+      responses: { 201: 'The new user.', 400: 'invalid_request or weak_password.', 409: 'email_taken.', 429: 'too_many_attempts (per-IP limit).' },
     },
     async (c) => {
       const input = parseWithSchema(registerBody, await readJsonBody(c.req.raw));
-      const user = await registerUser(c.env, input.email, input.password, c.var.nowSeconds);
+      const throttle = { ip: readClientInfo(c.req.raw).ip, ipRateLimitPerMinute: c.var.config.ipRateLimitPerMinute };
+      const user = await registerUser(c.env, input.email, input.password, c.var.nowSeconds, throttle);
       return c.json({ user: { id: user.id, email: user.email, created_at: new Date(user.createdAt * 1000).toISOString() } }, 201);
     },
   );
@@ -46,7 +48,14 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
       const input = parseWithSchema(loginBody, await readJsonBody(c.req.raw));
       const config = c.var.config;
       const session = await loginWithPassword(
-        { env: c.env, nowSeconds: c.var.nowSeconds, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds, client: readClientInfo(c.req.raw) },
+        {
+          env: c.env,
+          nowSeconds: c.var.nowSeconds,
+          refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+          client: readClientInfo(c.req.raw),
+          lockout: lockoutPolicyFor(config),
+          ipRateLimitPerMinute: config.ipRateLimitPerMinute,
+        },
         input.email,
         input.password,
       );
@@ -59,7 +68,7 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     {
       method: 'POST', path: '/auth/refresh', tag: TAG, auth: 'refresh', body: refreshBody, bodyOptional: true,
       summary: 'Exchange a refresh token (cookie or body) for a new access token and a rotated refresh token.',
-      responses: { 200: 'Same body as login; the rotated refresh token comes back in the channel it came in.', 400: 'invalid_request.', 401: 'invalid_refresh_token (the cookie is cleared).', 403: 'forbidden_origin.' },
+      responses: { 200: 'Same body as login; the rotated refresh token comes back in the channel it came in.', 400: 'invalid_request.', 401: 'invalid_refresh_token (the cookie is cleared).', 403: 'forbidden_origin.', 429: 'too_many_attempts (per-IP limit).' },
     },
     requireTrustedOrigin(),
     async (c) => {
@@ -73,7 +82,8 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
             nowSeconds: c.var.nowSeconds,
             graceSeconds: config.refreshReuseGraceSeconds,
             revocation: config,
-            ip: readClientInfo(c.req.raw).ip,
+            client: readClientInfo(c.req.raw),
+            ipRateLimitPerMinute: config.ipRateLimitPerMinute,
           },
           presented.token,
         );
@@ -98,7 +108,7 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const presented = await readPresentedRefreshToken(c);
       const bearerSession = await readOptionalBearerSession(c);
-      await logoutSession(c.env, c.var.config, { refreshToken: presented?.token, bearerSession }, c.var.nowSeconds);
+      await logoutSession(c.env, c.var.config, { refreshToken: presented?.token, bearerSession, client: readClientInfo(c.req.raw) }, c.var.nowSeconds);
       c.header('Set-Cookie', clearedRefreshCookie(c.var.config.cookieSameSite));
       return c.body(null, 204);
     },
