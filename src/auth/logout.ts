@@ -16,14 +16,15 @@ export interface LogoutRequest {
 /**
  * Revokes the session named by the refresh token and/or the bearer token and
  * raises its KV flag. Idempotent: nothing valid means nothing to do. At most
- * two D1 round trips and one KV write per distinct session.
+ * two D1 round trips and one KV write per distinct session. Returns the ids
+ * of the sessions it ended.
  */
 export async function logoutSession(
   env: StorageBindings,
   settings: RevocationSettings,
   request: LogoutRequest,
   nowSeconds: number,
-): Promise<void> {
+): Promise<string[]> {
   const revoked: string[] = [];
   if (request.refreshToken !== undefined && looksLikeRefreshToken(request.refreshToken)) {
     const hash = await hashRefreshToken(request.refreshToken);
@@ -36,4 +37,5 @@ export async function logoutSession(
     if (result && result.results.length > 0) revoked.push(bearer.sessionId);
   }
   await raiseRevocationFlags(env, settings, revoked, nowSeconds);
+  return revoked;
 }

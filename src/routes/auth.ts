@@ -10,6 +10,7 @@ import { registerUser } from '../auth/register';
 import { respondWithTokens } from '../auth/token-response';
 import { AuthError } from '../errors';
 import { readJsonBody } from '../http/body';
+import { logAuthEvent } from '../log';
 import { clearedRefreshCookie, readRefreshCookie } from '../http/cookies';
 import { defineRoute } from '../http/define-route';
 import { parseWithSchema } from '../http/schema';
@@ -33,6 +34,7 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const input = parseWithSchema(registerBody, await readJsonBody(c.req.raw));
       const user = await registerUser(c.env, input.email, input.password, c.var.nowSeconds);
+      logAuthEvent('register', { user_id: user.id, ip: readClientInfo(c.req.raw).ip });
       return c.json({ user: { id: user.id, email: user.email, created_at: new Date(user.createdAt * 1000).toISOString() } }, 201);
     },
   );
@@ -47,12 +49,15 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const input = parseWithSchema(loginBody, await readJsonBody(c.req.raw));
       const config = c.var.config;
+      const client = readClientInfo(c.req.raw);
       const session = await loginWithPassword(
-        { env: c.env, nowSeconds: c.var.nowSeconds, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds, client: readClientInfo(c.req.raw) },
+        { env: c.env, nowSeconds: c.var.nowSeconds, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds, client },
         input.email,
         input.password,
       );
-      return respondWithTokens(c, session, input.token_delivery ?? 'cookie');
+      const channel = input.token_delivery ?? 'cookie';
+      logAuthEvent('login_succeeded', { user_id: session.userId, sid: session.sessionId, channel, ip: client.ip });
+      return respondWithTokens(c, session, channel);
     },
   );
 
@@ -79,6 +84,7 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
           },
           presented.token,
         );
+        logAuthEvent('refresh_succeeded', { user_id: session.userId, sid: session.sessionId, channel: presented.channel });
         return await respondWithTokens(c, session, presented.channel);
       } catch (error) {
         if (error instanceof AuthError && error.code === 'invalid_refresh_token') {
@@ -100,7 +106,8 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const presented = await readPresentedRefreshToken(c);
       const bearerSession = await readOptionalBearerSession(c);
-      await logoutSession(c.env, c.var.config, { refreshToken: presented?.token, bearerSession }, c.var.nowSeconds);
+      const revoked = await logoutSession(c.env, c.var.config, { refreshToken: presented?.token, bearerSession }, c.var.nowSeconds);
+      logAuthEvent('logout', { sid: revoked[0], user_id: bearerSession?.userId, sessions_revoked: revoked.length });
       c.header('Set-Cookie', clearedRefreshCookie(c.var.config.cookieSameSite));
       return c.body(null, 204);
     },
