@@ -5,7 +5,7 @@
 // the worker has none. Idempotent: a second run finds everything and changes nothing.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { generateSigningJwk } from './lib/signing-keys.mjs';
+import { SUPPORTED_ALGORITHMS, generateSigningJwk } from './lib/signing-keys.mjs';
 import { readEnvironmentArgument, runWrangler } from './lib/wrangler-cli.mjs';
 import { PLACEHOLDER_D1_ID, PLACEHOLDER_KV_ID, listEnvironments, readEnvironmentResources, writeEnvironmentIds } from './lib/wrangler-toml.mjs';
 
@@ -125,6 +125,7 @@ async function main() {
   const args = process.argv.slice(2);
   const configPath = resolve(readOption(args, '--config') ?? readOption(args, '-c') ?? 'wrangler.toml');
   const alg = readOption(args, '--alg') ?? 'EdDSA';
+  if (!SUPPORTED_ALGORITHMS.includes(alg)) throw new SetupError(`--alg must be one of ${SUPPORTED_ALGORITHMS.join(', ')}`);
   const text = readFileSync(configPath, 'utf8');
   const environment = readEnvironmentArgument(args);
   const known = listEnvironments(text);

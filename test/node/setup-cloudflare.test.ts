@@ -97,6 +97,18 @@ describe('npm run setup:cloudflare', () => {
     expect(stub.calls()).toEqual([]);
   });
 
+  it('puts a key of the algorithm asked for, and refuses an unknown one before touching the account', () => {
+    stub = createStubWrangler();
+    const refused = stub.runScript(SCRIPT, ['--env', 'staging', '--alg', 'HS256']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('--alg must be one of EdDSA, ES256, RS256');
+    expect(stub.calls()).toEqual([]);
+
+    expect(stub.runScript(SCRIPT, ['--env', 'staging', '--alg', 'ES256']).status).toBe(0);
+    const put = stub.calls().find((call) => call.argv[0] === 'secret' && call.argv[1] === 'put');
+    expect(put?.stdin).toMatchObject({ jwkSet: true, keys: [{ alg: 'ES256', hasPrivatePart: true }] });
+  });
+
   it('leaves the signing key alone when it cannot tell whether one is already set', () => {
     stub = createStubWrangler({ failSecretList: true });
     const result = stub.runScript(SCRIPT, ['--env', 'staging']);
