@@ -21,9 +21,10 @@ export function errorResponse(error: AuthError): Response {
 /** Maps an unexpected error to a generic 500 (or 503 for storage outages) and logs it. */
 export function toAuthError(error: unknown, request: Request): AuthError {
   if (error instanceof AuthError) {
+    const path = new URL(request.url).pathname;
     const authEvent = AUTH_EVENT_BY_CODE[error.code];
-    if (authEvent) logAuthEvent(authEvent, { reason: error.logReason, path: new URL(request.url).pathname, ip: readClientInfo(request).ip });
-    if (error.status >= 500) logEvent('error', 'request_failed', { code: error.code, path: new URL(request.url).pathname, message: error.message });
+    if (authEvent) logAuthEvent(authEvent, { reason: error.logReason, path, ip: readClientInfo(request).ip });
+    if (error.status >= 500) logEvent('error', 'request_failed', { code: error.code, path, message: error.message });
     return error;
   }
   const message = error instanceof Error ? error.message : String(error);
