@@ -19,9 +19,10 @@ export interface LogoutRequest {
  * Revokes the session named by the refresh token and/or the bearer token
  * through `revokeSessions`. Idempotent: nothing valid means nothing to do.
  * At most two D1 round trips (find the refresh token's session; the
- * revocation batch) and one KV write per session revoked.
+ * revocation batch) and one KV write per session revoked. Returns the ids
+ * of the sessions it ended.
  */
-export async function logoutSession(env: StorageBindings, settings: RevocationSettings, request: LogoutRequest, nowSeconds: number): Promise<void> {
+export async function logoutSession(env: StorageBindings, settings: RevocationSettings, request: LogoutRequest, nowSeconds: number): Promise<string[]> {
   const sessions: SessionRef[] = [];
   if (request.refreshToken !== undefined && looksLikeRefreshToken(request.refreshToken)) {
     const session = await findSessionByRefreshTokenHash(env, await hashRefreshToken(request.refreshToken), request.refreshToken);
@@ -30,8 +31,8 @@ export async function logoutSession(env: StorageBindings, settings: RevocationSe
   const bearer = request.bearerSession;
   if (bearer && !sessions.some((session) => session.sessionId === bearer.sessionId)) sessions.push(bearer);
   const first = sessions[0];
-  if (!first) return;
-  await revokeSessions(env, settings, {
+  if (!first) return [];
+  return revokeSessions(env, settings, {
     target: { sessions },
     reason: 'logout',
     nowSeconds,

@@ -2,7 +2,7 @@
 
 import { AuthError } from '../errors';
 import { looksLikeRefreshToken, newRefreshToken } from '../ids';
-import { logEvent } from '../log';
+import { logAuthEvent } from '../log';
 import type { StorageBindings } from '../storage/database';
 import { findRefreshToken, rotateRefreshToken, type RefreshTokenRecord } from '../storage/refresh-tokens';
 import { hashRefreshToken, sealSuccessor, unsealSuccessor } from '../tokens/refresh';
@@ -84,7 +84,7 @@ async function replayWithinGrace(context: RefreshContext, presented: string, rec
     const successor = await unsealSuccessor(presented, record.successorSealed);
     if (successor) return issued(record, successor);
   }
-  logEvent('warn', 'refresh_token_reused', {
+  logAuthEvent('refresh_token_reused', {
     sid: record.sessionId,
     user_id: record.userId,
     seconds_since_rotation: context.nowSeconds - rotatedAt,

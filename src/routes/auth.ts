@@ -14,6 +14,7 @@ import { readJsonBody } from '../http/body';
 import { clearedRefreshCookie, readRefreshCookie } from '../http/cookies';
 import { defineRoute } from '../http/define-route';
 import { parseWithSchema } from '../http/schema';
+import { logAuthEvent } from '../log';
 import { requireTrustedOrigin } from '../middleware/origin-check';
 import { readBearerToken, requireAuth, verifyRequestAccessToken } from '../middleware/require-auth';
 import { loginBody, refreshBody, registerBody } from './schemas';
@@ -31,8 +32,10 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     },
     async (c) => {
       const input = parseWithSchema(registerBody, await readJsonBody(c.req.raw));
-      const throttle = { ip: readClientInfo(c.req.raw).ip, ipRateLimitPerMinute: c.var.config.ipRateLimitPerMinute };
+      const client = readClientInfo(c.req.raw);
+      const throttle = { ip: client.ip, ipRateLimitPerMinute: c.var.config.ipRateLimitPerMinute };
       const user = await registerUser(c.env, input.email, input.password, c.var.nowSeconds, throttle);
+      logAuthEvent('register', { user_id: user.id, ip: client.ip });
       return c.json({ user: { id: user.id, email: user.email, created_at: new Date(user.createdAt * 1000).toISOString() } }, 201);
     },
   );
@@ -47,19 +50,22 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const input = parseWithSchema(loginBody, await readJsonBody(c.req.raw));
       const config = c.var.config;
+      const client = readClientInfo(c.req.raw);
       const session = await loginWithPassword(
         {
           env: c.env,
           nowSeconds: c.var.nowSeconds,
           refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
-          client: readClientInfo(c.req.raw),
+          client,
           lockout: lockoutPolicyFor(config),
           ipRateLimitPerMinute: config.ipRateLimitPerMinute,
         },
         input.email,
         input.password,
       );
-      return respondWithTokens(c, session, input.token_delivery ?? 'cookie');
+      const channel = input.token_delivery ?? 'cookie';
+      logAuthEvent('login_succeeded', { user_id: session.userId, sid: session.sessionId, channel, ip: client.ip });
+      return respondWithTokens(c, session, channel);
     },
   );
 
@@ -87,6 +93,7 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
           },
           presented.token,
         );
+        logAuthEvent('refresh_succeeded', { user_id: session.userId, sid: session.sessionId, channel: presented.channel });
         return await respondWithTokens(c, session, presented.channel);
       } catch (error) {
         if (error instanceof AuthError && error.code === 'invalid_refresh_token') {
@@ -108,7 +115,9 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const presented = await readPresentedRefreshToken(c);
       const bearerSession = await readOptionalBearerSession(c);
-      await logoutSession(c.env, c.var.config, { refreshToken: presented?.token, bearerSession, client: readClientInfo(c.req.raw) }, c.var.nowSeconds);
+      const client = readClientInfo(c.req.raw);
+      const revoked = await logoutSession(c.env, c.var.config, { refreshToken: presented?.token, bearerSession, client }, c.var.nowSeconds);
+      logAuthEvent('logout', { sid: revoked[0], user_id: bearerSession?.userId, sessions_revoked: revoked.length });
       c.header('Set-Cookie', clearedRefreshCookie(c.var.config.cookieSameSite));
       return c.body(null, 204);
     },
