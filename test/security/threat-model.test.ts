@@ -90,3 +90,26 @@ describe('a stale KV edge', () => {
     expect((await getMe(client, user.accessToken)).status).toBe(401);
   });
 });
+
+describe('refresh-token theft and replay', () => {
+  it('gives a replay inside the grace window the same successor (concurrent tabs are not theft)', async () => {
+    const client = createTestClient();
+    const user = await signUpAndLogIn(client);
+    const first = refreshCookieFrom(await refreshWithCookie(client, user.refreshToken));
+    client.clock.advanceSeconds(5);
+    const replay = await refreshWithCookie(client, user.refreshToken);
+    expect(replay.status).toBe(200);
+    expect(refreshCookieFrom(replay)).toBe(first);
+  });
+
+  it('revokes the whole session when a rotated token is replayed after the grace window', async () => {
+    const client = createTestClient();
+    const user = await signUpAndLogIn(client);
+    const successor = refreshCookieFrom(await refreshWithCookie(client, user.refreshToken)) ?? '';
+    client.clock.advanceSeconds(11);
+    expect((await refreshWithCookie(client, user.refreshToken)).status).toBe(401);
+    // The thief's replay also ends the legitimate holder's chain and access token.
+    expect((await refreshWithCookie(client, successor)).status).toBe(401);
+    expect((await getMe(client, user.accessToken)).status).toBe(401);
+  });
+});
