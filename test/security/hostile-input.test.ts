@@ -50,6 +50,7 @@ describe('emails: one account per address whatever its Unicode form or letter ca
     ['a right-to-left override', '\u202E'],
     ['a NUL byte', '\u0000'],
     ['a newline', '\n'],
+    ['half a surrogate pair', '\uD800'],
   ])('refuses an email containing %s (400), so it cannot shadow an existing account', async (_name, invisible) => {
     const client = createTestClient();
     const local = tag();
@@ -82,6 +83,19 @@ describe('passwords at the edges', () => {
     expect((await client.postJson('/auth/login', { email, password })).status).toBe(200);
     await expectError(await client.postJson('/auth/login', { email, password: 'before' }), 401, 'invalid_credentials');
     await expectError(await client.postJson('/auth/login', { email, password: 'beforeafter and more' }), 401, 'invalid_credentials');
+  });
+
+  it('refuses half a surrogate pair in a password (400), so two different passwords cannot hash alike', async () => {
+    const client = createTestClient();
+    await expectError(await postRaw(client, '/auth/register', `{"email":"${uniqueEmail('surrogate')}","password":"pass\\uD800word long enough"}`), 400, 'invalid_request');
+    await expectError(await postRaw(client, '/auth/login', `{"email":"${uniqueEmail('surrogate')}","password":"pass\\uDC00word long enough"}`), 400, 'invalid_request');
+  });
+
+  it('accepts a full surrogate pair (an emoji) in a password', async () => {
+    const client = createTestClient();
+    const email = uniqueEmail('emoji');
+    expect((await client.postJson('/auth/register', { email, password: 'party 🎉 passphrase' })).status).toBe(201);
+    expect((await client.postJson('/auth/login', { email, password: 'party 🎉 passphrase' })).status).toBe(200);
   });
 
   it('refuses a NUL byte in a field name as an unknown field', async () => {
