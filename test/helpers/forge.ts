@@ -26,6 +26,8 @@ export interface ForgedTokenCase {
   /** Which rule it attacks, e.g. "claims", "alg-none", "key-confusion". */
   group: string;
   name: string;
+  /** Algorithms that must be among the configured keys for this case to apply (e.g. psychic ES256). */
+  requires?: readonly string[];
   build(context: ForgeContext): Promise<string>;
 }
 
@@ -177,4 +179,4 @@ export function without(object: JsonObject, ...names: string[]): JsonObject {
   return copy;
 }
 
-export { FORGED_TOKEN_CASES } from './forged-token-cases';
+export { FORGED_TOKEN_CASES, forgedTokenCasesFor } from './forged-token-cases';

@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClient, getMe, signUpAndLogIn, type SignedInUser, type TestClient } from '../helpers/client';
-import { FORGED_TOKEN_CASES, resignWithConfiguredKey, type ForgeContext, type ForgeSigningJwk } from '../helpers/forge';
+import { FORGED_TOKEN_CASES, forgedTokenCasesFor, resignWithConfiguredKey, type ForgeContext, type ForgeSigningJwk } from '../helpers/forge';
 
 const signingKeys = (JSON.parse(env.JWT_SIGNING_KEYS) as { keys: ForgeSigningJwk[] }).keys;
 
@@ -61,6 +61,10 @@ describe('the forging harness (positive controls)', () => {
 });
 
 const groups = [...new Set(FORGED_TOKEN_CASES.map((forged) => forged.group))];
+
+it('runs every case of the catalogue: the test keys cover EdDSA, ES256 and RS256', () => {
+  expect(forgedTokenCasesFor(signingKeys)).toHaveLength(FORGED_TOKEN_CASES.length);
+});
 
 describe.each(groups)('forged tokens: %s', (group) => {
   it.each(FORGED_TOKEN_CASES.filter((forged) => forged.group === group).map((forged) => [forged.name, forged] as const))(

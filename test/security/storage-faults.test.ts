@@ -1,6 +1,8 @@
 // D1 and KV failing mid-request: a clean 503 with Retry-After, nothing half-rotated, protected requests fail closed.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config';
+import { STORAGE_RETRY_AFTER_SECONDS } from '../../src/storage/database';
 import { createTestClient, DEFAULT_PASSWORD, getMe, logIn, refreshCookieFrom, refreshWithCookie, signUpAndLogIn, uniqueEmail, type TestClient } from '../helpers/client';
 import { findInvariantViolations } from '../helpers/invariants';
 
@@ -80,6 +82,14 @@ describe('POST /auth/refresh under storage faults (no half-rotated token)', () =
     expect(await findInvariantViolations()).toEqual([]);
   });
 
+  it('answers 503 when the rotation batch hangs past the storage timeout, and the same token still rotates afterwards', async () => {
+    const client = createTestClient();
+    const user = await signUpAndLogIn(client);
+    client.storage.injectFault({ target: 'd1', kind: 'hang', after: 1, times: 1 });
+    await expectServiceUnavailable(await refreshWithCookie(client, user.refreshToken));
+    expect((await refreshWithCookie(client, user.refreshToken)).status).toBe(200);
+  });
+
   it('hands back the committed successor when the rotation committed but its answer was lost', async () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
@@ -99,6 +109,13 @@ describe('POST /auth/refresh under storage faults (no half-rotated token)', () =
     client.storage.injectFault({ target: 'kv-read', kind: 'throw' });
     client.storage.injectFault({ target: 'kv-write', kind: 'throw' });
     expect((await refreshWithCookie(client, user.refreshToken)).status).toBe(200);
+  });
+});
+
+describe('Retry-After and the refresh grace window', () => {
+  it('tells clients to retry well inside the grace window, so a rotation that committed late is still answered', () => {
+    const { refreshReuseGraceSeconds } = parseConfig(env as unknown as Record<string, unknown>);
+    expect(STORAGE_RETRY_AFTER_SECONDS).toBeLessThan(refreshReuseGraceSeconds);
   });
 });
 
