@@ -133,7 +133,8 @@ export async function verifyAccessToken(token: string, context: AccessTokenConte
  * The one implementation of the contract's verification rules, over any key
  * source (the worker's own keys, or a verifier's JWKS). Signature, `typ`,
  * `iss`, `aud`, `exp`/`nbf`/`iat` with 30 s skew, required claims, no `crit`,
- * no key named by the token. Does not check revocation.
+ * no key named by the token. Does not check revocation. Returns a result for
+ * every token; throws only what the key source throws (a JWKS outage).
  *
  * @example
  * const result = await verifyAccessTokenWithKeys(token, keySource, { issuer, audience, nowSeconds });
@@ -146,11 +147,12 @@ export async function verifyAccessTokenWithKeys(
 ): Promise<AccessTokenVerification> {
   if (token.length > MAX_ACCESS_TOKEN_LENGTH) return { valid: false, code: 'ERR_TOKEN_MALFORMED', reason: 'token too long' };
   let usedKid = '';
+  const keySourceFailure: { error?: unknown } = {};
   try {
     const { payload } = await jwtVerify(
       token,
       async (header: JWTHeaderParameters) => {
-        const key = await selectVerificationKey(header, keySource);
+        const key = await selectVerificationKey(header, keySource, keySourceFailure);
         usedKid = key.kid;
         return key.publicKey;
       },
@@ -166,17 +168,29 @@ export async function verifyAccessTokenWithKeys(
     );
     return { valid: true, claims: readAccessTokenClaims(payload, rules), kid: usedKid };
   } catch (error) {
+    // A key source that cannot answer (JWKS down) is an outage, not a bad token.
+    if ('error' in keySourceFailure) throw keySourceFailure.error;
     return { valid: false, ...describeFailure(error) };
   }
 }
 
-async function selectVerificationKey(header: JWTHeaderParameters, keySource: VerificationKeySource): Promise<VerificationKey> {
+async function selectVerificationKey(
+  header: JWTHeaderParameters,
+  keySource: VerificationKeySource,
+  keySourceFailure: { error?: unknown },
+): Promise<VerificationKey> {
   for (const name of FORBIDDEN_KEY_SOURCE_HEADERS) {
     if (name in header) throw new TokenRejection('ERR_TOKEN_HEADER_REJECTED', `token names a key source in "${name}"`);
   }
   if ('crit' in header) throw new TokenRejection('ERR_TOKEN_HEADER_REJECTED', 'token has a "crit" header');
   if (typeof header.kid !== 'string') throw new TokenRejection('ERR_TOKEN_HEADER_REJECTED', 'token has no kid');
-  const key = await keySource.findKey(header.kid);
+  let key: VerificationKey | undefined;
+  try {
+    key = await keySource.findKey(header.kid);
+  } catch (error) {
+    keySourceFailure.error = error;
+    throw error;
+  }
   if (!key) throw new TokenRejection('ERR_TOKEN_KEY_UNKNOWN', 'unknown kid');
   if (header.alg !== key.alg) throw new TokenRejection('ERR_TOKEN_HEADER_REJECTED', 'alg does not match the key');
   return key;

@@ -83,7 +83,7 @@ export class JwksCache implements VerificationKeySource {
     try {
       const headers: Record<string, string> = { Accept: 'application/json' };
       if (previous?.etag) headers['If-None-Match'] = previous.etag;
-      const response = await this.fetchJwks(url.href, { headers, redirect: 'error' });
+      const response = await this.fetchJwks(url.href, { headers, redirect: 'manual' });
       const freshUntil = this.now() + cacheSecondsFrom(response.headers.get('Cache-Control')) * 1000;
       if (response.status === 304 && previous) {
         this.snapshot = { ...previous, freshUntilMilliseconds: freshUntil };
