@@ -5,7 +5,7 @@ import type { AppEnv } from '../app-env';
 import { defineRoute } from '../http/define-route';
 import { buildOpenApiDocument } from '../openapi';
 import { ifNoneMatchHits } from '../http/etag';
-import { getPublicJwksDocument } from '../tokens/access';
+import { getPublicJwksDocument } from '../tokens/jwks-document';
 
 /** How long verifiers may cache the JWKS; the key-rotation runbook waits at least this long. */
 export const JWKS_MAX_AGE_SECONDS = 300;

@@ -1,7 +1,6 @@
 // Access tokens (RFC 9068 JWTs): signing, the one set of verification rules, and the JWKS. The only importer of jose.
 
 import { SignJWT, importJWK, jwtVerify, type JWTHeaderParameters } from 'jose';
-import { computeStrongEtag } from '../http/etag';
 import { toPublicJwk, type PublicSigningJwk, type SigningAlgorithm, type SigningKeySet } from './keys';
 import {
   CLOCK_SKEW_SECONDS,
@@ -220,20 +219,4 @@ function describeFailure(error: unknown): { code: TokenRejectionCode; reason: st
 export async function getPublicJwks(keys: SigningKeySet): Promise<{ keys: PublicSigningJwk[] }> {
   const keySet = await importKeySet(keys);
   return { keys: keySet.publicJwks };
-}
-
-const jwksDocuments = new Map<string, Promise<{ body: string; etag: string }>>();
-
-/** The JWKS as the exact bytes served and their strong ETag, computed once per key set. */
-export function getPublicJwksDocument(keys: SigningKeySet): Promise<{ body: string; etag: string }> {
-  let document = jwksDocuments.get(keys.source);
-  if (!document) {
-    document = getPublicJwks(keys).then(async (jwks) => {
-      const body = JSON.stringify(jwks);
-      return { body, etag: await computeStrongEtag(body) };
-    });
-    jwksDocuments.set(keys.source, document);
-    document.catch(() => jwksDocuments.delete(keys.source));
-  }
-  return document;
 }
