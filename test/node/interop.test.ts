@@ -70,7 +70,7 @@ describe.each(['EdDSA', 'ES256', 'RS256'])('interop with an %s signing key', (al
       allowedIss: server.url,
       allowedAud: AUDIENCE,
       requiredClaims: ['iss', 'aud', 'sub', 'sid', 'exp', 'iat'],
-      key: async ({ header }: { header: { kid: string } }) => {
+      key: async ({ header }: { header: Record<string, unknown> }) => {
         const jwk = keys.find((candidate) => candidate.kid === header.kid);
         if (!jwk) throw new Error('unknown kid');
         return createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
