@@ -8,3 +8,5 @@ const app = createApp();
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
 } satisfies ExportedHandler<Bindings>;
+
+export { AuthService } from './rpc/auth-service';
