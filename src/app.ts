@@ -11,6 +11,7 @@ import { cors } from './middleware/cors';
 import { securityHeaders } from './middleware/security-headers';
 import { addAuthRoutes } from './routes/auth';
 import { addWellKnownRoutes } from './routes/well-known';
+import { withCurrentSigningKeys } from './tokens/key-rotation';
 
 const defaultDependencies: AppDependencies = { now: () => Date.now() };
 
@@ -28,8 +29,8 @@ export function createApp(dependencies: Partial<AppDependencies> = {}): Hono<App
 
   app.use(securityHeaders());
   app.use(async (c, next) => {
-    c.set('config', getConfig(c.env as unknown as Record<string, unknown>));
     c.set('nowSeconds', Math.floor(now() / 1000));
+    c.set('config', await withCurrentSigningKeys(c.env, getConfig(c.env as unknown as Record<string, unknown>), c.var.nowSeconds));
     rejectDeclaredOversizeBody(c.req.raw);
     await next();
   });

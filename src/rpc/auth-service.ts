@@ -4,6 +4,7 @@ import { WorkerEntrypoint } from 'cloudflare:workers';
 import type { Bindings } from '../app-env';
 import { getConfig } from '../config';
 import { getPublicJwks } from '../tokens/access';
+import { withCurrentSigningKeys } from '../tokens/key-rotation';
 import type { AccessTokenClaims } from '../tokens/verification';
 import { VerifierError, type VerifierErrorCode } from '../verify/errors';
 import { createVerifier, type Verifier } from '../verify/verifier';
@@ -14,8 +15,8 @@ export type ServiceVerification = { valid: true; claims: AccessTokenClaims } | {
 // One verifier per key set, issuer and audience, so keys are imported once per isolate.
 const verifiers = new Map<string, Promise<Verifier>>();
 
-function verifierFor(env: Bindings, issuer: string): Promise<Verifier> {
-  const config = getConfig(env as unknown as Record<string, unknown>);
+async function verifierFor(env: Bindings, issuer: string): Promise<Verifier> {
+  const config = await withCurrentSigningKeys(env, getConfig(env as unknown as Record<string, unknown>), Math.floor(Date.now() / 1000));
   const cacheKey = JSON.stringify([config.signingKeys.source, issuer, config.audience]);
   let verifier = verifiers.get(cacheKey);
   if (!verifier) {
