@@ -13,6 +13,7 @@ import { addAdminRoutes } from './routes/admin';
 import { addAuthRoutes } from './routes/auth';
 import { addSessionRoutes } from './routes/sessions';
 import { addWellKnownRoutes } from './routes/well-known';
+import { withCurrentSigningKeys } from './tokens/key-rotation';
 
 const defaultDependencies: AppDependencies = { now: () => Date.now() };
 
@@ -30,8 +31,8 @@ export function createApp(dependencies: Partial<AppDependencies> = {}): Hono<App
 
   app.use(securityHeaders());
   app.use(async (c, next) => {
-    c.set('config', getConfig(c.env as unknown as Record<string, unknown>));
     c.set('nowSeconds', Math.floor(now() / 1000));
+    c.set('config', await withCurrentSigningKeys(c.env, getConfig(c.env as unknown as Record<string, unknown>), c.var.nowSeconds));
     rejectDeclaredOversizeBody(c.req.raw);
     await next();
   });

@@ -19,6 +19,8 @@ export interface Config {
   loginMaxFailures: number;
   loginLockoutSeconds: number;
   ipRateLimitPerMinute: number;
+  /** Scheduled rotation: new keys every `days`, sealed under `encryptionSecret`; `undefined` when off. */
+  keyRotation: { days: number; encryptionSecret: string } | undefined;
 }
 
 /** The raw variables as Workers hands them over. */
@@ -36,6 +38,8 @@ const KNOWN_VARIABLES = [
   'LOGIN_MAX_FAILURES',
   'LOGIN_LOCKOUT_SECONDS',
   'IP_RATE_LIMIT_PER_MINUTE',
+  'KEY_ROTATION_DAYS',
+  'KEY_ENCRYPTION_SECRET',
 ] as const;
 
 const configCache = new WeakMap<object, Config>();
@@ -77,7 +81,19 @@ export function parseConfig(env: RawVars): Config {
     loginMaxFailures: parseInteger('LOGIN_MAX_FAILURES', env.LOGIN_MAX_FAILURES, 5, 1, 1000),
     loginLockoutSeconds: parseInteger('LOGIN_LOCKOUT_SECONDS', env.LOGIN_LOCKOUT_SECONDS, 900, 1, 86_400),
     ipRateLimitPerMinute: parseInteger('IP_RATE_LIMIT_PER_MINUTE', env.IP_RATE_LIMIT_PER_MINUTE, 60, 0, 1_000_000),
+    keyRotation: parseKeyRotation(env),
   };
+}
+
+/** KEY_ROTATION_DAYS turns scheduled rotation on; it then needs a KEY_ENCRYPTION_SECRET of at least 32 characters. */
+function parseKeyRotation(env: RawVars): Config['keyRotation'] {
+  if (isUnset(env.KEY_ROTATION_DAYS)) return undefined;
+  const days = parseInteger('KEY_ROTATION_DAYS', env.KEY_ROTATION_DAYS, 0, 1, 365);
+  const secret = env.KEY_ENCRYPTION_SECRET;
+  if (typeof secret !== 'string' || secret.length < 32) {
+    throw new ConfigError('KEY_ENCRYPTION_SECRET', 'must be set to at least 32 random characters when KEY_ROTATION_DAYS is set');
+  }
+  return { days, encryptionSecret: secret };
 }
 
 function readString(name: string, value: unknown): string {

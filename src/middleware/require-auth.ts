@@ -3,13 +3,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv, AuthContext } from '../app-env';
 import { AuthError } from '../errors';
+import { readBearerCredentials } from '../http/bearer';
 import { logAuthEvent } from '../log';
 import { isSessionRevoked } from '../storage/revocations';
 import { verifyAccessToken, type AccessTokenVerification } from '../tokens/access';
 import { issuerFor } from '../tokens/issuer';
-
-const BEARER_PATTERN = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
-const TOKEN_QUERY_PARAMETERS = ['access_token', 'token'];
 
 /** A 401 with `WWW-Authenticate: Bearer` (no token) or `error="invalid_token"`. */
 export function invalidToken(tokenWasSent: boolean, logReason?: string): AuthError {
@@ -24,17 +22,14 @@ export function invalidToken(tokenWasSent: boolean, logReason?: string): AuthErr
  * (401) anything in Authorization that is not one well-formed bearer token.
  */
 export function readBearerToken(request: Request): string | undefined {
-  const url = new URL(request.url);
-  if (TOKEN_QUERY_PARAMETERS.some((name) => url.searchParams.has(name))) {
+  const credentials = readBearerCredentials(request);
+  if (credentials.kind === 'token') return credentials.token;
+  if (credentials.kind === 'none') return undefined;
+  if (credentials.problem === 'token_in_query') {
     throw new AuthError('invalid_request', 'Send the access token in the Authorization header, never in the URL.');
   }
-  const header = request.headers.get('Authorization');
-  if (header === null) return undefined;
-  // Repeated headers arrive joined by ", ": a token never contains a comma.
-  if (header.includes(',')) throw new AuthError('invalid_request', 'Send exactly one Authorization header.');
-  const match = BEARER_PATTERN.exec(header);
-  if (!match?.[1]) throw invalidToken(true, 'malformed Authorization header');
-  return match[1];
+  if (credentials.problem === 'several_headers') throw new AuthError('invalid_request', 'Send exactly one Authorization header.');
+  throw invalidToken(true, 'malformed Authorization header');
 }
 
 /**

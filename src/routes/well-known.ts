@@ -6,7 +6,8 @@ import { defineRoute } from '../http/define-route';
 import { buildOpenApiDocument } from '../openapi';
 import { STORAGE_RETRY_AFTER_SECONDS } from '../storage/database';
 import { probeDatabase, probeKv } from '../storage/health';
-import { getPublicJwks } from '../tokens/access';
+import { ifNoneMatchHits } from '../http/etag';
+import { getPublicJwksDocument } from '../tokens/jwks-document';
 
 /** How long verifiers may cache the JWKS; the key-rotation runbook waits at least this long. */
 export const JWKS_MAX_AGE_SECONDS = 300;
@@ -18,12 +19,13 @@ export function addWellKnownRoutes(app: Hono<AppEnv>): void {
     {
       method: 'GET', path: '/.well-known/jwks.json', tag: 'Keys', auth: 'none',
       summary: 'Public keys that verify access tokens (every configured key).',
-      responses: { 200: 'A JWK Set of public keys, each with kid, alg and use "sig".' },
+      responses: { 200: 'A JWK Set of public keys, each with kid, alg and use "sig".', 304: 'Not modified (If-None-Match matched the ETag).' },
     },
     async (c) => {
-      const jwks = await getPublicJwks(c.var.config.signingKeys);
-      c.header('Cache-Control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`);
-      return c.json(jwks);
+      const { body, etag } = await getPublicJwksDocument(c.var.config.signingKeys);
+      const headers = { 'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}`, ETag: etag };
+      if (ifNoneMatchHits(c.req.header('If-None-Match') ?? null, etag)) return c.body(null, 304, headers);
+      return c.body(body, 200, { ...headers, 'Content-Type': 'application/json' });
     },
   );
 

@@ -1,15 +1,11 @@
 // KV revocation flags: one key per revoked session, read once per protected request.
 
 import { runStorage } from './database';
+import { revocationKey } from './revocation-key';
 
-const FLAG_PREFIX = 'revoked:sid:';
+export { revocationKey };
 /** KV refuses TTLs under 60 s. */
 export const KV_MINIMUM_TTL_SECONDS = 60;
-
-/** The KV key of a session's revocation flag. */
-export function revocationKey(sessionId: string): string {
-  return `${FLAG_PREFIX}${sessionId}`;
-}
 
 /**
  * How long a flag must live: past the last moment any access token of the

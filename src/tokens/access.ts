@@ -1,29 +1,27 @@
-// Access tokens (RFC 9068 JWTs): signing, verification and the JWKS. The only importer of jose.
+// Access tokens (RFC 9068 JWTs): signing, the one set of verification rules, and the JWKS. The only importer of jose.
 
-import { SignJWT, importJWK, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { SignJWT, importJWK, jwtVerify, type JWTHeaderParameters } from 'jose';
 import { toPublicJwk, type PublicSigningJwk, type SigningAlgorithm, type SigningKeySet } from './keys';
+import {
+  CLOCK_SKEW_SECONDS,
+  TokenRejection,
+  readAccessTokenClaims,
+  type AccessTokenRules,
+  type AccessTokenVerification,
+  type TokenRejectionCode,
+  type VerificationKey,
+  type VerificationKeySource,
+} from './verification';
+
+export { CLOCK_SKEW_SECONDS };
+export type { AccessTokenClaims, AccessTokenVerification } from './verification';
 
 /** The `typ` header of every access token we sign (RFC 9068). */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
-/** Clock skew tolerated on `exp`, `nbf` and `iat`. */
-export const CLOCK_SKEW_SECONDS = 30;
 /** Longer tokens are refused before any parsing. */
 export const MAX_ACCESS_TOKEN_LENGTH = 8192;
 
 const FORBIDDEN_KEY_SOURCE_HEADERS = ['jku', 'x5u', 'x5c', 'jwk'] as const;
-
-/** The claims edge-auth puts in an access token. */
-export interface AccessTokenClaims {
-  iss: string;
-  aud: string;
-  sub: string;
-  sid: string;
-  jti: string;
-  iat: number;
-  exp: number;
-  roles: string[];
-  email: string;
-}
 
 /** What the service needs to sign: who, which session, and when. */
 export interface AccessTokenSubject {
@@ -34,23 +32,12 @@ export interface AccessTokenSubject {
 }
 
 /** Options shared by signing and verification. */
-export interface AccessTokenContext {
+export interface AccessTokenContext extends AccessTokenRules {
   keys: SigningKeySet;
-  issuer: string;
-  audience: string;
-  nowSeconds: number;
 }
 
-/** Result of verification: the claims, or why the token is not valid (for the log only). */
-export type AccessTokenVerification =
-  | { valid: true; claims: AccessTokenClaims; kid: string }
-  | { valid: false; reason: string };
-
-interface ImportedKey {
-  kid: string;
-  alg: SigningAlgorithm;
+interface ImportedKey extends VerificationKey {
   privateKey: CryptoKey;
-  publicKey: CryptoKey;
 }
 
 interface ImportedKeySet {
@@ -76,15 +63,12 @@ function importKeySet(keys: SigningKeySet): Promise<ImportedKeySet> {
 async function importAll(keys: SigningKeySet): Promise<ImportedKeySet> {
   const imported = await Promise.all(
     keys.keys.map(async (jwk): Promise<ImportedKey> => {
-      const publicJwk = toPublicJwk(jwk);
-      const [privateKey, publicKey] = await Promise.all([
+      const [privateKey, verification] = await Promise.all([
         importJWK({ ...jwk, use: undefined, key_ops: undefined, ext: undefined }, jwk.alg),
-        importJWK(publicJwk, jwk.alg),
+        importVerificationKey(toPublicJwk(jwk)),
       ]);
-      if (!(privateKey instanceof CryptoKey) || !(publicKey instanceof CryptoKey)) {
-        throw new Error(`signing key ${jwk.kid} did not import as a CryptoKey`);
-      }
-      return { kid: jwk.kid, alg: jwk.alg, privateKey, publicKey };
+      if (!(privateKey instanceof CryptoKey)) throw new Error(`signing key ${jwk.kid} did not import as a CryptoKey`);
+      return { ...verification, privateKey };
     }),
   );
   const signing = imported[0];
@@ -95,6 +79,13 @@ async function importAll(keys: SigningKeySet): Promise<ImportedKeySet> {
     algorithms: [...new Set(imported.map((key) => key.alg))],
     publicJwks: keys.keys.map(toPublicJwk),
   };
+}
+
+/** Imports one public JWK (already validated) as a key that verifies its `alg`. */
+export async function importVerificationKey(jwk: PublicSigningJwk): Promise<VerificationKey> {
+  const publicKey = await importJWK(jwk, jwk.alg);
+  if (!(publicKey instanceof CryptoKey)) throw new Error(`key ${jwk.kid} did not import as a CryptoKey`);
+  return { kid: jwk.kid, alg: jwk.alg, publicKey };
 }
 
 /** Imports the configured keys now, so the first request does not pay for it. */
@@ -128,81 +119,100 @@ export async function signAccessToken(
 }
 
 /**
- * Verifies an access token's signature and claims by the contract's rules.
+ * Verifies an access token against the configured keys by the contract's rules.
  * Does not check revocation: that is the caller's single KV read.
- * Returns `{ valid: false, reason }` rather than throwing.
+ * Returns `{ valid: false, code, reason }` rather than throwing.
  */
 export async function verifyAccessToken(token: string, context: AccessTokenContext): Promise<AccessTokenVerification> {
-  if (token.length > MAX_ACCESS_TOKEN_LENGTH) return { valid: false, reason: 'token too long' };
   const keySet = await importKeySet(context.keys);
+  return verifyAccessTokenWithKeys(token, { algorithms: keySet.algorithms, findKey: (kid) => keySet.byKid.get(kid) }, context);
+}
+
+/**
+ * The one implementation of the contract's verification rules, over any key
+ * source (the worker's own keys, or a verifier's JWKS). Signature, `typ`,
+ * `iss`, `aud`, `exp`/`nbf`/`iat` with 30 s skew, required claims, no `crit`,
+ * no key named by the token. Does not check revocation. Returns a result for
+ * every token; throws only what the key source throws (a JWKS outage).
+ *
+ * @example
+ * const result = await verifyAccessTokenWithKeys(token, keySource, { issuer, audience, nowSeconds });
+ * if (!result.valid) console.log(result.code);
+ */
+export async function verifyAccessTokenWithKeys(
+  token: string,
+  keySource: VerificationKeySource,
+  rules: AccessTokenRules,
+): Promise<AccessTokenVerification> {
+  if (token.length > MAX_ACCESS_TOKEN_LENGTH) return { valid: false, code: 'ERR_TOKEN_MALFORMED', reason: 'token too long' };
   let usedKid = '';
+  const keySourceFailure: { error?: unknown } = {};
   try {
     const { payload } = await jwtVerify(
       token,
-      (header: JWTHeaderParameters) => {
-        const key = selectVerificationKey(header, keySet);
+      async (header: JWTHeaderParameters) => {
+        const key = await selectVerificationKey(header, keySource, keySourceFailure);
         usedKid = key.kid;
         return key.publicKey;
       },
       {
-        algorithms: keySet.algorithms,
-        issuer: context.issuer,
-        audience: context.audience,
+        algorithms: [...keySource.algorithms],
+        issuer: rules.issuer,
+        audience: rules.audience,
         typ: ACCESS_TOKEN_TYPE,
         clockTolerance: CLOCK_SKEW_SECONDS,
-        currentDate: new Date(context.nowSeconds * 1000),
+        currentDate: new Date(rules.nowSeconds * 1000),
         requiredClaims: ['iss', 'aud', 'sub', 'sid', 'jti', 'exp', 'iat'],
       },
     );
-    const claims = readClaims(payload, context.nowSeconds);
-    if (typeof claims === 'string') return { valid: false, reason: claims };
-    return { valid: true, claims, kid: usedKid };
+    return { valid: true, claims: readAccessTokenClaims(payload, rules), kid: usedKid };
   } catch (error) {
-    return { valid: false, reason: describeFailure(error) };
+    // A key source that cannot answer (JWKS down) is an outage, not a bad token.
+    if ('error' in keySourceFailure) throw keySourceFailure.error;
+    return { valid: false, ...describeFailure(error) };
   }
 }
 
-function selectVerificationKey(header: JWTHeaderParameters, keySet: ImportedKeySet): ImportedKey {
+async function selectVerificationKey(
+  header: JWTHeaderParameters,
+  keySource: VerificationKeySource,
+  keySourceFailure: { error?: unknown },
+): Promise<VerificationKey> {
   for (const name of FORBIDDEN_KEY_SOURCE_HEADERS) {
-    if (name in header) throw new Error(`token names a key source in "${name}"`);
+    if (name in header) throw new TokenRejection('ERR_TOKEN_HEADER_REJECTED', `token names a key source in "${name}"`);
   }
-  if ('crit' in header) throw new Error('token has a "crit" header');
-  if (typeof header.kid !== 'string') throw new Error('token has no kid');
-  const key = keySet.byKid.get(header.kid);
-  if (!key) throw new Error('unknown kid');
-  if (header.alg !== key.alg) throw new Error('alg does not match the key');
+  if ('crit' in header) throw new TokenRejection('ERR_TOKEN_HEADER_REJECTED', 'token has a "crit" header');
+  if (typeof header.kid !== 'string') throw new TokenRejection('ERR_TOKEN_HEADER_REJECTED', 'token has no kid');
+  let key: VerificationKey | undefined;
+  try {
+    key = await keySource.findKey(header.kid);
+  } catch (error) {
+    keySourceFailure.error = error;
+    throw error;
+  }
+  if (!key) throw new TokenRejection('ERR_TOKEN_KEY_UNKNOWN', 'unknown kid');
+  if (header.alg !== key.alg) throw new TokenRejection('ERR_TOKEN_HEADER_REJECTED', 'alg does not match the key');
   return key;
 }
 
-function readClaims(payload: JWTPayload, nowSeconds: number): AccessTokenClaims | string {
-  const { iss, aud, sub, sid, jti, iat, exp, roles, email } = payload as Record<string, unknown>;
-  if (typeof sub !== 'string' || sub === '') return 'sub is not a string';
-  if (typeof sid !== 'string' || sid === '') return 'sid is not a string';
-  if (typeof jti !== 'string' || jti === '') return 'jti is not a string';
-  if (typeof iat !== 'number' || typeof exp !== 'number') return 'iat or exp missing';
-  if (iat > nowSeconds + CLOCK_SKEW_SECONDS) return 'iat is in the future';
-  if (roles !== undefined && !(Array.isArray(roles) && roles.every((role) => typeof role === 'string'))) {
-    return 'roles is not an array of strings';
-  }
-  return {
-    iss: String(iss),
-    aud: Array.isArray(aud) ? String(aud[0]) : String(aud),
-    sub,
-    sid,
-    jti,
-    iat,
-    exp,
-    roles: (roles as string[] | undefined) ?? [],
-    email: typeof email === 'string' ? email : '',
-  };
-}
+const CODE_BY_JOSE_ERROR: Record<string, TokenRejectionCode> = {
+  ERR_JWT_EXPIRED: 'ERR_TOKEN_EXPIRED',
+  ERR_JWS_SIGNATURE_VERIFICATION_FAILED: 'ERR_TOKEN_SIGNATURE_INVALID',
+  ERR_JWT_CLAIM_VALIDATION_FAILED: 'ERR_TOKEN_CLAIM_INVALID',
+  ERR_JOSE_ALG_NOT_ALLOWED: 'ERR_TOKEN_HEADER_REJECTED',
+  ERR_JOSE_NOT_SUPPORTED: 'ERR_TOKEN_HEADER_REJECTED',
+  ERR_JWS_INVALID: 'ERR_TOKEN_MALFORMED',
+  ERR_JWT_INVALID: 'ERR_TOKEN_MALFORMED',
+};
 
-function describeFailure(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
-  }
-  return 'unknown verification failure';
+function describeFailure(error: unknown): { code: TokenRejectionCode; reason: string } {
+  if (error instanceof TokenRejection) return { code: error.code, reason: error.message };
+  if (!(error instanceof Error)) return { code: 'ERR_TOKEN_MALFORMED', reason: 'unknown verification failure' };
+  const joseCode = (error as { code?: unknown }).code;
+  if (typeof joseCode !== 'string') return { code: 'ERR_TOKEN_MALFORMED', reason: error.message };
+  const claim = (error as { claim?: unknown }).claim;
+  const code = claim === 'typ' ? 'ERR_TOKEN_HEADER_REJECTED' : (CODE_BY_JOSE_ERROR[joseCode] ?? 'ERR_TOKEN_MALFORMED');
+  return { code, reason: `${joseCode}: ${error.message}` };
 }
 
 /** The public JWK Set to publish: every configured key, public members only. */

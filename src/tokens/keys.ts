@@ -72,26 +72,47 @@ export function parseSigningKeySet(source: string): SigningKeySet {
 }
 
 function validatePrivateJwk(key: unknown, index: number): PrivateSigningJwk {
-  const where = `key ${index}`;
-  if (!isRecord(key)) throw new ConfigError(VARIABLE, `${where} is not a JSON object`);
-  const { kid, alg, kty, crv, d } = key;
+  const shape = checkKeyShape(key, `key ${index}`);
+  if (typeof shape === 'string') throw new ConfigError(VARIABLE, shape);
+  const { d } = shape.key;
+  if (typeof d !== 'string' || d.length === 0) {
+    throw new ConfigError(VARIABLE, `key "${shape.kid}" is not a private key (no "d")`);
+  }
+  return { ...shape.key, kid: shape.kid, alg: shape.alg, kty: shape.kty };
+}
+
+/**
+ * Reads one key of a published JWK Set. Returns the clean public JWK, or a
+ * sentence saying why the key cannot verify our tokens.
+ */
+export function parsePublicSigningJwk(key: unknown, where: string): PublicSigningJwk | string {
+  const shape = checkKeyShape(key, where);
+  if (typeof shape === 'string') return shape;
+  if (shape.key.use !== undefined && shape.key.use !== 'sig') return `key "${shape.kid}" is not for signatures`;
+  return toPublicJwk({ ...shape.key, kid: shape.kid, alg: shape.alg, kty: shape.kty });
+}
+
+/** The checks a private and a public key share: kid, one supported alg, a matching key type. */
+function checkKeyShape(
+  key: unknown,
+  where: string,
+): { key: Record<string, unknown>; kid: string; alg: SigningAlgorithm; kty: PrivateSigningJwk['kty'] } | string {
+  if (!isRecord(key)) return `${where} is not a JSON object`;
+  const { kid, alg, kty, crv } = key;
   if (typeof kid !== 'string' || !KID_PATTERN.test(kid)) {
-    throw new ConfigError(VARIABLE, `${where} needs a "kid" of 1-128 letters, digits, ".", "_" or "-"`);
+    return `${where} needs a "kid" of 1-128 letters, digits, ".", "_" or "-"`;
   }
   if (typeof alg !== 'string' || !SIGNING_ALGORITHMS.includes(alg as SigningAlgorithm)) {
-    throw new ConfigError(VARIABLE, `key "${kid}" needs "alg" set to EdDSA, ES256 or RS256`);
+    return `key "${kid}" needs "alg" set to EdDSA, ES256 or RS256`;
   }
   const expected = KEY_TYPE_BY_ALG[alg as SigningAlgorithm];
   if (kty !== expected.kty || (expected.crv !== undefined && crv !== expected.crv)) {
-    throw new ConfigError(VARIABLE, `key "${kid}" is not a ${expected.kty}${expected.crv ? ` ${expected.crv}` : ''} key as ${alg} requires`);
-  }
-  if (typeof d !== 'string' || d.length === 0) {
-    throw new ConfigError(VARIABLE, `key "${kid}" is not a private key (no "d")`);
+    return `key "${kid}" is not a ${expected.kty}${expected.crv ? ` ${expected.crv}` : ''} key as ${alg} requires`;
   }
   for (const member of PUBLIC_MEMBERS[expected.kty]) {
-    if (typeof key[member] !== 'string') throw new ConfigError(VARIABLE, `key "${kid}" lacks "${member}"`);
+    if (typeof key[member] !== 'string') return `key "${kid}" lacks "${member}"`;
   }
-  return { ...key, kid, alg: alg as SigningAlgorithm, kty: expected.kty };
+  return { key, kid, alg: alg as SigningAlgorithm, kty: expected.kty };
 }
 
 /** The public half of a private JWK, with `use: "sig"`. */
