@@ -19,7 +19,7 @@ function appWith(verifier: Verifier) {
 
 async function genuineToken(): Promise<string> {
   const nowSeconds = Math.floor(Date.now() / 1000);
-  return signJwtWithJwk({ alg: key.alg, kid: key.kid, typ: 'at+jwt' }, { iss: ISSUER, aud: 'edge-auth', sub: '00.user', sid: '00.session', iat: nowSeconds, exp: nowSeconds + 600 }, key);
+  return signJwtWithJwk({ alg: key.alg, kid: key.kid, typ: 'at+jwt' }, { iss: ISSUER, aud: 'edge-auth', sub: '00.user', sid: '00.session', jti: 'jti-1', iat: nowSeconds, exp: nowSeconds + 600 }, key);
 }
 
 const jwksVerifier = createVerifier({ jwks: { keys: [toPublicJwk(key)] }, issuer: ISSUER, audience: 'edge-auth' });

@@ -29,7 +29,7 @@ function createJwksServer(cacheControl: string | null = 'public, max-age=300') {
 }
 
 function tokenPayload(nowSeconds: number): JsonObject {
-  return { iss: ISSUER, aud: 'edge-auth', sub: '00.u', sid: '00.s', iat: nowSeconds, exp: nowSeconds + 600 };
+  return { iss: ISSUER, aud: 'edge-auth', sub: '00.u', sid: '00.s', jti: 'jti-1', iat: nowSeconds, exp: nowSeconds + 600 };
 }
 
 async function tokenFor(key: JsonObject & { kid: string; alg: string }, nowSeconds: number, extraHeader: JsonObject = {}): Promise<string> {

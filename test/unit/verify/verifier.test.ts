@@ -131,12 +131,13 @@ describe('createVerifier', () => {
     ['an nbf in the future beyond the skew', { nbf: NOW_SECONDS + 31 }],
     ['an empty sub', { sub: '' }],
     ['a numeric sid', { sid: 42 }],
+    ['an empty jti', { jti: '' }],
     ['roles that are not strings', { roles: [1] }],
   ])('refuses %s', async (_label, overrides) => {
     await expectRejected(makeVerifier(), await signed(validHeader(key), validPayload(overrides)), 'ERR_TOKEN_CLAIM_INVALID');
   });
 
-  it.each(['iss', 'aud', 'sub', 'sid', 'exp', 'iat'])('refuses a token without %s', async (claim) => {
+  it.each(['iss', 'aud', 'sub', 'sid', 'jti', 'exp', 'iat'])('refuses a token without %s', async (claim) => {
     await expectRejected(makeVerifier(), await signed(validHeader(key), without(validPayload(), claim)), 'ERR_TOKEN_CLAIM_INVALID');
   });
 
