@@ -1,21 +1,11 @@
 // The demo page in a real browser: sign-in, the HttpOnly refresh cookie, reload, and two tabs refreshing at once.
 import type { Request, Response } from 'playwright-core';
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { openDevice, saveScreenshot, type Device } from './support/browser';
+import { describe, expect, inject, it } from 'vitest';
+import { closeDevicesAfterEach, saveScreenshot } from './support/browser';
 import { callMe, openDemo, statusText, submitSignIn, uniqueEmail, waitForState } from './support/demo-page';
 
 const ACCESS_TOKEN_TTL_MS = 900_000;
-const devices: Device[] = [];
-
-async function device(): Promise<Device> {
-  const opened = await openDevice();
-  devices.push(opened);
-  return opened;
-}
-
-afterEach(async () => {
-  await Promise.all(devices.splice(0).map((opened) => opened.close()));
-});
+const device = closeDevicesAfterEach();
 
 function pathOf(request: Request): string {
   return new URL(request.url()).pathname;

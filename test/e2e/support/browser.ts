@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterEach } from 'vitest';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -48,6 +49,19 @@ export async function openDevice(): Promise<Device> {
       await context.close();
       await rm(userDataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** For a test file: a function that opens a device; every device is closed after each test. */
+export function closeDevicesAfterEach(): () => Promise<Device> {
+  const devices: Device[] = [];
+  afterEach(async () => {
+    await Promise.all(devices.splice(0).map((opened) => opened.close()));
+  });
+  return async () => {
+    const opened = await openDevice();
+    devices.push(opened);
+    return opened;
   };
 }
 
