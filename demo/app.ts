@@ -34,7 +34,11 @@ function render(session: AuthSession | null, status: AuthStatus): void {
   byId('signed-in-view').hidden = status !== 'signed_in';
   if (!session) {
     clearInterval(countdownTimer);
-    if (shownSessionId !== null) byId('sign-in-title').focus();
+    if (shownSessionId !== null) {
+      // Also when another tab or device ended the session; a local action then says more.
+      announce('You have been signed out.');
+      byId('sign-in-title').focus();
+    }
     shownSessionId = null;
     return;
   }
