@@ -23,7 +23,8 @@ export interface FailedAttempt {
  */
 export async function countFailedAttempt(env: StorageBindings, policy: LockoutPolicy, nowSeconds: number, attempt: FailedAttempt): Promise<void> {
   const { userId, sessionId, client } = attempt;
-  const event = (type: FailedAttempt['kind'] | 'lockout') => (userId ? { type, userId, sessionId, client } : null);
+  // Unknown emails send the same statements (they insert nothing): equal work either way.
+  const event = (type: FailedAttempt['kind'] | 'lockout') => ({ type, userId, sessionId, client });
   const lock = await recordFailedLogin(env, {
     email: attempt.email,
     emailHash: attempt.emailHash,

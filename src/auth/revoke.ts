@@ -4,7 +4,13 @@ import { CLOCK_SKEW_SECONDS } from '../tokens/access';
 import { insertAuthEventStatement, type EventClient } from '../storage/auth-events';
 import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
 import { flagSessionRevoked, revocationFlagTtlSeconds } from '../storage/revocations';
-import { revokeSessionStatement, revokeUserSessionsStatement, type RevocationReason } from '../storage/sessions';
+import {
+  recentlyRevokedSessionStatement,
+  recentlyRevokedUserSessionsStatement,
+  revokeSessionStatement,
+  revokeUserSessionsStatement,
+  type RevocationReason,
+} from '../storage/sessions';
 
 /** Settings revocation needs from the Config. */
 export interface RevocationSettings {
@@ -38,8 +44,10 @@ export interface RevocationRequest {
  * Revokes sessions in D1 in one batch (with the event and any extra
  * statements, atomically), then raises the KV flag of every session it
  * revoked, for as long as any of its access tokens could still verify.
- * Sessions already revoked are left alone. Costs one D1 round trip plus one
- * KV write per revoked session. Returns the ids it revoked.
+ * Sessions already revoked keep their first revocation, but their flag is
+ * raised again while their access tokens could still verify (so a retry
+ * after a failed KV write still kills them). Costs one D1 round trip plus
+ * one KV write per such session. Returns the ids this call revoked.
  *
  * @example
  * await revokeSessions(env, config, { target: { userId }, reason: 'logout_all', nowSeconds });
@@ -60,11 +68,17 @@ export async function revokeSessions(env: StorageBindings, settings: RevocationS
     const entry = { type: reason, userId: event.userId, sessionId: event.sessionId, client: event.client };
     statements.push(insertAuthEventStatement(db, entry, nowSeconds, event.always ? undefined : revokedNow));
   }
-  const results = await runStorage(`revoke sessions (${reason})`, () => db.batch(statements));
-  const revokedIds = results
-    .slice(0, revocations.length)
-    .flatMap((result) => (result.results as { id: string }[]).map((row) => row.id));
-  await raiseRevocationFlags(env, settings, revokedIds, nowSeconds);
+  // Every session of the target revoked recently enough that its access tokens
+  // may still verify gets its flag (again): a retry after a failed KV write heals it.
+  const flagWindowStart = nowSeconds - revocationFlagTtlSeconds(settings.accessTokenTtlSeconds, CLOCK_SKEW_SECONDS);
+  const toFlag =
+    'sessions' in target
+      ? target.sessions.map((session) => recentlyRevokedSessionStatement(db, session.sessionId, session.userId, flagWindowStart))
+      : [recentlyRevokedUserSessionsStatement(db, target.userId, target.exceptSessionId ?? null, flagWindowStart)];
+  const results = await runStorage(`revoke sessions (${reason})`, () => db.batch([...statements, ...toFlag]));
+  const idsIn = (batchResults: D1Result[]) => batchResults.flatMap((result) => (result.results as { id: string }[]).map((row) => row.id));
+  const revokedIds = idsIn(results.slice(0, revocations.length));
+  await raiseRevocationFlags(env, settings, idsIn(results.slice(statements.length)), nowSeconds);
   return [...new Set(revokedIds)];
 }
 

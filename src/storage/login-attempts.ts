@@ -64,9 +64,13 @@ export interface FailedLogin {
   emailHash: string;
   nowSeconds: number;
   policy: LockoutPolicy;
-  /** Events to record (only for an existing account): the failure, and the lockout if one starts. */
-  failedEvent: AuthEventInput | null;
-  lockoutEvent: AuthEventInput | null;
+  /**
+   * Events to record: the failure, and the lockout if one starts. They land
+   * only for an existing account (`userId` set), but the statements are sent
+   * either way so an unknown email costs the same D1 work as a wrong password.
+   */
+  failedEvent: AuthEventInput;
+  lockoutEvent: AuthEventInput;
 }
 
 /**
@@ -77,11 +81,9 @@ export async function recordFailedLogin(env: StorageBindings, failure: FailedLog
   const db = databaseForEmail(env, failure.email);
   const statements = recordLoginFailureStatements(db, failure.emailHash, failure.nowSeconds, failure.policy);
   const lockSlot = statements.length - 1;
-  if (failure.lockoutEvent) {
-    // changes() still counts the rows of the lock statement just before: the event lands only if a lock started.
-    statements.push(insertAuthEventStatement(db, failure.lockoutEvent, failure.nowSeconds, { sql: 'changes() > 0', parameters: [] }));
-  }
-  if (failure.failedEvent) statements.push(insertAuthEventStatement(db, failure.failedEvent, failure.nowSeconds));
+  // changes() still counts the rows of the lock statement just before: the event lands only if a lock started.
+  statements.push(insertAuthEventStatement(db, failure.lockoutEvent, failure.nowSeconds, { sql: 'changes() > 0 AND ?2 IS NOT NULL', parameters: [] }));
+  statements.push(insertAuthEventStatement(db, failure.failedEvent, failure.nowSeconds, { sql: '?2 IS NOT NULL', parameters: [] }));
   const results = await runStorage('record failed login', () => db.batch(statements));
   return readStartedLock(results[lockSlot]);
 }

@@ -88,6 +88,23 @@ export function revokeUserSessionsStatement(
     .bind(userId, exceptSessionId, nowSeconds, reason);
 }
 
+/** The session, if it is the user's and was revoked at or after `sinceSeconds`. */
+export function recentlyRevokedSessionStatement(db: D1Database, sessionId: string, userId: string, sinceSeconds: number): D1PreparedStatement {
+  return db.prepare('SELECT id FROM sessions WHERE id = ?1 AND user_id = ?2 AND revoked_at >= ?3').bind(sessionId, userId, sinceSeconds);
+}
+
+/** The user's sessions (but one, if named) revoked at or after `sinceSeconds`. */
+export function recentlyRevokedUserSessionsStatement(
+  db: D1Database,
+  userId: string,
+  exceptSessionId: string | null,
+  sinceSeconds: number,
+): D1PreparedStatement {
+  return db
+    .prepare('SELECT id FROM sessions WHERE user_id = ?1 AND id IS NOT ?2 AND revoked_at >= ?3')
+    .bind(userId, exceptSessionId, sinceSeconds);
+}
+
 /** A live session as the sessions list shows it. */
 export interface SessionRecord {
   id: string;
