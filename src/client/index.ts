@@ -1,0 +1,22 @@
+// edge-auth/client: the browser and Node SDK of edge-auth. It imports nothing from the worker.
+
+export { createAuthClient, type AuthClient } from './auth-client';
+export { AuthClientError, type AuthClientErrorCode, type ClientOnlyErrorCode, type ServerErrorCode } from './errors';
+export { createMemoryRefreshTokenStore } from './token-delivery';
+export type {
+  AuthChangeListener,
+  AuthClientOptions,
+  AuthRequestInit,
+  AuthSession,
+  AuthStatus,
+  AuthUser,
+  CrossTabChannel,
+  CrossTabLocks,
+  CrossTabOptions,
+  FetchLike,
+  RefreshTokenStore,
+  RequestCredentialsMode,
+  RegisteredUser,
+  SessionInfo,
+  TokenDelivery,
+} from './types';
