@@ -8,6 +8,10 @@ export interface StorageCounts {
   d1RoundTrips: number;
   /** Statements sent to D1 in total (a batch of 3 counts 3). */
   d1Statements: number;
+  /** Rows D1 reports read (`meta.rows_read`, what D1 bills), over every statement. */
+  d1RowsRead: number;
+  /** Rows D1 reports written (`meta.rows_written`, what D1 bills). */
+  d1RowsWritten: number;
   kvReads: number;
   kvWrites: number;
   kvDeletes: number;
@@ -37,7 +41,7 @@ export interface InstrumentedBindings {
 }
 
 function emptyCounts(): StorageCounts {
-  return { d1RoundTrips: 0, d1Statements: 0, kvReads: 0, kvWrites: 0, kvDeletes: 0, kvLists: 0 };
+  return { d1RoundTrips: 0, d1Statements: 0, d1RowsRead: 0, d1RowsWritten: 0, kvReads: 0, kvWrites: 0, kvDeletes: 0, kvLists: 0 };
 }
 
 /** Wraps real `DB` and `KV` bindings so tests can count and break them. */
@@ -58,6 +62,12 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
     }
   }
 
+  function countRows(result: D1Result): D1Result {
+    counts.d1RowsRead += result.meta?.rows_read ?? 0;
+    counts.d1RowsWritten += result.meta?.rows_written ?? 0;
+    return result;
+  }
+
   function wrapStatement(statement: D1PreparedStatement): D1PreparedStatement {
     const wrapped = {
       bind: (...values: unknown[]) => wrapStatement(statement.bind(...values)),
@@ -65,19 +75,22 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
         counts.d1RoundTrips++;
         counts.d1Statements++;
         await maybeFail('d1');
-        return column === undefined ? statement.first() : statement.first(column);
+        // first() is all() keeping row 0 (one query either way); all() exposes meta's row counts.
+        const row = countRows(await statement.all()).results[0] as Record<string, unknown> | undefined;
+        if (row === undefined) return null;
+        return column === undefined ? row : row[column];
       },
       all: async () => {
         counts.d1RoundTrips++;
         counts.d1Statements++;
         await maybeFail('d1');
-        return statement.all();
+        return countRows(await statement.all());
       },
       run: async () => {
         counts.d1RoundTrips++;
         counts.d1Statements++;
         await maybeFail('d1');
-        return statement.run();
+        return countRows(await statement.run());
       },
       raw: async (options?: { columnNames?: boolean }) => {
         counts.d1RoundTrips++;
@@ -96,7 +109,9 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
       counts.d1RoundTrips++;
       counts.d1Statements += statements.length;
       await maybeFail('d1');
-      return db.batch(statements.map((statement) => realStatements.get(statement) ?? statement));
+      const results = await db.batch(statements.map((statement) => realStatements.get(statement) ?? statement));
+      results.forEach(countRows);
+      return results;
     },
     exec: async (query: string) => {
       counts.d1RoundTrips++;

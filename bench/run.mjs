@@ -1,0 +1,103 @@
+// `npm run bench`: starts the service in workerd, measures every route, CPU and storage, prints and writes docs/performance.md.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateSigningJwk } from '../scripts/lib/signing-keys.mjs';
+import { runLoad } from './load.mjs';
+import { renderMarkdownReport } from './report-markdown.mjs';
+import { renderTerminalReport } from './report-terminal.mjs';
+import { buildScenarios, countStorageOperations, prepareFixtures } from './scenarios.mjs';
+import { startBenchServer } from './server.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const SETTINGS = {
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
+  durationSeconds: Number(process.env.BENCH_DURATION_SECONDS ?? 10),
+  seedUsers: Number(process.env.BENCH_SEED_USERS ?? 1000),
+  signingAlgorithm: 'EdDSA',
+  note: process.env.BENCH_NOTE ?? '',
+};
+const WARMUP_SECONDS = 1;
+
+function packageVersion(name) {
+  return JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+}
+
+function describeMachine() {
+  const [cpu] = cpus();
+  return {
+    cpuModel: cpu?.model.trim() ?? 'unknown CPU',
+    cores: cpus().length,
+    memoryGb: totalmem() / 1024 ** 3,
+    os: `${type()} ${release()}`,
+    loadAverage: loadavg().map((value) => value.toFixed(2)).join(' / '),
+  };
+}
+
+function describeVersions() {
+  const workerd = execFileSync(join(root, 'node_modules/.bin/workerd'), ['--version'], { encoding: 'utf8' }).trim();
+  return {
+    node: process.version,
+    workerd: workerd.replace(/^workerd\s+/, ''),
+    miniflare: packageVersion('miniflare'),
+    wrangler: packageVersion('wrangler'),
+    hono: packageVersion('hono'),
+    jose: packageVersion('jose'),
+    autocannon: packageVersion('autocannon'),
+  };
+}
+
+// A short unmeasured run first, so JIT and caches are warm for the measured one (refresh and login change state: skipped).
+async function warmUp(url, scenario) {
+  if (scenario.method === 'POST') return;
+  await runLoad(url, scenario, { connections: SETTINGS.connections, durationSeconds: WARMUP_SECONDS });
+}
+
+async function main() {
+  const startedAt = Date.now();
+  const machine = describeMachine();
+  const signingKeys = { keys: [await generateSigningJwk(SETTINGS.signingAlgorithm)] };
+  const benchKeys = { keys: await Promise.all(['EdDSA', 'ES256', 'RS256'].map((alg) => generateSigningJwk(alg))) };
+  const server = await startBenchServer({
+    JWT_SIGNING_KEYS: JSON.stringify(signingKeys),
+    BENCH_KEYS: JSON.stringify(benchKeys),
+    JWT_ISSUER: 'https://auth.bench.test',
+    // The bench logs in far more often than any one client may.
+    IP_RATE_LIMIT_PER_MINUTE: '0',
+    LOGIN_MAX_FAILURES: '1000',
+  });
+  try {
+    console.log(`bench worker on ${server.url}; seeding ${SETTINGS.seedUsers} users…`);
+    const fixtures = await prepareFixtures(server.url, { seedUsers: SETTINGS.seedUsers, sessions: SETTINGS.connections + 1 });
+    const scenarios = buildScenarios(fixtures);
+    console.log('timing CPU inside workerd…');
+    const cpu = await (await fetch(`${server.url}/__bench/cpu`)).json();
+    console.log('counting storage operations…');
+    const counts = await countStorageOperations(server.url, scenarios, fixtures);
+    const load = [];
+    for (const scenario of scenarios) {
+      await warmUp(server.url, scenario);
+      const measured = await runLoad(server.url, scenario, SETTINGS);
+      console.log(`${scenario.label.padEnd(38)} ${Math.round(measured.requestsPerSecond)} req/s`);
+      load.push({ key: scenario.key, label: scenario.label, storage: scenario.storage, ...measured });
+    }
+    const results = {
+      finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      elapsedSeconds: (Date.now() - startedAt) / 1000,
+      machine,
+      versions: describeVersions(),
+      settings: SETTINGS,
+      load,
+      cpu,
+      counts,
+    };
+    writeFileSync(join(root, 'docs/performance.md'), renderMarkdownReport(results));
+    console.log(renderTerminalReport(results));
+  } finally {
+    await server.stop();
+  }
+}
+
+await main();

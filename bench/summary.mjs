@@ -1,0 +1,73 @@
+// Derived figures shared by the terminal and Markdown reports: ratios, bars, CPU per operation, targets.
+
+export const SIMULATOR_NOTE = 'local KV and D1 are simulators, far slower than production';
+
+/** Formats a number with `digits` decimals and thousands separators. */
+export function formatNumber(value, digits = 0) {
+  return Number(value).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** A bar of `width` cells for `value` out of `maximum`, in eighths of a cell. */
+export function bar(value, maximum, width = 40) {
+  const eighths = Math.round((value / maximum) * width * 8);
+  const partial = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'][eighths % 8];
+  return '█'.repeat(Math.floor(eighths / 8)) + partial;
+}
+
+/** The floor: mean of the first and last bare runs, and how far they drifted apart. */
+export function floorOf(load) {
+  const first = load.find((run) => run.key === 'bare');
+  const last = load.find((run) => run.key === 'bare-again');
+  const mean = (first.requestsPerSecond + last.requestsPerSecond) / 2;
+  return { first: first.requestsPerSecond, last: last.requestsPerSecond, mean, driftPercent: ((last.requestsPerSecond - first.requestsPerSecond) / first.requestsPerSecond) * 100 };
+}
+
+/** Microseconds per call of the named CPU timing, from its fastest (least disturbed) batch. */
+export function cpuMicroseconds(cpu, name) {
+  const timing = cpu.timings.find((candidate) => candidate.name.startsWith(name));
+  if (!timing) throw new Error(`no CPU timing named "${name}"`);
+  return timing.fastestMicroseconds;
+}
+
+/** The verify path as a multiple of raw subtle.verify, per algorithm. */
+export function verifyRatios(cpu) {
+  return ['EdDSA', 'ES256', 'RS256'].map((alg) => {
+    const raw = cpuMicroseconds(cpu, `raw subtle.verify ${alg}`);
+    const path = cpuMicroseconds(cpu, `verify path ${alg}`);
+    return { alg, raw, path, ratio: path / raw };
+  });
+}
+
+/**
+ * CPU milliseconds per operation, composed from the in-workerd timings:
+ * the app's own overhead plus the crypto each operation performs.
+ */
+export function cpuMillisecondsPerOperation(cpu, alg) {
+  const overhead = cpuMicroseconds(cpu, 'app request overhead');
+  const sha = cpuMicroseconds(cpu, 'refresh-token hash');
+  const sign = cpuMicroseconds(cpu, `sign ${alg}`);
+  return {
+    protected: (overhead + cpuMicroseconds(cpu, `verify path ${alg}`)) / 1000,
+    refresh: (overhead + 2 * sha + cpuMicroseconds(cpu, 'seal successor') + sign) / 1000,
+    login: (overhead + cpuMicroseconds(cpu, 'password verify') + sha + sign) / 1000,
+  };
+}
+
+/** The issue's targets as pass / fall-short lines. */
+export function evaluateTargets(results) {
+  const byKey = Object.fromEntries(results.load.map((run) => [run.key, run]));
+  const me = byKey.me.requestsPerSecond;
+  const lines = verifyRatios(results.cpu).map(({ alg, ratio }) => ({
+    pass: ratio <= 1.5,
+    text: `verify path ≤ 1.5× raw subtle.verify (${alg}${alg === results.settings.signingAlgorithm ? ', the configured key' : ''}): ${formatNumber(ratio, 2)}×`,
+  }));
+  const overD1 = me / byKey['d1-session'].requestsPerSecond;
+  lines.push({ pass: overD1 >= 3, text: `/auth/me throughput ≥ 3× the D1-lookup peer: ${formatNumber(overD1, 2)}× (${SIMULATOR_NOTE})` });
+  const overHono = me / byKey['hono-jwk'].requestsPerSecond;
+  lines.push({ pass: overHono > 1, text: `/auth/me throughput ahead of the hono jwk peer: ${formatNumber(overHono, 2)}× (/auth/me also reads KV; ${SIMULATOR_NOTE})` });
+  const meCounts = results.counts.me;
+  lines.push({ pass: meCounts.d1RoundTrips === 0 && meCounts.kvReads <= 1, text: `protected request: 0 D1 and ≤ 1 KV read: ${meCounts.d1RoundTrips} D1, ${meCounts.kvReads} KV` });
+  const refreshTrips = results.counts.refresh.d1RoundTrips;
+  lines.push({ pass: refreshTrips <= 2, text: `refresh ≤ 2 D1 round trips: ${refreshTrips}` });
+  return lines;
+}

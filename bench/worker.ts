@@ -1,0 +1,47 @@
+// Bench-only worker entry: the real app, plus the floor, verify-only, peer and measurement routes. Never deployed.
+
+import { createApp } from '../src/app';
+import type { Bindings } from '../src/app-env';
+import { instrumentBindings, type InstrumentedBindings } from '../test/helpers/bindings';
+import { measureCpuPerOperation } from './cpu-timing';
+import { createBenchRoutes } from './routes';
+
+/** Variables the bench adds: one private key per algorithm for the CPU timings. */
+export interface BenchBindings extends Bindings {
+  BENCH_KEYS: string;
+}
+
+const app = createApp();
+const benchRoutes = createBenchRoutes();
+// One counted copy of the environment per isolate, so config parsing stays cached.
+const countedEnvironments = new WeakMap<object, { env: BenchBindings; storage: InstrumentedBindings }>();
+
+function countedEnvironment(env: BenchBindings): { env: BenchBindings; storage: InstrumentedBindings } {
+  let counted = countedEnvironments.get(env);
+  if (!counted) {
+    const storage = instrumentBindings(env.DB, env.KV);
+    counted = { env: { ...env, DB: storage.DB, KV: storage.KV }, storage };
+    countedEnvironments.set(env, counted);
+  }
+  return counted;
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    const path = new URL(request.url).pathname;
+    if (path === '/__bench/cpu') {
+      const fetchHealth = async () => app.fetch(new Request(new URL('/health', request.url)), env, ctx);
+      return Response.json(await measureCpuPerOperation(env.BENCH_KEYS, fetchHealth));
+    }
+    if (path === '/__bench/counts') {
+      const { storage } = countedEnvironment(env);
+      const counts = { ...storage.counts };
+      storage.resetCounts();
+      return Response.json(counts);
+    }
+    // Requests marked for counting run against counted bindings; load runs use the plain ones.
+    const runEnv = request.headers.has('X-Bench-Count') ? countedEnvironment(env).env : env;
+    if (path.startsWith('/__bench/')) return benchRoutes.fetch(request, runEnv, ctx);
+    return app.fetch(request, runEnv, ctx);
+  },
+} satisfies ExportedHandler<BenchBindings>;
