@@ -5,7 +5,7 @@ import type { AppEnv, AuthContext } from '../app-env';
 import { AuthError } from '../errors';
 import { logEvent } from '../log';
 import { isSessionRevoked } from '../storage/revocations';
-import { verifyAccessToken } from '../tokens/access';
+import { verifyAccessToken, type AccessTokenVerification } from '../tokens/access';
 import { issuerFor } from '../tokens/issuer';
 
 const BEARER_PATTERN = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
@@ -38,19 +38,27 @@ export function readBearerToken(request: Request): string | undefined {
 }
 
 /**
+ * Checks an access token's signature and claims (no revocation check) with
+ * this request's issuer and the configured audience and keys.
+ */
+export function verifyRequestAccessToken(c: Context<AppEnv>, token: string): Promise<AccessTokenVerification> {
+  const config = c.var.config;
+  return verifyAccessToken(token, {
+    keys: config.signingKeys,
+    issuer: issuerFor(config, c.req.raw),
+    audience: config.audience,
+    nowSeconds: c.var.nowSeconds,
+  });
+}
+
+/**
  * Verifies a bearer token fully: signature, claims and the KV revocation
  * flag. Returns the caller or throws a 401. A KV outage fails closed (503).
  */
 export async function authenticateRequest(c: Context<AppEnv>): Promise<AuthContext> {
   const token = readBearerToken(c.req.raw);
   if (token === undefined) throw invalidToken(false);
-  const config = c.var.config;
-  const verification = await verifyAccessToken(token, {
-    keys: config.signingKeys,
-    issuer: issuerFor(config, c.req.raw),
-    audience: config.audience,
-    nowSeconds: c.var.nowSeconds,
-  });
+  const verification = await verifyRequestAccessToken(c, token);
   if (!verification.valid) {
     logEvent('info', 'access_token_rejected', { reason: verification.reason });
     throw invalidToken(true, verification.reason);

@@ -14,9 +14,7 @@ import { clearedRefreshCookie, readRefreshCookie } from '../http/cookies';
 import { defineRoute } from '../http/define-route';
 import { parseWithSchema } from '../http/schema';
 import { requireTrustedOrigin } from '../middleware/origin-check';
-import { readBearerToken, requireAuth } from '../middleware/require-auth';
-import { verifyAccessToken } from '../tokens/access';
-import { issuerFor } from '../tokens/issuer';
+import { readBearerToken, requireAuth, verifyRequestAccessToken } from '../middleware/require-auth';
 import { loginBody, refreshBody, registerBody } from './schemas';
 
 const TAG = 'Authentication';
@@ -141,13 +139,7 @@ async function readPresentedRefreshToken(c: Context<AppEnv>): Promise<{ token: s
 async function readOptionalBearerSession(c: Context<AppEnv>): Promise<{ sessionId: string; userId: string } | undefined> {
   const token = readBearerToken(c.req.raw);
   if (token === undefined) return undefined;
-  const config = c.var.config;
-  const verification = await verifyAccessToken(token, {
-    keys: config.signingKeys,
-    issuer: issuerFor(config, c.req.raw),
-    audience: config.audience,
-    nowSeconds: c.var.nowSeconds,
-  });
+  const verification = await verifyRequestAccessToken(c, token);
   return verification.valid ? { sessionId: verification.claims.sid, userId: verification.claims.sub } : undefined;
 }
 
