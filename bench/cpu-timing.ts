@@ -116,6 +116,8 @@ async function timeAlgorithm(jwk: PrivateSigningJwk, bracketMilliseconds: number
       [`raw subtle.verify ${jwk.alg}`]: () => crypto.subtle.verify(verifyAs, rawKey, signature, signedBytes),
       [`verify path ${jwk.alg}`]: () => verifyAccessToken(token, context),
       [`sign ${jwk.alg}`]: () => signAccessToken(subject, context, 900),
+      // What every verification would add without the per-isolate import cache.
+      [`public key import ${jwk.alg}`]: () => importRawVerifier(jwk),
     },
     bracketMilliseconds,
   );
@@ -124,9 +126,14 @@ async function timeAlgorithm(jwk: PrivateSigningJwk, bracketMilliseconds: number
 /**
  * Measures every operation the bench reports, with one key per algorithm
  * from `benchKeysJson` (a JWK Set of private keys). `fetchHealth` sends
- * `GET /health` through the real app: the framework's cost per request.
+ * `GET /health` through the real app (its middleware's cost per request);
+ * `fetchBare` the floor route through a plain Hono app.
  */
-export async function measureCpuPerOperation(benchKeysJson: string, fetchHealth: () => Promise<Response>): Promise<{ bracketMilliseconds: number; timings: OperationTiming[] }> {
+export async function measureCpuPerOperation(
+  benchKeysJson: string,
+  fetchHealth: () => Promise<Response>,
+  fetchBare: () => Promise<Response>,
+): Promise<{ bracketMilliseconds: number; timings: OperationTiming[] }> {
   const emptyBrackets: number[] = [];
   for (let i = 0; i < 9; i++) emptyBrackets.push(await timeBatchMilliseconds(0, async () => undefined));
   const bracketMilliseconds = median(emptyBrackets);
@@ -138,6 +145,7 @@ export async function measureCpuPerOperation(benchKeysJson: string, fetchHealth:
   const parameters = `${CURRENT_PASSWORD_PARAMETERS.algorithm}, ${CURRENT_PASSWORD_PARAMETERS.iterations.toLocaleString('en-US')} iterations`;
   const secrets = await timeOperationGroup(
     {
+      'plain Hono request (the bare floor route)': async () => (await fetchBare()).arrayBuffer(),
       'app request overhead (GET /health through the app)': async () => (await fetchHealth()).arrayBuffer(),
       'refresh-token hash (SHA-256)': () => hashRefreshToken(refreshToken),
       'seal successor (HKDF + AES-GCM)': () => sealSuccessor(refreshToken, successor),

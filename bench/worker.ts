@@ -31,7 +31,8 @@ export default {
     const path = new URL(request.url).pathname;
     if (path === '/__bench/cpu') {
       const fetchHealth = async () => app.fetch(new Request(new URL('/health', request.url)), env, ctx);
-      return Response.json(await measureCpuPerOperation(env.BENCH_KEYS, fetchHealth));
+      const fetchBare = async () => benchRoutes.fetch(new Request(new URL('/__bench/bare', request.url)), env, ctx);
+      return Response.json(await measureCpuPerOperation(env.BENCH_KEYS, fetchHealth, fetchBare));
     }
     if (path === '/__bench/counts') {
       const { storage } = countedEnvironment(env);
