@@ -25,7 +25,7 @@ function throughputSection(results) {
   return [
     '## Throughput on loopback',
     '',
-    `${results.settings.connections} connections per route for ${results.settings.durationSeconds} s each, back to back, in this order. "× bare" divides by the floor: the mean of the first and the last bare run. † marks routes whose figure depends on the local KV or D1 simulator: ${SIMULATOR_NOTE}, so every ratio in those rows understates the service against production. "errors" counts non-2xx answers and socket errors (it should be 0).`,
+    `${results.settings.connections} connections per route. The floor ran first and last for ${results.settings.durationSeconds} s; every other route ran twice for ${results.settings.durationSeconds / 2} s, once in a forward pass in table order and once in a reverse pass, and its figures are the mean of the two (p50 and p99 too), so a machine that gets busier or quieter during the run shifts every route alike. "× bare" divides by the floor: the mean of the first and the last bare run. † marks routes whose figure depends on the local KV or D1 simulator: ${SIMULATOR_NOTE}, so every ratio in those rows understates the service against production. "errors" counts non-2xx answers and socket errors (it should be 0).`,
     '',
     table(['route', 'req/s', 'p50 ms', 'p99 ms', '× bare', 'errors'], rows),
     '',
@@ -46,26 +46,27 @@ function cpuSection(results) {
     formatNumber(timing.slowestMicroseconds, 1),
     `${timing.batches} × ${timing.iterationsPerBatch}`,
   ]);
-  const ratios = verifyRatios(results.cpu).map(({ alg, raw, path, ratio, keyImport, uncachedRatio }) => [
+  const ratios = verifyRatios(results.cpu).map(({ alg, raw, path, ratio, keyImport, uncachedRatio, hono, honoRatio }) => [
     alg,
     formatNumber(raw, 1),
     formatNumber(path, 1),
     `**${formatNumber(ratio, 2)}×**`,
     formatNumber(keyImport, 1),
     `${formatNumber(uncachedRatio, 2)}×`,
+    `${formatNumber(hono, 1)} (${formatNumber(honoRatio, 2)}×)`,
   ]);
   return [
     '## CPU inside workerd per operation',
     '',
-    'Microseconds per call, from batches of calls timed inside the isolate (see "How this is measured"). Other processes can only add time to a batch, never remove it, so the fastest batch is the best estimate of the operation\'s own CPU cost; ratios and the cost model use it. The median and slowest batches show how busy the machine was.',
+    'Microseconds per call, from batches of calls timed inside the isolate (see "How this is measured"). Other processes can only add time to a batch, never remove it, so the fastest batch is the best estimate of the operation\'s own CPU cost; the cost model uses it. The median and slowest batches show how busy the machine was.',
     '',
     table(['operation', 'fastest µs', 'median µs', 'slowest µs', 'batches × calls'], rows),
     '',
-    'The service\'s verification path (`verifyAccessToken` in src/tokens/access.ts: parsing, header rules, the signature, every claim check) against a bare `crypto.subtle.verify` of the same token\'s signature with the same key:',
+    'The service\'s verification path (`verifyAccessToken` in src/tokens/access.ts: parsing, header rules, the signature, every claim check) against a bare `crypto.subtle.verify` of the same token\'s signature with the same key. Each ratio is the median, over rounds, of the two operations\' per-round ratio (they ran side by side, so a busy moment slows both alike); the microsecond columns are fastest batches:',
     '',
-    table(['algorithm', 'raw subtle.verify µs', 'verify path µs', 'ratio', 'key import µs', 'ratio without the import cache'], ratios),
+    table(['algorithm', 'raw subtle.verify µs', 'verify path µs', 'ratio', 'key import µs', 'ratio without the import cache', 'hono jwk verify µs (ratio)'], ratios),
     '',
-    'Both sides of each ratio are CPU inside workerd with no storage involved, so the ratio carries over to production. The last two columns are the before/after of the per-isolate key-import cache (src/tokens/access.ts): without it, every request would also import the public key from its JWK, as hono\'s `jwk` middleware does on every request.',
+    'Both sides of each ratio are CPU inside workerd with no storage involved, so the ratio carries over to production. The last two columns are the before/after of the per-isolate key-import cache (src/tokens/access.ts): without it, every request would also import the public key from its JWK, as hono\'s `jwk` middleware does on every request. The last column times hono\'s own verification (`Jwt.verifyWithJwks`, what its `jwk` middleware calls) on the same token, for the peer comparison without HTTP or storage in the way.',
     '',
   ];
 }
@@ -115,7 +116,7 @@ function costSection(results) {
     refresh: usageOf(cpuMilliseconds.refresh, results.counts.refresh),
     login: usageOf(cpuMilliseconds.login, results.counts.login),
   };
-  const priceRows = Object.values(PRICES.lines).map((line) => [line.label, formatNumber(line.includedPerMonth), `$${line.usdPerMillion} per million`]);
+  const priceRows = Object.values(PRICES.lines).map((line) => [line.label, formatNumber(line.includedPerMonth), `$${formatNumber(line.usdPerMillion, line.usdPerMillion < 0.01 ? 3 : 2)} per million`]);
   const perMillionRows = Object.entries(usage).map(([operation, used]) => {
     const cost = costPerMillion(used);
     return [operation, formatNumber(used.cpuMilliseconds, 2), ...cost.lines.map((line) => usd(line.usd)), `**${usd(cost.totalUsd)}**`];
@@ -126,7 +127,7 @@ function costSection(results) {
   return [
     '## Cost model',
     '',
-    `Prices of the Workers Paid plan (USD; $${PRICES.workersBaseUsdPerMonth} a month minimum), read on ${PRICES.readOn} from Cloudflare's pricing pages: ${PRICES.sources.map((source) => `<${source}>`).join(', ')}. KV deletes and lists are priced like writes. Check them before relying on the totals; the figures live in bench/cost-model.mjs.`,
+    `Prices of the Workers Paid plan (USD; $${PRICES.workersBaseUsdPerMonth} a month minimum), read on ${PRICES.readOn} from Cloudflare's pricing pages: ${PRICES.sources.map((source) => `<${source}>`).join(', ')}. The same Workers rates appear on Cloudflare's Workflows pricing page, which bills as Workers Standard. KV deletes and lists are priced like writes. Prices change: check them before relying on the totals; the figures live in bench/cost-model.mjs.`,
     '',
     table(['line', 'included per month', 'then'], priceRows),
     '',
@@ -154,7 +155,7 @@ const HOW_TO_READ = [
   `- **Local KV and D1 are simulators**, far slower than production: a KV read or a D1 query here goes through a local Durable Object and SQLite file, so routes that touch storage (marked †) look worse next to the floor than they will in production, and the gap between /auth/me and the D1 peer is measured through two different simulators.`,
   '- **What carries over:** ratios between routes measured in the same run (how much verification, a KV read or a D1 lookup adds over the floor), CPU per operation inside workerd (the same V8 and BoringSSL that production runs, though on a different CPU), the verify path\'s overhead over raw `subtle.verify`, and the storage operation counts, which are exact and are what Cloudflare bills.',
   '- **What does not:** absolute req/s and milliseconds, and anything the simulators dominate (login and refresh throughput are bound by PBKDF2 and D1 writes respectively).',
-  '- **Noise:** the figures were taken while other work shared the CPU; the drift between the first and last floor runs and the CPU spread column show how much. Rerun `npm run bench` on a quiet machine before comparing small differences.',
+  '- **Noise:** the figures were taken while other work shared the CPU; the drift between the first and last floor runs and the median and slowest CPU columns show how much. Rerun `npm run bench` on a quiet machine before comparing small differences.',
   '',
 ];
 
@@ -164,7 +165,7 @@ const HOW_MEASURED = [
   '- `npm run bench` (bench/run.mjs) bundles bench/worker.ts with esbuild and starts it directly in workerd through Miniflare\'s API, with in-memory local D1 (migrations applied) and KV, no `wrangler dev` proxy in front. bench/worker.ts mounts the real app from src/app.ts and adds bench-only routes under `/__bench/`; they never ship in the production worker (src/index.ts does not import them).',
   '- Load comes from autocannon on loopback. Refresh follows one refresh-token chain per connection (each response\'s token is the next request\'s), so every request is a real rotation; login checks the password at the configured PBKDF2 parameters every time.',
   '- The hono peer is `jwk()` from `hono/jwk` with our published JWKS handed over as `keys` once per isolate (hono\'s `jwks_uri` option would fetch the JWKS on every request), checking `typ`, `iss` and `aud` like we do. The D1 peer treats the bearer as an opaque session id and runs one indexed `SELECT` joining sessions and users per request, the way session-table systems authenticate.',
-  '- **CPU inside workerd.** Workerd only advances `Date.now()` across I/O (a Spectre mitigation), so a request cannot time its own code directly. `/__bench/cpu` brackets a batch of N calls between two zero-delay timers (a timer firing is I/O, so the clock is read fresh after each), subtracts the cost of an empty bracket, and divides by N. N grows until a batch takes about 40 ms; then the operations of a group (one algorithm\'s raw verify, verify path and sign; or the hashes) run in nine interleaved rounds, so a busy neighbour slows all of them alike, and the fastest, median and slowest batch are reported. Nothing else runs in that isolate meanwhile, so wall time in the batch is the isolate\'s CPU time, plus whatever the operating system took away on this shared machine.',
+  '- **CPU inside workerd.** Workerd only advances `Date.now()` across I/O (a Spectre mitigation), so a request cannot time its own code directly. `/__bench/cpu` brackets a batch of N calls between two zero-delay timers (a timer firing is I/O, so the clock is read fresh after each), subtracts the cost of an empty bracket, and divides by N. N doubles until the faster of two batches takes at least 20 ms; then the operations of a group (one algorithm\'s raw verify, verify path, sign, key import and hono verify; or the request and hash operations) run in fifteen interleaved rounds, so a busy neighbour slows all of them alike, and the fastest, median and slowest batch are reported. Nothing else runs in that isolate meanwhile, so wall time in the batch is the isolate\'s CPU time, plus whatever the operating system took away on this shared machine.',
   '- Storage counts go through `X-Bench-Count` requests, which the bench worker routes to counted bindings; load runs use the plain bindings.',
   '',
 ];

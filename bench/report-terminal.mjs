@@ -16,7 +16,7 @@ export function renderTerminalReport(results) {
   const floor = floorOf(results.load);
   const maximum = Math.max(...results.load.map((run) => run.requestsPerSecond));
   const out = [];
-  out.push('', `Throughput on loopback (${results.settings.connections} connections, ${results.settings.durationSeconds} s per route; † = ${SIMULATOR_NOTE})`, '');
+  out.push('', `Throughput on loopback (${results.settings.connections} connections, ${results.settings.durationSeconds} s per route: forward and reverse passes averaged; † = ${SIMULATOR_NOTE})`, '');
   out.push(`${pad('route', 38)} ${pad('req/s', 9, true)} ${pad('p50 ms', 8, true)} ${pad('p99 ms', 8, true)} ${pad('× bare', 7, true)}  errors`);
   for (const run of results.load) {
     const label = run.storage ? `${run.label} †` : run.label;

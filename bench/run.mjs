@@ -55,6 +55,45 @@ async function warmUp(url, scenario) {
   await runLoad(url, scenario, { connections: SETTINGS.connections, durationSeconds: WARMUP_SECONDS });
 }
 
+function averageRuns(scenario, runs) {
+  const mean = (pick) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
+  const sum = (pick) => runs.reduce((total, run) => total + pick(run), 0);
+  return {
+    key: scenario.key,
+    label: scenario.label,
+    storage: scenario.storage,
+    requestsPerSecond: mean((run) => run.requestsPerSecond),
+    p50Milliseconds: mean((run) => run.p50Milliseconds),
+    p99Milliseconds: mean((run) => run.p99Milliseconds),
+    total: sum((run) => run.total),
+    non2xx: sum((run) => run.non2xx),
+    errors: sum((run) => run.errors),
+  };
+}
+
+/**
+ * The floor first, then every other route twice for half the time, in a
+ * forward and then a reverse pass, then the floor again: a machine that gets
+ * busier or quieter during the run shifts every route alike.
+ */
+async function measureThroughput(url, scenarios) {
+  const floor = scenarios[0];
+  const floorAgain = scenarios[scenarios.length - 1];
+  const routes = scenarios.slice(1, -1);
+  const half = { connections: SETTINGS.connections, durationSeconds: SETTINGS.durationSeconds / 2 };
+  const runsByKey = new Map(scenarios.map((scenario) => [scenario.key, []]));
+  const measure = async (scenario, settings) => {
+    const measured = await runLoad(url, scenario, settings);
+    console.log(`${scenario.label.padEnd(38)} ${Math.round(measured.requestsPerSecond)} req/s`);
+    runsByKey.get(scenario.key).push(measured);
+  };
+  for (const scenario of scenarios.slice(0, -1)) await warmUp(url, scenario);
+  await measure(floor, SETTINGS);
+  for (const scenario of [...routes, ...[...routes].reverse()]) await measure(scenario, half);
+  await measure(floorAgain, SETTINGS);
+  return scenarios.map((scenario) => averageRuns(scenario, runsByKey.get(scenario.key)));
+}
+
 async function main() {
   const startedAt = Date.now();
   const machine = describeMachine();
@@ -70,19 +109,13 @@ async function main() {
   });
   try {
     console.log(`bench worker on ${server.url}; seeding ${SETTINGS.seedUsers} users…`);
-    const fixtures = await prepareFixtures(server.url, { seedUsers: SETTINGS.seedUsers, sessions: SETTINGS.connections + 1 });
-    const scenarios = buildScenarios(fixtures);
+    const fixtures = await prepareFixtures(server.url, { seedUsers: SETTINGS.seedUsers });
+    const scenarios = buildScenarios(server.url, fixtures, SETTINGS.connections);
     console.log('timing CPU inside workerd…');
     const cpu = await (await fetch(`${server.url}/__bench/cpu`)).json();
     console.log('counting storage operations…');
     const counts = await countStorageOperations(server.url, scenarios, fixtures);
-    const load = [];
-    for (const scenario of scenarios) {
-      await warmUp(server.url, scenario);
-      const measured = await runLoad(server.url, scenario, SETTINGS);
-      console.log(`${scenario.label.padEnd(38)} ${Math.round(measured.requestsPerSecond)} req/s`);
-      load.push({ key: scenario.key, label: scenario.label, storage: scenario.storage, ...measured });
-    }
+    const load = await measureThroughput(server.url, scenarios);
     const results = {
       finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       elapsedSeconds: (Date.now() - startedAt) / 1000,

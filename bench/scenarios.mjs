@@ -17,24 +17,29 @@ async function logIn(url, email, headers = {}) {
 
 /**
  * Seeds `seedUsers` users with a session each, registers the bench user and
- * signs it in `sessions` times (one refresh chain per load connection).
+ * signs it in once (its access token and session serve the read routes).
  */
-export async function prepareFixtures(url, { seedUsers, sessions }) {
+export async function prepareFixtures(url, { seedUsers }) {
   const seeded = await fetch(`${url}/__bench/seed?users=${seedUsers}`, { method: 'POST' });
   if (seeded.status !== 200) throw new Error(`seeding failed: ${seeded.status} ${await seeded.text()}`);
   const email = `bench-${Date.now()}@bench.test`;
   const registered = await postJson(url, '/auth/register', { email, password: PASSWORD });
   if (registered.status !== 201) throw new Error(`bench register failed: ${registered.status} ${await registered.text()}`);
-  const signedIn = [];
-  for (let i = 0; i < sessions; i++) signedIn.push(await logIn(url, email));
-  return { email, signedIn };
+  return { email, session: await logIn(url, email) };
 }
 
 // autocannon clears a connection's context between requests, so the live
 // tokens sit in one pool: a request takes one, its response returns the
-// successor, and the pool keeps one token per connection.
-function refreshChain(pool) {
+// successor, and the pool keeps one token per connection. A run that stops
+// drops the answers in flight, so every run starts from freshly signed-in
+// sessions.
+function refreshChain(url, email, connections) {
+  const pool = [];
   return {
+    async refill() {
+      pool.length = 0;
+      for (let i = 0; i < connections; i++) pool.push((await logIn(url, email)).refreshToken);
+    },
     prepare() {
       return { body: JSON.stringify({ refresh_token: pool.pop() }) };
     },
@@ -48,17 +53,17 @@ function refreshChain(pool) {
  * The measured routes, in run order. `storage` marks a route whose
  * throughput depends on the local KV or D1 simulator.
  */
-export function buildScenarios(fixtures) {
-  const [first, ...chains] = fixtures.signedIn;
-  const bearer = { Authorization: `Bearer ${first.accessToken}` };
+export function buildScenarios(url, fixtures, connections) {
+  const { session } = fixtures;
+  const bearer = { Authorization: `Bearer ${session.accessToken}` };
   const json = { 'Content-Type': 'application/json' };
   return [
     { key: 'bare', label: 'bare JSON (floor)', path: '/__bench/bare' },
     { key: 'verify', label: 'verify only (signature + claims)', path: '/__bench/verify', headers: bearer },
     { key: 'me', label: 'GET /auth/me (verify + KV read)', path: '/auth/me', headers: bearer, storage: 'KV' },
     { key: 'hono-jwk', label: 'peer: hono jwk middleware', path: '/__bench/peer/hono-jwk', headers: bearer },
-    { key: 'd1-session', label: 'peer: D1 session lookup', path: '/__bench/peer/d1-session', headers: { Authorization: `Bearer ${first.sessionId}` }, storage: 'D1' },
-    { key: 'refresh', label: 'POST /auth/refresh', method: 'POST', path: '/auth/refresh', headers: json, nextRequest: refreshChain(chains.map((session) => session.refreshToken)), storage: 'D1' },
+    { key: 'd1-session', label: 'peer: D1 session lookup', path: '/__bench/peer/d1-session', headers: { Authorization: `Bearer ${session.sessionId}` }, storage: 'D1' },
+    { key: 'refresh', label: 'POST /auth/refresh', method: 'POST', path: '/auth/refresh', headers: json, nextRequest: refreshChain(url, fixtures.email, connections), storage: 'D1' },
     { key: 'login', label: 'POST /auth/login', method: 'POST', path: '/auth/login', headers: json, body: JSON.stringify({ email: fixtures.email, password: PASSWORD, token_delivery: 'body' }), storage: 'D1' },
     { key: 'jwks', label: 'GET /.well-known/jwks.json', path: '/.well-known/jwks.json' },
     { key: 'bare-again', label: 'bare JSON again (drift)', path: '/__bench/bare' },
