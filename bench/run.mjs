@@ -103,9 +103,6 @@ async function main() {
     JWT_SIGNING_KEYS: JSON.stringify(signingKeys),
     BENCH_KEYS: JSON.stringify(benchKeys),
     JWT_ISSUER: 'https://auth.bench.test',
-    // The bench logs in far more often than any one client may.
-    IP_RATE_LIMIT_PER_MINUTE: '0',
-    LOGIN_MAX_FAILURES: '1000',
   });
   try {
     console.log(`bench worker on ${server.url}; seeding ${SETTINGS.seedUsers} users…`);

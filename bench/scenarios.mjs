@@ -3,12 +3,12 @@
 const PASSWORD = 'a perfectly fine bench passphrase';
 const COUNTED_REQUESTS = 5;
 
-async function postJson(url, path, body, headers = {}) {
-  return fetch(`${url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+async function postJson(url, path, body) {
+  return fetch(`${url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 }
 
-async function logIn(url, email, headers = {}) {
-  const response = await postJson(url, '/auth/login', { email, password: PASSWORD, token_delivery: 'body' }, headers);
+async function logIn(url, email) {
+  const response = await postJson(url, '/auth/login', { email, password: PASSWORD, token_delivery: 'body' });
   if (response.status !== 200) throw new Error(`bench login failed: ${response.status} ${await response.text()}`);
   const body = await response.json();
   const claims = JSON.parse(Buffer.from(body.access_token.split('.')[1], 'base64url').toString('utf8'));

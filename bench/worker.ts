@@ -13,8 +13,21 @@ export interface BenchBindings extends Bindings {
 
 const app = createApp();
 const benchRoutes = createBenchRoutes();
-// One counted copy of the environment per isolate, so config parsing stays cached.
+// Load runs send every request from 127.0.0.1, so they lift the per-IP limit;
+// counted requests keep the defaults, so their counts include the limiter's storage.
+const LOAD_OVERRIDES = { IP_RATE_LIMIT_PER_MINUTE: '0' };
+// One copy of each environment per isolate, so config parsing stays cached.
+const loadEnvironments = new WeakMap<object, BenchBindings>();
 const countedEnvironments = new WeakMap<object, { env: BenchBindings; storage: InstrumentedBindings }>();
+
+function loadEnvironment(env: BenchBindings): BenchBindings {
+  let loadEnv = loadEnvironments.get(env);
+  if (!loadEnv) {
+    loadEnv = { ...env, ...LOAD_OVERRIDES };
+    loadEnvironments.set(env, loadEnv);
+  }
+  return loadEnv;
+}
 
 function countedEnvironment(env: BenchBindings): { env: BenchBindings; storage: InstrumentedBindings } {
   let counted = countedEnvironments.get(env);
@@ -41,7 +54,7 @@ export default {
       return Response.json(counts);
     }
     // Requests marked for counting run against counted bindings; load runs use the plain ones.
-    const runEnv = request.headers.has('X-Bench-Count') ? countedEnvironment(env).env : env;
+    const runEnv = request.headers.has('X-Bench-Count') ? countedEnvironment(env).env : loadEnvironment(env);
     if (path.startsWith('/__bench/')) return benchRoutes.fetch(request, runEnv, ctx);
     return app.fetch(request, runEnv, ctx);
   },
