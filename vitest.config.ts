@@ -1,5 +1,6 @@
 // Tests run inside workerd through the Workers Vitest integration, against
 // real local D1 and KV, with the migrations applied by test/setup.ts.
+import { readFile } from 'node:fs/promises';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { generateSigningJwk } from './scripts/lib/signing-keys.mjs';
@@ -16,7 +17,10 @@ export default defineConfig(async () => {
           bindings: {
             JWT_SIGNING_KEYS: JSON.stringify(signingKeys),
             TEST_MIGRATIONS: migrations,
+            SCHEMA_SQL: await readFile('./schema.sql', 'utf8'),
           },
+          // An empty second database: test/unit/schema.test.ts builds schema.sql in it.
+          d1Databases: { SCHEMA_DB: 'schema-check' },
         },
       }),
     ],

@@ -1,12 +1,12 @@
 // `npm run bench`: starts the service in workerd, measures every route, CPU and storage, prints and writes docs/performance.md.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSigningJwk } from '../scripts/lib/signing-keys.mjs';
 import { runLoad } from './load.mjs';
-import { renderMarkdownReport } from './report-markdown.mjs';
+import { renderMarkdownReport, spliceGeneratedSections } from './report-markdown.mjs';
 import { renderTerminalReport } from './report-terminal.mjs';
 import { buildScenarios, countStorageOperations, prepareFixtures } from './scenarios.mjs';
 import { startBenchServer } from './server.mjs';
@@ -123,7 +123,9 @@ async function main() {
       cpu,
       counts,
     };
-    writeFileSync(join(root, 'docs/performance.md'), renderMarkdownReport(results));
+    const documentPath = join(root, 'docs/performance.md');
+    const existing = existsSync(documentPath) ? readFileSync(documentPath, 'utf8') : null;
+    writeFileSync(documentPath, spliceGeneratedSections(existing, renderMarkdownReport(results)));
     console.log(renderTerminalReport(results));
   } finally {
     await server.stop();

@@ -9,7 +9,9 @@ import { errorResponse, toAuthError } from './http/error-response';
 import { methodsForPath } from './http/route-registry';
 import { cors } from './middleware/cors';
 import { securityHeaders } from './middleware/security-headers';
+import { addAdminRoutes } from './routes/admin';
 import { addAuthRoutes } from './routes/auth';
+import { addSessionRoutes } from './routes/sessions';
 import { addWellKnownRoutes } from './routes/well-known';
 
 const defaultDependencies: AppDependencies = { now: () => Date.now() };
@@ -36,6 +38,8 @@ export function createApp(dependencies: Partial<AppDependencies> = {}): Hono<App
   app.use(cors());
 
   addAuthRoutes(app);
+  addSessionRoutes(app);
+  addAdminRoutes(app);
   addWellKnownRoutes(app);
 
   app.notFound((c) => {

@@ -6,6 +6,8 @@ declare global {
     interface Env {
       JWT_SIGNING_KEYS: string;
       TEST_MIGRATIONS: D1Migration[];
+      SCHEMA_SQL: string;
+      SCHEMA_DB: D1Database;
     }
   }
 }

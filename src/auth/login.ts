@@ -1,15 +1,20 @@
-// Checking a password and opening a session.
+// Checking a password and opening a session, behind the per-IP limit and the per-account lockout.
 
 import { AuthError } from '../errors';
 import { newRefreshToken, newSessionId } from '../ids';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../passwords/hash';
 import { PASSWORD_MAX_CHARACTERS } from '../passwords/policy';
-import type { StorageBindings } from '../storage/database';
+import { insertAuthEventStatement } from '../storage/auth-events';
+import { databaseForKey, type StorageBindings } from '../storage/database';
+import { readLoginState } from '../storage/login-attempts';
+import { clearLoginFailuresStatement, type LockoutPolicy } from '../storage/login-failures';
 import { openSessionStatements, runBatch } from '../storage/sessions';
-import { findUserByEmail, updatePasswordHashStatement } from '../storage/users';
+import { updatePasswordHashStatement, type UserRecord } from '../storage/users';
 import { hashRefreshToken } from '../tokens/refresh';
 import type { ClientInfo } from './client-info';
 import { normalizeEmail } from './email';
+import { countFailedAttempt } from './failed-attempt';
+import { accountLocked, enforceIpLimit, hashEmailForThrottle, ipCounterFor } from './throttle';
 import type { IssuedSession } from './token-response';
 
 /** What login needs besides the credentials. */
@@ -18,6 +23,8 @@ export interface LoginContext {
   nowSeconds: number;
   refreshTokenTtlSeconds: number;
   client: ClientInfo;
+  lockout: LockoutPolicy;
+  ipRateLimitPerMinute: number;
 }
 
 function invalidCredentials(logReason: string): AuthError {
@@ -25,24 +32,44 @@ function invalidCredentials(logReason: string): AuthError {
 }
 
 /**
- * Verifies the credentials and opens a session: at most two D1 round trips
- * (find the user; one batch that opens the session and, when the stored hash
- * uses old parameters, re-hashes the password). An unknown email costs the
- * same password work as a wrong password and gets the same answer.
+ * Verifies the credentials and opens a session in at most two D1 round
+ * trips: one batch that counts the client IP, finds the user and reads the
+ * account's failure record; then one batch that either opens the session
+ * (clearing failures, re-hashing an old-parameter hash, recording the event)
+ * or counts the failure. A locked account answers 429 before any password
+ * work, the right password included, identically whether or not it exists.
+ * An unknown email costs the same password work as a wrong password.
  */
 export async function loginWithPassword(context: LoginContext, rawEmail: string, password: string): Promise<IssuedSession> {
   const email = normalizeEmail(rawEmail);
   const tooLong = [...password].length > PASSWORD_MAX_CHARACTERS;
-  const user = email && !tooLong ? await findUserByEmail(context.env, email) : null;
-  if (!user) {
-    await verifyAgainstDummy(password.slice(0, PASSWORD_MAX_CHARACTERS * 4));
-    throw invalidCredentials(email ? 'unknown email or over-long password' : 'malformed email');
-  }
-  if (!(await verifyPassword(password, user.passwordHash))) throw invalidCredentials('wrong password');
+  const emailHash = email ? await hashEmailForThrottle(email) : null;
+  const state = await readLoginState(context.env, {
+    email: email && !tooLong ? email : null,
+    emailHash,
+    ipCounter: ipCounterFor(context.client.ip, context.ipRateLimitPerMinute, context.nowSeconds),
+  });
+  enforceIpLimit(state.ipRequests, context.ipRateLimitPerMinute, context.nowSeconds);
+  const lockedUntil = state.failures?.lockedUntil ?? null;
+  if (lockedUntil !== null && lockedUntil > context.nowSeconds) throw accountLocked(lockedUntil - context.nowSeconds);
 
+  const user = state.user;
+  const passwordMatches = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password.slice(0, PASSWORD_MAX_CHARACTERS * 4));
+  if (!user || !passwordMatches) {
+    if (email && emailHash) {
+      const attempt = { email, emailHash, userId: user?.id ?? null, sessionId: null, kind: 'login_failed' as const, client: context.client };
+      await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
+    }
+    throw invalidCredentials(!email ? 'malformed email' : user ? 'wrong password' : 'unknown email or over-long password');
+  }
+  return openSession(context, user, password, emailHash !== null && state.failures !== null ? emailHash : null);
+}
+
+async function openSession(context: LoginContext, user: UserRecord, password: string, failuresToClear: string | null): Promise<IssuedSession> {
   const sessionId = newSessionId();
   const refreshToken = newRefreshToken();
   const sessionExpiresAt = context.nowSeconds + context.refreshTokenTtlSeconds;
+  const db = databaseForKey(context.env, user.id);
   const statements = openSessionStatements(context.env, {
     sessionId,
     userId: user.id,
@@ -53,6 +80,8 @@ export async function loginWithPassword(context: LoginContext, rawEmail: string,
     ip: context.client.ip,
     country: context.client.country,
   });
+  statements.push(insertAuthEventStatement(db, { type: 'login_succeeded', userId: user.id, sessionId, client: context.client }, context.nowSeconds));
+  if (failuresToClear !== null) statements.push(clearLoginFailuresStatement(db, failuresToClear));
   if (needsRehash(user.passwordHash)) {
     statements.push(updatePasswordHashStatement(context.env, user.id, await hashPassword(password)));
   }

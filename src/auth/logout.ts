@@ -1,39 +1,41 @@
 // Logging out one session, from a refresh token, a bearer token, or both.
 
 import { looksLikeRefreshToken } from '../ids';
+import type { EventClient } from '../storage/auth-events';
 import type { StorageBindings } from '../storage/database';
-import { revokeSessionByRefreshTokenHash, revokeSessionStatement, runBatch } from '../storage/sessions';
+import { findSessionByRefreshTokenHash } from '../storage/sessions';
 import { hashRefreshToken } from '../tokens/refresh';
-import { raiseRevocationFlags, type RevocationSettings } from './revoke';
+import { revokeSessions, type RevocationSettings, type SessionRef } from './revoke';
 
 /** What logout was given: each part may be absent or invalid. */
 export interface LogoutRequest {
   refreshToken: string | undefined;
   /** The session of a verified bearer token. */
-  bearerSession: { sessionId: string; userId: string } | undefined;
+  bearerSession: SessionRef | undefined;
+  client: EventClient;
 }
 
 /**
- * Revokes the session named by the refresh token and/or the bearer token and
- * raises its KV flag. Idempotent: nothing valid means nothing to do. At most
- * two D1 round trips and one KV write per distinct session.
+ * Revokes the session named by the refresh token and/or the bearer token
+ * through `revokeSessions`. Idempotent: nothing valid means nothing to do.
+ * At most two D1 round trips (find the refresh token's session; the
+ * revocation batch) and one KV write per session revoked. Returns the ids
+ * of the sessions it ended.
  */
-export async function logoutSession(
-  env: StorageBindings,
-  settings: RevocationSettings,
-  request: LogoutRequest,
-  nowSeconds: number,
-): Promise<void> {
-  const revoked: string[] = [];
+export async function logoutSession(env: StorageBindings, settings: RevocationSettings, request: LogoutRequest, nowSeconds: number): Promise<string[]> {
+  const sessions: SessionRef[] = [];
   if (request.refreshToken !== undefined && looksLikeRefreshToken(request.refreshToken)) {
-    const hash = await hashRefreshToken(request.refreshToken);
-    const session = await revokeSessionByRefreshTokenHash(env, hash, request.refreshToken, 'logout', nowSeconds);
-    if (session) revoked.push(session.sessionId);
+    const session = await findSessionByRefreshTokenHash(env, await hashRefreshToken(request.refreshToken), request.refreshToken);
+    if (session) sessions.push(session);
   }
   const bearer = request.bearerSession;
-  if (bearer && !revoked.includes(bearer.sessionId)) {
-    const [result] = await runBatch(env, bearer.sessionId, [revokeSessionStatement(env, bearer.sessionId, bearer.userId, 'logout', nowSeconds)], 'logout by bearer');
-    if (result && result.results.length > 0) revoked.push(bearer.sessionId);
-  }
-  await raiseRevocationFlags(env, settings, revoked, nowSeconds);
+  if (bearer && !sessions.some((session) => session.sessionId === bearer.sessionId)) sessions.push(bearer);
+  const first = sessions[0];
+  if (!first) return [];
+  return revokeSessions(env, settings, {
+    target: { sessions },
+    reason: 'logout',
+    nowSeconds,
+    event: { userId: first.userId, sessionId: first.sessionId, client: request.client },
+  });
 }

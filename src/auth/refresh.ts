@@ -2,11 +2,14 @@
 
 import { AuthError } from '../errors';
 import { looksLikeRefreshToken, newRefreshToken } from '../ids';
-import { logEvent } from '../log';
+import { logAuthEvent } from '../log';
 import type { StorageBindings } from '../storage/database';
 import { findRefreshToken, rotateRefreshToken, type RefreshTokenRecord } from '../storage/refresh-tokens';
 import { hashRefreshToken, sealSuccessor, unsealSuccessor } from '../tokens/refresh';
+import { insertAuthEventStatement } from '../storage/auth-events';
+import type { ClientInfo } from './client-info';
 import { revokeSessions, type RevocationSettings } from './revoke';
+import { enforceIpLimit, ipCounterFor } from './throttle';
 import type { IssuedSession } from './token-response';
 
 /** What a refresh needs besides the presented token. */
@@ -15,7 +18,8 @@ export interface RefreshContext {
   nowSeconds: number;
   graceSeconds: number;
   revocation: RevocationSettings;
-  ip: string | null;
+  client: ClientInfo;
+  ipRateLimitPerMinute: number;
 }
 
 /** 401 `invalid_refresh_token`; the reason goes to the log only. */
@@ -25,14 +29,17 @@ export function invalidRefreshToken(logReason: string): AuthError {
 
 /**
  * Exchanges a refresh token for its successor. At most two D1 round trips
- * and no KV operation on the normal path: one lookup, one rotation batch.
+ * and no KV operation on the normal path: one lookup (batched with the
+ * per-IP counter), one rotation batch (with the `refresh` event).
  * A replay of the immediate predecessor inside the grace window gets the
  * same successor (no write at all); any other reuse revokes the session.
  */
 export async function refreshSession(context: RefreshContext, presented: string): Promise<IssuedSession> {
   if (!looksLikeRefreshToken(presented)) throw invalidRefreshToken('not shaped like a refresh token');
   const presentedHash = await hashRefreshToken(presented);
-  const record = await findRefreshToken(context.env, presentedHash, presented);
+  const ipCounter = ipCounterFor(context.client.ip, context.ipRateLimitPerMinute, context.nowSeconds);
+  const { record, ipRequests } = await findRefreshToken(context.env, presentedHash, presented, ipCounter);
+  enforceIpLimit(ipRequests, context.ipRateLimitPerMinute, context.nowSeconds);
   if (!record) throw invalidRefreshToken('unknown refresh token');
   if (record.sessionRevokedAt !== null) throw invalidRefreshToken('session revoked');
   if (record.sessionExpiresAt <= context.nowSeconds || record.expiresAt <= context.nowSeconds) {
@@ -45,13 +52,22 @@ export async function refreshSession(context: RefreshContext, presented: string)
 async function rotate(context: RefreshContext, presented: string, record: RefreshTokenRecord): Promise<IssuedSession> {
   const successor = newRefreshToken();
   const successorSealed = await sealSuccessor(presented, successor);
+  const successorHash = await hashRefreshToken(successor);
+  const event = { type: 'refresh' as const, userId: record.userId, sessionId: record.sessionId, client: context.client };
   const outcome = await rotateRefreshToken(context.env, {
     presentedHash: record.tokenHash,
     sessionId: record.sessionId,
-    successorHash: await hashRefreshToken(successor),
+    successorHash,
     successorSealed,
     expiresAt: record.sessionExpiresAt,
     nowSeconds: context.nowSeconds,
+    // The event lands only if this rotation won.
+    extraStatements: (db) => [
+      insertAuthEventStatement(db, event, context.nowSeconds, {
+        sql: 'EXISTS (SELECT 1 FROM refresh_tokens WHERE token_hash = ?8 AND successor_hash = ?9)',
+        parameters: [record.tokenHash, successorHash],
+      }),
+    ],
   });
   if (outcome.outcome === 'session_gone') throw invalidRefreshToken('session ended during rotation');
   if (outcome.outcome === 'rotated') return issued(record, successor);
@@ -68,13 +84,18 @@ async function replayWithinGrace(context: RefreshContext, presented: string, rec
     const successor = await unsealSuccessor(presented, record.successorSealed);
     if (successor) return issued(record, successor);
   }
-  logEvent('warn', 'refresh_token_reused', {
+  logAuthEvent('refresh_token_reused', {
     sid: record.sessionId,
     user_id: record.userId,
     seconds_since_rotation: context.nowSeconds - rotatedAt,
-    ip: context.ip,
+    ip: context.client.ip,
   });
-  await revokeSessions(context.env, context.revocation, [{ sessionId: record.sessionId, userId: record.userId }], 'refresh_token_reused', context.nowSeconds);
+  await revokeSessions(context.env, context.revocation, {
+    target: { sessions: [{ sessionId: record.sessionId, userId: record.userId }] },
+    reason: 'refresh_token_reused',
+    nowSeconds: context.nowSeconds,
+    event: { userId: record.userId, sessionId: record.sessionId, client: context.client },
+  });
   throw invalidRefreshToken('refresh token reused');
 }
 

@@ -1,9 +1,10 @@
-// The one way sessions end: revoked in D1, then their KV flags raised so access tokens die too.
+// The one way sessions end: revoked in D1 (one batch), then each one's KV flag raised so access tokens die too.
 
 import { CLOCK_SKEW_SECONDS } from '../tokens/access';
-import type { StorageBindings } from '../storage/database';
+import { insertAuthEventStatement, type EventClient } from '../storage/auth-events';
+import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
 import { flagSessionRevoked, revocationFlagTtlSeconds } from '../storage/revocations';
-import { revokeSessionStatement, runBatch, type RevocationReason } from '../storage/sessions';
+import { revokeSessionStatement, revokeUserSessionsStatement, type RevocationReason } from '../storage/sessions';
 
 /** Settings revocation needs from the Config. */
 export interface RevocationSettings {
@@ -16,32 +17,59 @@ export interface SessionRef {
   userId: string;
 }
 
+/** Which sessions to end: named ones, or every live one of a user (optionally but one). */
+export type RevocationTarget = { sessions: readonly SessionRef[] } | { userId: string; exceptSessionId?: string };
+
+/** One revocation: what to end, why, and what else commits with it. */
+export interface RevocationRequest {
+  target: RevocationTarget;
+  reason: RevocationReason;
+  nowSeconds: number;
+  /**
+   * Records an event of type `reason` for `userId` in the same batch: only
+   * if one of the user's sessions was revoked by it, unless `always`.
+   */
+  event?: { userId: string; sessionId: string | null; client: EventClient | null; always?: boolean };
+  /** More statements that must commit with the revocation (e.g. a new password hash). */
+  extraStatements?: (db: D1Database) => D1PreparedStatement[];
+}
+
 /**
- * Revokes sessions in D1 (one batch) and raises each one's KV flag for as
- * long as any of its access tokens could still verify.
+ * Revokes sessions in D1 in one batch (with the event and any extra
+ * statements, atomically), then raises the KV flag of every session it
+ * revoked, for as long as any of its access tokens could still verify.
+ * Sessions already revoked are left alone. Costs one D1 round trip plus one
+ * KV write per revoked session. Returns the ids it revoked.
+ *
+ * @example
+ * await revokeSessions(env, config, { target: { userId }, reason: 'logout_all', nowSeconds });
  */
-export async function revokeSessions(
-  env: StorageBindings,
-  settings: RevocationSettings,
-  sessions: readonly SessionRef[],
-  reason: RevocationReason,
-  nowSeconds: number,
-): Promise<void> {
-  if (sessions.length === 0) return;
-  const first = sessions[0];
-  if (!first) return;
-  const statements = sessions.map((session) => revokeSessionStatement(env, session.sessionId, session.userId, reason, nowSeconds));
-  await runBatch(env, first.sessionId, statements, `revoke sessions (${reason})`);
-  await raiseRevocationFlags(env, settings, sessions.map((session) => session.sessionId), nowSeconds);
+export async function revokeSessions(env: StorageBindings, settings: RevocationSettings, request: RevocationRequest): Promise<string[]> {
+  const { target, reason, nowSeconds } = request;
+  const routingKey = 'sessions' in target ? target.sessions[0]?.sessionId : target.userId;
+  if (routingKey === undefined) return [];
+  const db = databaseForKey(env, routingKey);
+  const revocations =
+    'sessions' in target
+      ? target.sessions.map((session) => revokeSessionStatement(db, session.sessionId, session.userId, reason, nowSeconds))
+      : [revokeUserSessionsStatement(db, target.userId, target.exceptSessionId ?? null, reason, nowSeconds)];
+  const statements = [...revocations, ...(request.extraStatements?.(db) ?? [])];
+  const event = request.event;
+  if (event) {
+    const revokedNow = { sql: 'EXISTS (SELECT 1 FROM sessions WHERE user_id = ?2 AND revoked_at = ?7 AND revoked_reason = ?1)', parameters: [] };
+    const entry = { type: reason, userId: event.userId, sessionId: event.sessionId, client: event.client };
+    statements.push(insertAuthEventStatement(db, entry, nowSeconds, event.always ? undefined : revokedNow));
+  }
+  const results = await runStorage(`revoke sessions (${reason})`, () => db.batch(statements));
+  const revokedIds = results
+    .slice(0, revocations.length)
+    .flatMap((result) => (result.results as { id: string }[]).map((row) => row.id));
+  await raiseRevocationFlags(env, settings, revokedIds, nowSeconds);
+  return [...new Set(revokedIds)];
 }
 
 /** Raises the KV flag of each session id (one write each). */
-export async function raiseRevocationFlags(
-  env: StorageBindings,
-  settings: RevocationSettings,
-  sessionIds: readonly string[],
-  nowSeconds: number,
-): Promise<void> {
+async function raiseRevocationFlags(env: StorageBindings, settings: RevocationSettings, sessionIds: readonly string[], nowSeconds: number): Promise<void> {
   const ttlSeconds = revocationFlagTtlSeconds(settings.accessTokenTtlSeconds, CLOCK_SKEW_SECONDS);
   await Promise.all([...new Set(sessionIds)].map((sessionId) => flagSessionRevoked(env.KV, sessionId, ttlSeconds, nowSeconds)));
 }

@@ -1,6 +1,7 @@
 // Reads a JSON request body under a hard size cap, with or without Content-Length.
 
 import { AuthError } from '../errors';
+import { findDuplicateJsonKey } from './json-duplicate-keys';
 
 /** Bodies above this are refused with 413, whether or not they declare a length. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -23,8 +24,8 @@ export function rejectDeclaredOversizeBody(request: Request): void {
 
 /**
  * Parses the body as JSON. Returns `undefined` for an empty body when
- * `optional`; otherwise 400 (missing or malformed), 413 (over the cap) or
- * 415 (not `application/json`).
+ * `optional`; otherwise 400 (missing, malformed or with a repeated field),
+ * 413 (over the cap) or 415 (not `application/json`).
  */
 export async function readJsonBody(request: Request, options: { optional?: boolean } = {}): Promise<unknown> {
   rejectDeclaredOversizeBody(request);
@@ -42,11 +43,15 @@ export async function readJsonBody(request: Request, options: { optional?: boole
   } catch {
     throw new AuthError('invalid_request', 'The request body is not valid UTF-8.');
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new AuthError('invalid_request', 'The request body is not valid JSON.');
   }
+  // A repeated field could mean one thing to us and another to a proxy or a log reader.
+  if (findDuplicateJsonKey(text) !== null) throw new AuthError('invalid_request', 'The request body repeats a field.');
+  return value;
 }
 
 function isJsonContentType(header: string | null): boolean {

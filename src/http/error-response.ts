@@ -1,7 +1,15 @@
 // Turns any thrown value into the contract's JSON error response.
 
-import { AuthError } from '../errors';
-import { logEvent } from '../log';
+import { readClientInfo } from '../auth/client-info';
+import { AuthError, type ErrorCode } from '../errors';
+import { logAuthEvent, logEvent, type AuthEventName } from '../log';
+
+/** Client errors that are auth events worth a log line (the flows log their successes). */
+const AUTH_EVENT_BY_CODE: Partial<Record<ErrorCode, AuthEventName>> = {
+  invalid_credentials: 'login_failed',
+  invalid_refresh_token: 'refresh_failed',
+  too_many_attempts: 'rate_limited',
+};
 
 /** Builds `{"error","message"}` with the status and headers the error calls for. */
 export function errorResponse(error: AuthError): Response {
@@ -13,7 +21,10 @@ export function errorResponse(error: AuthError): Response {
 /** Maps an unexpected error to a generic 500 (or 503 for storage outages) and logs it. */
 export function toAuthError(error: unknown, request: Request): AuthError {
   if (error instanceof AuthError) {
-    if (error.status >= 500) logEvent('error', 'request_failed', { code: error.code, path: new URL(request.url).pathname, message: error.message });
+    const path = new URL(request.url).pathname;
+    const authEvent = AUTH_EVENT_BY_CODE[error.code];
+    if (authEvent) logAuthEvent(authEvent, { reason: error.logReason, path, ip: readClientInfo(request).ip });
+    if (error.status >= 500) logEvent('error', 'request_failed', { code: error.code, path, message: error.message });
     return error;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -2,6 +2,10 @@
 
 import { AuthError } from '../errors';
 
+// A JSON "\uD800" escape parses to half a character: UTF-8 cannot encode it, so two different
+// such strings would store and hash alike (both become U+FFFD).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** One string field of a request body. */
 export interface StringField {
   type: 'string';
@@ -55,6 +59,7 @@ export function parseWithSchema<Schema extends ObjectSchema>(schema: Schema, val
       throw new AuthError('invalid_request', `Field "${key}" is required.`);
     }
     if (typeof fieldValue !== 'string') throw new AuthError('invalid_request', `Field "${key}" must be a string.`);
+    if (LONE_SURROGATE.test(fieldValue)) throw new AuthError('invalid_request', `Field "${key}" must be valid Unicode text.`);
     if (field.minLength !== undefined && fieldValue.length < field.minLength) {
       throw new AuthError('invalid_request', `Field "${key}" must be at least ${field.minLength} characters.`);
     }

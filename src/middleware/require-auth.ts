@@ -3,7 +3,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv, AuthContext } from '../app-env';
 import { AuthError } from '../errors';
-import { logEvent } from '../log';
+import { logAuthEvent } from '../log';
 import { isSessionRevoked } from '../storage/revocations';
 import { verifyAccessToken, type AccessTokenVerification } from '../tokens/access';
 import { issuerFor } from '../tokens/issuer';
@@ -60,12 +60,12 @@ export async function authenticateRequest(c: Context<AppEnv>): Promise<AuthConte
   if (token === undefined) throw invalidToken(false);
   const verification = await verifyRequestAccessToken(c, token);
   if (!verification.valid) {
-    logEvent('info', 'access_token_rejected', { reason: verification.reason });
+    logAuthEvent('access_token_rejected', { reason: verification.reason });
     throw invalidToken(true, verification.reason);
   }
   const { claims } = verification;
   if (await isSessionRevoked(c.env.KV, claims.sid)) {
-    logEvent('info', 'access_token_rejected', { reason: 'session revoked', sid: claims.sid, jti: claims.jti });
+    logAuthEvent('access_token_rejected', { reason: 'session revoked', sid: claims.sid, jti: claims.jti });
     throw invalidToken(true, 'session revoked');
   }
   return { userId: claims.sub, sessionId: claims.sid, email: claims.email, roles: claims.roles, claims };

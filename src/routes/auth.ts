@@ -7,12 +7,14 @@ import { loginWithPassword } from '../auth/login';
 import { logoutSession } from '../auth/logout';
 import { invalidRefreshToken, refreshSession } from '../auth/refresh';
 import { registerUser } from '../auth/register';
+import { lockoutPolicyFor } from '../auth/throttle';
 import { respondWithTokens } from '../auth/token-response';
 import { AuthError } from '../errors';
 import { readJsonBody } from '../http/body';
 import { clearedRefreshCookie, readRefreshCookie } from '../http/cookies';
 import { defineRoute } from '../http/define-route';
 import { parseWithSchema } from '../http/schema';
+import { logAuthEvent } from '../log';
 import { requireTrustedOrigin } from '../middleware/origin-check';
 import { readBearerToken, requireAuth, verifyRequestAccessToken } from '../middleware/require-auth';
 import { loginBody, refreshBody, registerBody } from './schemas';
@@ -26,11 +28,14 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     {
       method: 'POST', path: '/auth/register', tag: TAG, auth: 'none', body: registerBody,
       summary: 'Create an account.',
-      responses: { 201: 'The new user.', 400: 'invalid_request or weak_password.', 409: 'email_taken.' },
+      responses: { 201: 'The new user.', 400: 'invalid_request or weak_password.', 409: 'email_taken.', 429: 'too_many_attempts (per-IP limit).' },
     },
     async (c) => {
       const input = parseWithSchema(registerBody, await readJsonBody(c.req.raw));
-      const user = await registerUser(c.env, input.email, input.password, c.var.nowSeconds);
+      const client = readClientInfo(c.req.raw);
+      const throttle = { ip: client.ip, ipRateLimitPerMinute: c.var.config.ipRateLimitPerMinute };
+      const user = await registerUser(c.env, input.email, input.password, c.var.nowSeconds, throttle);
+      logAuthEvent('register', { user_id: user.id, ip: client.ip });
       return c.json({ user: { id: user.id, email: user.email, created_at: new Date(user.createdAt * 1000).toISOString() } }, 201);
     },
   );
@@ -45,12 +50,22 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const input = parseWithSchema(loginBody, await readJsonBody(c.req.raw));
       const config = c.var.config;
+      const client = readClientInfo(c.req.raw);
       const session = await loginWithPassword(
-        { env: c.env, nowSeconds: c.var.nowSeconds, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds, client: readClientInfo(c.req.raw) },
+        {
+          env: c.env,
+          nowSeconds: c.var.nowSeconds,
+          refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+          client,
+          lockout: lockoutPolicyFor(config),
+          ipRateLimitPerMinute: config.ipRateLimitPerMinute,
+        },
         input.email,
         input.password,
       );
-      return respondWithTokens(c, session, input.token_delivery ?? 'cookie');
+      const channel = input.token_delivery ?? 'cookie';
+      logAuthEvent('login_succeeded', { user_id: session.userId, sid: session.sessionId, channel, ip: client.ip });
+      return respondWithTokens(c, session, channel);
     },
   );
 
@@ -59,7 +74,7 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     {
       method: 'POST', path: '/auth/refresh', tag: TAG, auth: 'refresh', body: refreshBody, bodyOptional: true,
       summary: 'Exchange a refresh token (cookie or body) for a new access token and a rotated refresh token.',
-      responses: { 200: 'Same body as login; the rotated refresh token comes back in the channel it came in.', 400: 'invalid_request.', 401: 'invalid_refresh_token (the cookie is cleared).', 403: 'forbidden_origin.' },
+      responses: { 200: 'Same body as login; the rotated refresh token comes back in the channel it came in.', 400: 'invalid_request.', 401: 'invalid_refresh_token (the cookie is cleared).', 403: 'forbidden_origin.', 429: 'too_many_attempts (per-IP limit).' },
     },
     requireTrustedOrigin(),
     async (c) => {
@@ -73,10 +88,12 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
             nowSeconds: c.var.nowSeconds,
             graceSeconds: config.refreshReuseGraceSeconds,
             revocation: config,
-            ip: readClientInfo(c.req.raw).ip,
+            client: readClientInfo(c.req.raw),
+            ipRateLimitPerMinute: config.ipRateLimitPerMinute,
           },
           presented.token,
         );
+        logAuthEvent('refresh_succeeded', { user_id: session.userId, sid: session.sessionId, channel: presented.channel });
         return await respondWithTokens(c, session, presented.channel);
       } catch (error) {
         if (error instanceof AuthError && error.code === 'invalid_refresh_token') {
@@ -98,7 +115,9 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const presented = await readPresentedRefreshToken(c);
       const bearerSession = await readOptionalBearerSession(c);
-      await logoutSession(c.env, c.var.config, { refreshToken: presented?.token, bearerSession }, c.var.nowSeconds);
+      const client = readClientInfo(c.req.raw);
+      const revoked = await logoutSession(c.env, c.var.config, { refreshToken: presented?.token, bearerSession, client }, c.var.nowSeconds);
+      logAuthEvent('logout', { sid: revoked[0], user_id: bearerSession?.userId, sessions_revoked: revoked.length });
       c.header('Set-Cookie', clearedRefreshCookie(c.var.config.cookieSameSite));
       return c.body(null, 204);
     },

@@ -23,3 +23,8 @@ export const loginBody = objectSchema('LoginRequest', {
 export const refreshBody = objectSchema('RefreshRequest', {
   refresh_token: { type: 'string', description: 'The refresh token, for clients that use body delivery.', minLength: 1, maxLength: 256, optional: true },
 });
+
+export const passwordChangeBody = objectSchema('PasswordChangeRequest', {
+  current_password: { type: 'string', description: 'The password the account has now.', minLength: 1, maxLength: 1024, format: 'password' },
+  new_password: { type: 'string', description: '8 to 128 characters; common passwords are refused.', minLength: 1, maxLength: 1024, format: 'password' },
+});

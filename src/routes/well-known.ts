@@ -4,6 +4,8 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
 import { defineRoute } from '../http/define-route';
 import { buildOpenApiDocument } from '../openapi';
+import { STORAGE_RETRY_AFTER_SECONDS } from '../storage/database';
+import { probeDatabase, probeKv } from '../storage/health';
 import { getPublicJwks } from '../tokens/access';
 
 /** How long verifiers may cache the JWKS; the key-rotation runbook waits at least this long. */
@@ -29,10 +31,21 @@ export function addWellKnownRoutes(app: Hono<AppEnv>): void {
     app,
     {
       method: 'GET', path: '/health', tag: 'Operations', auth: 'none',
-      summary: 'Liveness check.',
-      responses: { 200: '{"ok": true}' },
+      summary: 'Liveness check; with ?deep=1 also checks D1 (SELECT 1) and KV (one read).',
+      responses: {
+        200: '{"ok": true}; with ?deep=1 {"ok": true, "d1": "ok", "kv": "ok"}.',
+        503: 'With ?deep=1 when D1 or KV fails: service_unavailable with "d1" and "kv" each "ok" or "failed".',
+      },
     },
-    (c) => c.json({ ok: true }),
+    async (c) => {
+      if (c.req.query('deep') !== '1') return c.json({ ok: true });
+      const [d1, kv] = await Promise.all([probeDatabase(c.env), probeKv(c.env)]);
+      if (d1 === 'ok' && kv === 'ok') return c.json({ ok: true, d1, kv });
+      // The error shape of every other failure, plus which dependency failed (never why).
+      c.header('Retry-After', String(STORAGE_RETRY_AFTER_SECONDS));
+      const message = 'A storage dependency is unavailable.';
+      return c.json({ error: 'service_unavailable', message, ok: false, d1, kv }, 503);
+    },
   );
 
   defineRoute(

@@ -1,6 +1,7 @@
 // D1 queries on refresh_tokens: the lookup and the atomic rotation.
 
 import { databaseForKey, runStorage, type StorageBindings } from './database';
+import { countIpRequestStatement, readIpRequestCount, type IpCounterRequest } from './rate-limits';
 import { parseRoles } from './users';
 
 /** A refresh token with its session and user, as one lookup returns them. */
@@ -53,26 +54,35 @@ function mapRefreshTokenRow(row: RefreshTokenRow): RefreshTokenRecord {
   };
 }
 
-/** Looks up a refresh token by hash with its session and user. One round trip. */
-export async function findRefreshToken(env: StorageBindings, tokenHash: string, routingKey: string): Promise<RefreshTokenRecord | null> {
-  const row = await runStorage('find refresh token', () =>
-    databaseForKey(env, routingKey)
-      .prepare(
-        `SELECT t.token_hash, t.session_id, s.user_id, u.email, u.roles, t.expires_at,
-                s.expires_at AS session_expires_at, s.revoked_at AS session_revoked_at,
-                t.rotated_at, t.successor_hash, t.successor_sealed,
-                CASE WHEN n.token_hash IS NULL THEN 0 ELSE 1 END AS successor_present,
-                n.rotated_at AS successor_rotated_at
-         FROM refresh_tokens t
-         JOIN sessions s ON s.id = t.session_id
-         JOIN users u ON u.id = s.user_id
-         LEFT JOIN refresh_tokens n ON n.token_hash = t.successor_hash
-         WHERE t.token_hash = ?1`,
-      )
-      .bind(tokenHash)
-      .first<RefreshTokenRow>(),
-  );
-  return row ? mapRefreshTokenRow(row) : null;
+/**
+ * Looks up a refresh token by hash with its session and user, and counts
+ * the request against the client's IP when asked: one batch, one round trip.
+ */
+export async function findRefreshToken(
+  env: StorageBindings,
+  tokenHash: string,
+  routingKey: string,
+  ipCounter: IpCounterRequest | null = null,
+): Promise<{ record: RefreshTokenRecord | null; ipRequests: number | null }> {
+  const db = databaseForKey(env, routingKey);
+  const lookup = db
+    .prepare(
+      `SELECT t.token_hash, t.session_id, s.user_id, u.email, u.roles, t.expires_at,
+              s.expires_at AS session_expires_at, s.revoked_at AS session_revoked_at,
+              t.rotated_at, t.successor_hash, t.successor_sealed,
+              CASE WHEN n.token_hash IS NULL THEN 0 ELSE 1 END AS successor_present,
+              n.rotated_at AS successor_rotated_at
+       FROM refresh_tokens t
+       JOIN sessions s ON s.id = t.session_id
+       JOIN users u ON u.id = s.user_id
+       LEFT JOIN refresh_tokens n ON n.token_hash = t.successor_hash
+       WHERE t.token_hash = ?1`,
+    )
+    .bind(tokenHash);
+  const statements = ipCounter ? [countIpRequestStatement(db, ipCounter), lookup] : [lookup];
+  const results = await runStorage('find refresh token', () => db.batch(statements));
+  const row = results[results.length - 1]?.results[0] as RefreshTokenRow | undefined;
+  return { record: row ? mapRefreshTokenRow(row) : null, ipRequests: ipCounter ? readIpRequestCount(results[0]) : null };
 }
 
 /** What a rotation attempt found once its batch committed. */

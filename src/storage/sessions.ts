@@ -42,42 +42,92 @@ export async function runBatch(env: StorageBindings, routingKey: string, stateme
 }
 
 /**
- * Marks the session owning this refresh token (any token of its chain)
- * revoked, keeping the first revocation's time and reason. Returns the
- * session id, or `null` when no session owns the token. One round trip.
+ * The session owning this refresh token (any token of its chain), or `null`.
+ * One round trip.
  */
-export async function revokeSessionByRefreshTokenHash(
+export async function findSessionByRefreshTokenHash(
   env: StorageBindings,
   tokenHash: string,
   routingKey: string,
-  reason: RevocationReason,
-  nowSeconds: number,
 ): Promise<{ sessionId: string; userId: string } | null> {
-  const row = await runStorage('revoke session by refresh token', () =>
+  const row = await runStorage('find session by refresh token', () =>
     databaseForKey(env, routingKey)
-      .prepare(
-        `UPDATE sessions SET revoked_at = COALESCE(revoked_at, ?2), revoked_reason = COALESCE(revoked_reason, ?3)
-         WHERE id = (SELECT session_id FROM refresh_tokens WHERE token_hash = ?1)
-         RETURNING id, user_id`,
-      )
-      .bind(tokenHash, nowSeconds, reason)
+      .prepare('SELECT s.id, s.user_id FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = ?1')
+      .bind(tokenHash)
       .first<{ id: string; user_id: string }>(),
   );
   return row ? { sessionId: row.id, userId: row.user_id } : null;
 }
 
-/** A statement revoking one session of a user (keeps the first revocation). */
+/** A statement revoking one live session of a user; returns its id only if this revoked it. */
 export function revokeSessionStatement(
-  env: StorageBindings,
+  db: D1Database,
   sessionId: string,
   userId: string,
   reason: RevocationReason,
   nowSeconds: number,
 ): D1PreparedStatement {
-  return databaseForKey(env, sessionId)
-    .prepare(
-      `UPDATE sessions SET revoked_at = COALESCE(revoked_at, ?3), revoked_reason = COALESCE(revoked_reason, ?4)
-       WHERE id = ?1 AND user_id = ?2 RETURNING id`,
-    )
+  return db
+    .prepare('UPDATE sessions SET revoked_at = ?3, revoked_reason = ?4 WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL RETURNING id')
     .bind(sessionId, userId, nowSeconds, reason);
+}
+
+/** A statement revoking every live session of a user, except one if named; returns the ids it revoked. */
+export function revokeUserSessionsStatement(
+  db: D1Database,
+  userId: string,
+  exceptSessionId: string | null,
+  reason: RevocationReason,
+  nowSeconds: number,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE sessions SET revoked_at = ?3, revoked_reason = ?4
+       WHERE user_id = ?1 AND revoked_at IS NULL AND expires_at > ?3 AND id IS NOT ?2 RETURNING id`,
+    )
+    .bind(userId, exceptSessionId, nowSeconds, reason);
+}
+
+/** A live session as the sessions list shows it. */
+export interface SessionRecord {
+  id: string;
+  createdAt: number;
+  lastUsedAt: number;
+  expiresAt: number;
+  userAgent: string | null;
+  ip: string | null;
+  country: string | null;
+}
+
+interface SessionRow {
+  id: string;
+  created_at: number;
+  last_used_at: number;
+  expires_at: number;
+  user_agent: string | null;
+  ip: string | null;
+  country: string | null;
+}
+
+/** The user's live (unrevoked, unexpired) sessions, most recently used first. One round trip. */
+export async function listLiveSessions(env: StorageBindings, userId: string, nowSeconds: number, limit: number): Promise<SessionRecord[]> {
+  const { results } = await runStorage('list sessions', () =>
+    databaseForKey(env, userId)
+      .prepare(
+        `SELECT id, created_at, last_used_at, expires_at, user_agent, ip, country FROM sessions
+         WHERE user_id = ?1 AND revoked_at IS NULL AND expires_at > ?2
+         ORDER BY last_used_at DESC, created_at DESC LIMIT ?3`,
+      )
+      .bind(userId, nowSeconds, limit)
+      .all<SessionRow>(),
+  );
+  return results.map((row) => ({
+    id: row.id,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    expiresAt: row.expires_at,
+    userAgent: row.user_agent,
+    ip: row.ip,
+    country: row.country,
+  }));
 }

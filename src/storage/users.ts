@@ -55,20 +55,29 @@ export async function insertUser(env: StorageBindings, user: Omit<UserRecord, 'r
 /** The user with this normalised email, or `null`. One round trip. */
 export async function findUserByEmail(env: StorageBindings, email: string): Promise<UserRecord | null> {
   const db = databaseForShard(env, shardForEmail(email));
-  const row = await runStorage('find user by email', () =>
-    db.prepare('SELECT id, email, password_hash, roles, created_at FROM users WHERE email = ?1').bind(email).first<UserRow>(),
-  );
+  const row = await runStorage('find user by email', () => findUserByEmailStatement(db, email).first<UserRow>());
+  return row ? mapUserRow(row) : null;
+}
+
+/** A statement selecting the user with this normalised email (for a batch). */
+export function findUserByEmailStatement(db: D1Database, email: string): D1PreparedStatement {
+  return db.prepare('SELECT id, email, password_hash, roles, created_at FROM users WHERE email = ?1').bind(email);
+}
+
+/** A statement selecting the user with this id (for a batch). */
+export function findUserByIdStatement(db: D1Database, userId: string): D1PreparedStatement {
+  return db.prepare('SELECT id, email, password_hash, roles, created_at FROM users WHERE id = ?1').bind(userId);
+}
+
+/** The user a `findUserBy…Statement` returned in a batch, or `null`. */
+export function readUser(result: D1Result | undefined): UserRecord | null {
+  const row = result?.results[0] as UserRow | undefined;
   return row ? mapUserRow(row) : null;
 }
 
 /** The user with this id, or `null`. One round trip. */
 export async function findUserById(env: StorageBindings, userId: string): Promise<UserRecord | null> {
-  const row = await runStorage('find user by id', () =>
-    databaseForKey(env, userId)
-      .prepare('SELECT id, email, password_hash, roles, created_at FROM users WHERE id = ?1')
-      .bind(userId)
-      .first<UserRow>(),
-  );
+  const row = await runStorage('find user by id', () => findUserByIdStatement(databaseForKey(env, userId), userId).first<UserRow>());
   return row ? mapUserRow(row) : null;
 }
 

@@ -151,7 +151,7 @@ export async function verifyAccessToken(token: string, context: AccessTokenConte
         typ: ACCESS_TOKEN_TYPE,
         clockTolerance: CLOCK_SKEW_SECONDS,
         currentDate: new Date(context.nowSeconds * 1000),
-        requiredClaims: ['iss', 'aud', 'sub', 'sid', 'exp', 'iat'],
+        requiredClaims: ['iss', 'aud', 'sub', 'sid', 'jti', 'exp', 'iat'],
       },
     );
     const claims = readClaims(payload, context.nowSeconds);
@@ -178,6 +178,7 @@ function readClaims(payload: JWTPayload, nowSeconds: number): AccessTokenClaims 
   const { iss, aud, sub, sid, jti, iat, exp, roles, email } = payload as Record<string, unknown>;
   if (typeof sub !== 'string' || sub === '') return 'sub is not a string';
   if (typeof sid !== 'string' || sid === '') return 'sid is not a string';
+  if (typeof jti !== 'string' || jti === '') return 'jti is not a string';
   if (typeof iat !== 'number' || typeof exp !== 'number') return 'iat or exp missing';
   if (iat > nowSeconds + CLOCK_SKEW_SECONDS) return 'iat is in the future';
   if (roles !== undefined && !(Array.isArray(roles) && roles.every((role) => typeof role === 'string'))) {
@@ -188,7 +189,7 @@ function readClaims(payload: JWTPayload, nowSeconds: number): AccessTokenClaims 
     aud: Array.isArray(aud) ? String(aud[0]) : String(aud),
     sub,
     sid,
-    jti: typeof jti === 'string' ? jti : '',
+    jti,
     iat,
     exp,
     roles: (roles as string[] | undefined) ?? [],

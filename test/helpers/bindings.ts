@@ -21,10 +21,14 @@ export interface StorageCounts {
 /** Which operation a fault hits. */
 export type FaultTarget = 'd1' | 'kv-read' | 'kv-write';
 
-/** A fault: throw, or hang until the request gives up. */
+/**
+ * A fault: throw, or hang until the request gives up, or `lose-response`:
+ * the operation really runs (a write commits) and then the caller gets an error,
+ * as when a connection drops after the database answered.
+ */
 export interface Fault {
   target: FaultTarget;
-  kind: 'throw' | 'hang';
+  kind: 'throw' | 'hang' | 'lose-response';
   /** Skip this many matching operations before failing (default 0). */
   after?: number;
   /** How many operations to fail (default: all until cleared). */
@@ -50,16 +54,26 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
   const faults: (Fault & { seen: number; failed: number })[] = [];
   const realStatements = new WeakMap<object, D1PreparedStatement>();
 
-  async function maybeFail(target: FaultTarget): Promise<void> {
+  // Resolves to true when the operation must run and then fail (lose-response).
+  async function maybeFail(target: FaultTarget): Promise<boolean> {
     for (const fault of faults) {
       if (fault.target !== target) continue;
       fault.seen++;
       if (fault.seen <= (fault.after ?? 0)) continue;
       if (fault.times !== undefined && fault.failed >= fault.times) continue;
       fault.failed++;
+      if (fault.kind === 'lose-response') return true;
       if (fault.kind === 'hang') await new Promise(() => undefined);
       throw new Error(`injected ${target} fault`);
     }
+    return false;
+  }
+
+  async function guarded<T>(target: FaultTarget, work: () => Promise<T>): Promise<T> {
+    const loseResponse = await maybeFail(target);
+    const result = await work();
+    if (loseResponse) throw new Error(`injected ${target} fault after the operation ran`);
+    return result;
   }
 
   function countRows(result: D1Result): D1Result {
@@ -68,35 +82,35 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
     return result;
   }
 
+  // first() is all() keeping row 0 (one query either way); all() exposes meta's row counts.
+  async function firstRow(statement: D1PreparedStatement, column?: string): Promise<unknown> {
+    const row = countRows(await statement.all()).results[0] as Record<string, unknown> | undefined;
+    if (row === undefined) return null;
+    return column === undefined ? row : row[column];
+  }
+
   function wrapStatement(statement: D1PreparedStatement): D1PreparedStatement {
     const wrapped = {
       bind: (...values: unknown[]) => wrapStatement(statement.bind(...values)),
       first: async (column?: string) => {
         counts.d1RoundTrips++;
         counts.d1Statements++;
-        await maybeFail('d1');
-        // first() is all() keeping row 0 (one query either way); all() exposes meta's row counts.
-        const row = countRows(await statement.all()).results[0] as Record<string, unknown> | undefined;
-        if (row === undefined) return null;
-        return column === undefined ? row : row[column];
+        return guarded('d1', () => firstRow(statement, column));
       },
       all: async () => {
         counts.d1RoundTrips++;
         counts.d1Statements++;
-        await maybeFail('d1');
-        return countRows(await statement.all());
+        return guarded('d1', async () => countRows(await statement.all()));
       },
       run: async () => {
         counts.d1RoundTrips++;
         counts.d1Statements++;
-        await maybeFail('d1');
-        return countRows(await statement.run());
+        return guarded('d1', async () => countRows(await statement.run()));
       },
       raw: async (options?: { columnNames?: boolean }) => {
         counts.d1RoundTrips++;
         counts.d1Statements++;
-        await maybeFail('d1');
-        return statement.raw(options as { columnNames: true });
+        return guarded('d1', () => statement.raw(options as { columnNames: true }));
       },
     } as unknown as D1PreparedStatement;
     realStatements.set(wrapped, statement);
@@ -108,16 +122,16 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
     batch: async (statements: D1PreparedStatement[]) => {
       counts.d1RoundTrips++;
       counts.d1Statements += statements.length;
-      await maybeFail('d1');
-      const results = await db.batch(statements.map((statement) => realStatements.get(statement) ?? statement));
-      results.forEach(countRows);
-      return results;
+      return guarded('d1', async () => {
+        const results = await db.batch(statements.map((statement) => realStatements.get(statement) ?? statement));
+        results.forEach(countRows);
+        return results;
+      });
     },
     exec: async (query: string) => {
       counts.d1RoundTrips++;
       counts.d1Statements++;
-      await maybeFail('d1');
-      return db.exec(query);
+      return guarded('d1', () => db.exec(query));
     },
     withSession: () => {
       throw new Error('withSession is not used by edge-auth');
@@ -128,28 +142,23 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
   const wrappedKv = {
     get: async (...args: Parameters<KVNamespace['get']>) => {
       counts.kvReads++;
-      await maybeFail('kv-read');
-      return (kv.get as (...a: unknown[]) => Promise<unknown>)(...args);
+      return guarded('kv-read', () => (kv.get as (...a: unknown[]) => Promise<unknown>)(...args));
     },
     getWithMetadata: async (...args: Parameters<KVNamespace['getWithMetadata']>) => {
       counts.kvReads++;
-      await maybeFail('kv-read');
-      return (kv.getWithMetadata as (...a: unknown[]) => Promise<unknown>)(...args);
+      return guarded('kv-read', () => (kv.getWithMetadata as (...a: unknown[]) => Promise<unknown>)(...args));
     },
     put: async (...args: Parameters<KVNamespace['put']>) => {
       counts.kvWrites++;
-      await maybeFail('kv-write');
-      return kv.put(...args);
+      return guarded('kv-write', () => kv.put(...args));
     },
     delete: async (key: string) => {
       counts.kvDeletes++;
-      await maybeFail('kv-write');
-      return kv.delete(key);
+      return guarded('kv-write', () => kv.delete(key));
     },
     list: async (options?: KVNamespaceListOptions) => {
       counts.kvLists++;
-      await maybeFail('kv-read');
-      return kv.list(options);
+      return guarded('kv-read', () => kv.list(options));
     },
   } as unknown as KVNamespace;
 

@@ -123,3 +123,31 @@ export function refreshWithCookie(client: TestClient, refreshToken: string, head
 export function getMe(client: TestClient, accessToken: string): Promise<Response> {
   return client.fetch('/auth/me', { headers: { Authorization: `Bearer ${accessToken}` } });
 }
+
+let ipCounter = 0;
+
+/**
+ * A client IP no other test uses (for `CF-Connecting-IP`), so per-IP
+ * counters never interfere between tests.
+ */
+export function uniqueIp(): string {
+  ipCounter++;
+  const random = crypto.getRandomValues(new Uint8Array(2));
+  return `10.${random[0]}.${random[1]}.${ipCounter % 250}`;
+}
+
+/** Sends a request with a bearer token (and a JSON body when given). */
+export function sendWithBearer(client: TestClient, method: string, path: string, accessToken: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { Authorization: `Bearer ${accessToken}` };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  return client.fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+/** Whether a session still works both ways: its access token on /auth/me, and a refresh (returns the rotated token). */
+export async function probeSession(client: TestClient, session: { accessToken: string; refreshToken: string }): Promise<{ accessStatus: number; refreshStatus: number }> {
+  const accessStatus = (await getMe(client, session.accessToken)).status;
+  const refreshed = await refreshWithCookie(client, session.refreshToken);
+  const successor = refreshCookieFrom(refreshed);
+  if (refreshed.status === 200 && successor) session.refreshToken = successor;
+  return { accessStatus, refreshStatus: refreshed.status };
+}

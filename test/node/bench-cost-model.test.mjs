@@ -1,6 +1,7 @@
-// The bench's cost model and targets: the arithmetic behind docs/performance.md.
+// The bench's cost model, targets and docs/performance.md splicing: the arithmetic and text behind the report.
 import { describe, expect, it } from 'vitest';
 import { costPerMillion, PRICES, referenceMonthlyBill, referenceVolumesPerMonth, REFERENCE_APP, usageOf } from '../../bench/cost-model.mjs';
+import { spliceGeneratedSections } from '../../bench/report-markdown.mjs';
 import { evaluateTargets } from '../../bench/summary.mjs';
 
 const NO_STORAGE = { d1RoundTrips: 0, d1Statements: 0, d1RowsRead: 0, d1RowsWritten: 0, kvReads: 0, kvWrites: 0, kvDeletes: 0, kvLists: 0 };
@@ -64,5 +65,29 @@ describe('bench targets', () => {
     expect(short.filter((text) => text.startsWith('verify path'))).toHaveLength(3);
     expect(short.some((text) => text.startsWith('protected request'))).toBe(true);
     expect(short.some((text) => text.startsWith('refresh'))).toBe(true);
+  });
+});
+
+describe('docs/performance.md splicing', () => {
+  const start = '<!-- npm run bench: generated from here -->';
+  const end = '<!-- npm run bench: generated up to here -->';
+
+  it('creates the file with a title when there is none', () => {
+    const text = spliceGeneratedSections(null, '## Run\n\nfigures');
+    expect(text.startsWith('# Performance\n')).toBe(true);
+    expect(text).toContain(`${start}\n\n## Run\n\nfigures\n\n${end}\n`);
+  });
+
+  it('appends after hand-written sections, then replaces only its own sections on the next run', () => {
+    const handWritten = '# Performance\n\n## Bundle size\n\n40 KiB.\n';
+    const first = spliceGeneratedSections(handWritten, 'run one');
+    expect(first.startsWith(handWritten.trimEnd())).toBe(true);
+    const withTail = `${first}\n## Written later\n\nkept\n`;
+    const second = spliceGeneratedSections(withTail, 'run two');
+    expect(second).toContain('## Bundle size\n\n40 KiB.');
+    expect(second).toContain('run two');
+    expect(second).not.toContain('run one');
+    expect(second).toContain('## Written later\n\nkept');
+    expect(second.split(start)).toHaveLength(2);
   });
 });

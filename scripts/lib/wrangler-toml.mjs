@@ -1,0 +1,82 @@
+// Reads and edits the per-environment resource ids in wrangler.toml as text,
+// so every other line, comment and blank line stays exactly as it was.
+
+/** Placeholder ids committed in wrangler.toml until setup:cloudflare replaces them. */
+export const PLACEHOLDER_D1_ID = '00000000-0000-0000-0000-000000000000';
+export const PLACEHOLDER_KV_ID = '00000000000000000000000000000000';
+
+/** Names of the `[env.<name>]` environments the file declares. */
+export function listEnvironments(text) {
+  const names = new Set();
+  for (const line of text.split('\n')) {
+    const match = /^\s*\[\[?env\.([A-Za-z0-9_-]+)[\].]/.exec(line);
+    if (match) names.add(match[1]);
+  }
+  return [...names];
+}
+
+/** Start and end (exclusive) line indexes of each table whose header is exactly `header`. */
+function findTables(lines, header) {
+  const tables = [];
+  for (let start = 0; start < lines.length; start++) {
+    if (lines[start].trim() !== header) continue;
+    let end = start + 1;
+    while (end < lines.length && !/^\s*\[/.test(lines[end])) end++;
+    tables.push({ start, end });
+  }
+  return tables;
+}
+
+function readKey(lines, table, key) {
+  const pattern = new RegExp(`^\\s*${key}\\s*=\\s*"([^"]*)"`);
+  for (let index = table.start + 1; index < table.end; index++) {
+    const match = pattern.exec(lines[index]);
+    if (match) return { index, value: match[1] };
+  }
+  return undefined;
+}
+
+/** The `[[<header>]]` table whose `binding` is `binding`. */
+function findBindingTable(lines, header, binding) {
+  return findTables(lines, header).find((table) => readKey(lines, table, 'binding')?.value === binding);
+}
+
+/**
+ * The worker name, D1 database (binding DB) and KV namespace (binding KV) an
+ * environment declares. Throws when the environment or a binding is missing.
+ */
+export function readEnvironmentResources(text, environment) {
+  const lines = text.split('\n');
+  const [envTable] = findTables(lines, `[env.${environment}]`);
+  if (!envTable) throw new Error(`wrangler.toml has no [env.${environment}] (it has: ${listEnvironments(text).join(', ') || 'none'})`);
+  const d1 = findBindingTable(lines, `[[env.${environment}.d1_databases]]`, 'DB');
+  const kv = findBindingTable(lines, `[[env.${environment}.kv_namespaces]]`, 'KV');
+  if (!d1) throw new Error(`wrangler.toml has no [[env.${environment}.d1_databases]] with binding = "DB"`);
+  if (!kv) throw new Error(`wrangler.toml has no [[env.${environment}.kv_namespaces]] with binding = "KV"`);
+  const databaseName = readKey(lines, d1, 'database_name')?.value;
+  if (!databaseName) throw new Error(`[[env.${environment}.d1_databases]] needs a database_name`);
+  return {
+    workerName: readKey(lines, envTable, 'name')?.value ?? `edge-auth-${environment}`,
+    databaseName,
+    databaseId: readKey(lines, d1, 'database_id')?.value,
+    kvId: readKey(lines, kv, 'id')?.value,
+  };
+}
+
+/**
+ * Returns the text with the environment's D1 `database_id` and KV `id` set.
+ * Only those two values change; a missing key is added under its table header.
+ */
+export function writeEnvironmentIds(text, environment, { databaseId, kvId }) {
+  const lines = text.split('\n');
+  setKey(lines, findBindingTable(lines, `[[env.${environment}.d1_databases]]`, 'DB'), 'database_id', databaseId);
+  setKey(lines, findBindingTable(lines, `[[env.${environment}.kv_namespaces]]`, 'KV'), 'id', kvId);
+  return lines.join('\n');
+}
+
+function setKey(lines, table, key, value) {
+  if (!table) throw new Error(`cannot write ${key}: its table is missing from wrangler.toml`);
+  const existing = readKey(lines, table, key);
+  if (existing) lines[existing.index] = lines[existing.index].replace(/"[^"]*"/, `"${value}"`);
+  else lines.splice(table.start + 1, 0, `${key} = "${value}"`);
+}

@@ -1,0 +1,44 @@
+// Counting a failed password check towards the account's lockout, with its events and log line.
+
+import { logEvent } from '../log';
+import type { EventClient } from '../storage/auth-events';
+import type { StorageBindings } from '../storage/database';
+import { recordFailedLogin } from '../storage/login-attempts';
+import type { LockoutPolicy } from '../storage/login-failures';
+
+/** A failed password check: on login, or on a password change. */
+export interface FailedAttempt {
+  email: string;
+  emailHash: string;
+  /** The account, when it exists: only then are events recorded. */
+  userId: string | null;
+  sessionId: string | null;
+  kind: 'login_failed' | 'password_change_failed';
+  client: EventClient & { ip: string | null };
+}
+
+/**
+ * Counts the failure (one D1 round trip). When it starts a lock, records a
+ * `lockout` event and writes an `account_locked` log line (ids only).
+ */
+export async function countFailedAttempt(env: StorageBindings, policy: LockoutPolicy, nowSeconds: number, attempt: FailedAttempt): Promise<void> {
+  const { userId, sessionId, client } = attempt;
+  const event = (type: FailedAttempt['kind'] | 'lockout') => (userId ? { type, userId, sessionId, client } : null);
+  const lock = await recordFailedLogin(env, {
+    email: attempt.email,
+    emailHash: attempt.emailHash,
+    nowSeconds,
+    policy,
+    failedEvent: event(attempt.kind),
+    lockoutEvent: event('lockout'),
+  });
+  if (!lock) return;
+  logEvent('warn', 'account_locked', {
+    user_id: userId,
+    account_exists: userId !== null,
+    trigger: attempt.kind,
+    lockouts: lock.lockouts,
+    locked_seconds: lock.lockedUntil - nowSeconds,
+    ip: client.ip,
+  });
+}

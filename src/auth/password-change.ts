@@ -1,0 +1,60 @@
+// Changing a password with the current one: every other session ends, the current one keeps working.
+
+import { AuthError } from '../errors';
+import { hashPassword, verifyPassword } from '../passwords/hash';
+import { findPasswordWeakness, PASSWORD_MAX_CHARACTERS } from '../passwords/policy';
+import type { StorageBindings } from '../storage/database';
+import { readLoginState } from '../storage/login-attempts';
+import { clearLoginFailuresStatement, type LockoutPolicy } from '../storage/login-failures';
+import { updatePasswordHashStatement } from '../storage/users';
+import type { AuthContext } from '../app-env';
+import type { ClientInfo } from './client-info';
+import { countFailedAttempt } from './failed-attempt';
+import { revokeSessions, type RevocationSettings } from './revoke';
+import { accountLocked, hashEmailForThrottle } from './throttle';
+import { invalidToken } from '../middleware/require-auth';
+
+/** What a password change needs besides the passwords. */
+export interface PasswordChangeContext {
+  env: StorageBindings;
+  nowSeconds: number;
+  revocation: RevocationSettings;
+  lockout: LockoutPolicy;
+  client: ClientInfo;
+}
+
+/**
+ * Checks the current password (a wrong one counts towards the account's
+ * lockout, so a stolen access token is no way around it), then in one
+ * batch stores the new hash, forgets failures, revokes every other session
+ * and records the event; each revoked session's KV flag is raised.
+ */
+export async function changePassword(
+  context: PasswordChangeContext,
+  caller: Pick<AuthContext, 'userId' | 'sessionId' | 'email'>,
+  currentPassword: string,
+  newPassword: string,
+): Promise<void> {
+  const emailHash = await hashEmailForThrottle(caller.email);
+  const state = await readLoginState(context.env, { email: caller.email, userId: caller.userId, emailHash, ipCounter: null });
+  const lockedUntil = state.failures?.lockedUntil ?? null;
+  if (lockedUntil !== null && lockedUntil > context.nowSeconds) throw accountLocked(lockedUntil - context.nowSeconds);
+  const user = state.user;
+  if (!user) throw invalidToken(true, 'user no longer exists');
+  const tooLong = [...currentPassword].length > PASSWORD_MAX_CHARACTERS;
+  if (tooLong || !(await verifyPassword(currentPassword, user.passwordHash))) {
+    const attempt = { email: caller.email, emailHash, userId: user.id, sessionId: caller.sessionId, kind: 'password_change_failed' as const, client: context.client };
+    await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
+    throw new AuthError('invalid_credentials', 'The current password is incorrect.', { logReason: 'wrong current password' });
+  }
+  const weakness = findPasswordWeakness(newPassword, user.email);
+  if (weakness) throw new AuthError('weak_password', weakness);
+  const newHash = await hashPassword(newPassword);
+  await revokeSessions(context.env, context.revocation, {
+    target: { userId: user.id, exceptSessionId: caller.sessionId },
+    reason: 'password_changed',
+    nowSeconds: context.nowSeconds,
+    event: { userId: user.id, sessionId: caller.sessionId, client: context.client, always: true },
+    extraStatements: (db) => [updatePasswordHashStatement(context.env, user.id, newHash), clearLoginFailuresStatement(db, emailHash)],
+  });
+}

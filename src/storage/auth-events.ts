@@ -1,0 +1,93 @@
+// D1 queries on auth_events: the security log a user can review (never a token or password).
+
+import { databaseForKey, runStorage, type StorageBindings } from './database';
+
+/** Every kind of security event the service records. */
+export type AuthEventType =
+  | 'login_succeeded'
+  | 'login_failed'
+  | 'lockout'
+  | 'refresh'
+  | 'refresh_token_reused'
+  | 'logout'
+  | 'logout_all'
+  | 'session_deleted'
+  | 'password_changed'
+  | 'password_change_failed'
+  | 'admin_revoked';
+
+/** Where a request came from, as far as we know. */
+export interface EventClient {
+  ip: string | null;
+  userAgent: string | null;
+  country: string | null;
+}
+
+/** One event to record. */
+export interface AuthEventInput {
+  type: AuthEventType;
+  userId: string | null;
+  sessionId: string | null;
+  client: EventClient | null;
+}
+
+/** A recorded event, as `GET /auth/events` shows it. */
+export interface AuthEventRecord {
+  type: AuthEventType;
+  sessionId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  country: string | null;
+  createdAt: number;
+}
+
+interface AuthEventRow {
+  type: AuthEventType;
+  session_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  country: string | null;
+  created_at: number;
+}
+
+const INSERT_COLUMNS = 'INSERT INTO auth_events (type, user_id, session_id, ip, user_agent, country, created_at)';
+
+/**
+ * A statement recording one event, for the batch that makes the change the
+ * event describes, so both land together or not at all. `when` makes the
+ * insert conditional: its SQL becomes the WHERE clause; it may use the
+ * event's own values (?1 type, ?2 user_id, ?3 session_id, ?7 time) and binds
+ * its own parameters from ?8 on.
+ */
+export function insertAuthEventStatement(
+  db: D1Database,
+  event: AuthEventInput,
+  nowSeconds: number,
+  when?: { sql: string; parameters: readonly unknown[] },
+): D1PreparedStatement {
+  const client = event.client;
+  const values = [event.type, event.userId, event.sessionId, client?.ip ?? null, client?.userAgent ?? null, client?.country ?? null, nowSeconds];
+  if (!when) return db.prepare(`${INSERT_COLUMNS} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`).bind(...values);
+  return db.prepare(`${INSERT_COLUMNS} SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE ${when.sql}`).bind(...values, ...when.parameters);
+}
+
+/** The user's most recent events, newest first. One round trip. */
+export async function listAuthEvents(env: StorageBindings, userId: string, limit: number): Promise<AuthEventRecord[]> {
+  const { results } = await runStorage('list auth events', () =>
+    databaseForKey(env, userId)
+      .prepare(
+        `SELECT type, session_id, ip, user_agent, country, created_at FROM auth_events
+         WHERE user_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2`,
+      )
+      .bind(userId, limit)
+      .all<AuthEventRow>(),
+  );
+  return results.map((row) => ({
+    type: row.type,
+    sessionId: row.session_id,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    country: row.country,
+    createdAt: row.created_at,
+  }));
+}

@@ -1,0 +1,94 @@
+// Deleting what has outlived its use, in bounded batches: expired tokens, ended sessions, old events and counters.
+
+import { runStorage, type StorageBindings } from './database';
+
+/** How long each kind of row is kept once it no longer does anything. */
+export interface RetentionPolicy {
+  /** Revoked or expired sessions stay this long (for the user's and operators' history). */
+  endedSessionRetentionSeconds: number;
+  /** Security events stay this long. */
+  eventRetentionSeconds: number;
+  /** Failure records untouched this long are gone (they are forgotten at this age anyway). */
+  failureRecordRetentionSeconds: number;
+  /** Per-IP counters of windows older than this are gone. */
+  ipCounterRetentionSeconds: number;
+}
+
+/** How much one cleanup run may delete. */
+export interface CleanupBounds {
+  /** Rows one DELETE removes at most. */
+  batchSize: number;
+  /** DELETEs per table per run at most. */
+  maxBatchesPerTable: number;
+}
+
+/** Rows deleted per table by one run. */
+export interface CleanupReport {
+  refreshTokens: number;
+  sessions: number;
+  events: number;
+  loginFailures: number;
+  ipCounters: number;
+}
+
+interface CleanupStep {
+  key: keyof CleanupReport;
+  sql: string;
+  cutoff: number;
+}
+
+/**
+ * Runs every cleanup step, each as repeated bounded DELETEs (`LIMIT` rows
+ * each, at most `maxBatchesPerTable` of them) until a DELETE removes fewer
+ * than a full batch. Each DELETE is one short write, so a large backlog
+ * never holds the database's single writer for long; the next run continues.
+ */
+export async function deleteExpiredRows(
+  env: StorageBindings,
+  nowSeconds: number,
+  retention: RetentionPolicy,
+  bounds: CleanupBounds,
+): Promise<CleanupReport> {
+  const endedBefore = nowSeconds - retention.endedSessionRetentionSeconds;
+  const endedSession = '(s.expires_at <= ?1 OR (s.revoked_at IS NOT NULL AND s.revoked_at <= ?1))';
+  const steps: CleanupStep[] = [
+    // A refresh token lives no longer than its session.
+    { key: 'refreshTokens', sql: 'DELETE FROM refresh_tokens WHERE rowid IN (SELECT rowid FROM refresh_tokens WHERE expires_at <= ?1 LIMIT ?2)', cutoff: nowSeconds },
+    {
+      key: 'refreshTokens',
+      sql: `DELETE FROM refresh_tokens WHERE rowid IN (
+              SELECT t.rowid FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE ${endedSession} LIMIT ?2)`,
+      cutoff: endedBefore,
+    },
+    {
+      key: 'sessions',
+      // Only sessions whose tokens are gone: a cascade could delete an unbounded chain in one statement.
+      sql: `DELETE FROM sessions WHERE id IN (
+              SELECT s.id FROM sessions s WHERE ${endedSession}
+                AND NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.session_id = s.id) LIMIT ?2)`,
+      cutoff: endedBefore,
+    },
+    { key: 'events', sql: 'DELETE FROM auth_events WHERE id IN (SELECT id FROM auth_events WHERE created_at <= ?1 LIMIT ?2)', cutoff: nowSeconds - retention.eventRetentionSeconds },
+    {
+      key: 'loginFailures',
+      sql: `DELETE FROM login_failures WHERE email_hash IN (
+              SELECT email_hash FROM login_failures WHERE updated_at <= ?1 AND (locked_until IS NULL OR locked_until <= ?1) LIMIT ?2)`,
+      cutoff: nowSeconds - retention.failureRecordRetentionSeconds,
+    },
+    { key: 'ipCounters', sql: 'DELETE FROM ip_rate_limits WHERE ip_key IN (SELECT ip_key FROM ip_rate_limits WHERE window_start <= ?1 LIMIT ?2)', cutoff: nowSeconds - retention.ipCounterRetentionSeconds },
+  ];
+  const report: CleanupReport = { refreshTokens: 0, sessions: 0, events: 0, loginFailures: 0, ipCounters: 0 };
+  for (const step of steps) report[step.key] += await deleteInBatches(env, step.sql, step.cutoff, bounds);
+  return report;
+}
+
+async function deleteInBatches(env: StorageBindings, sql: string, cutoff: number, bounds: CleanupBounds): Promise<number> {
+  let deleted = 0;
+  for (let batch = 0; batch < bounds.maxBatchesPerTable; batch++) {
+    const result = await runStorage('cleanup', () => env.DB.prepare(sql).bind(cutoff, bounds.batchSize).run());
+    const changes = result.meta.changes ?? 0;
+    deleted += changes;
+    if (changes < bounds.batchSize) break;
+  }
+  return deleted;
+}

@@ -1,0 +1,87 @@
+// The two D1 round trips of a login attempt besides opening the session: the first look, and counting a failure.
+
+import { insertAuthEventStatement, type AuthEventInput } from './auth-events';
+import { databaseForShard, runStorage, shardForEmail, type StorageBindings } from './database';
+import {
+  findLoginFailuresStatement,
+  readLoginFailures,
+  readStartedLock,
+  recordLoginFailureStatements,
+  type LockoutPolicy,
+  type LoginFailureState,
+} from './login-failures';
+import { countIpRequestStatement, readIpRequestCount, type IpCounterRequest } from './rate-limits';
+import { findUserByEmailStatement, findUserByIdStatement, readUser, type UserRecord } from './users';
+
+/** What the first look of a login reads (each part optional). */
+export interface LoginLookup {
+  /** The normalised email, when it is one worth looking up. */
+  email: string | null;
+  /** Find the user by id instead of by email (the email still routes and names the failure record). */
+  userId?: string;
+  emailHash: string | null;
+  ipCounter: IpCounterRequest | null;
+}
+
+/** What the first look found. */
+export interface LoginState {
+  /** Requests from this client in the current window, this one included; `null` when not counted. */
+  ipRequests: number | null;
+  user: UserRecord | null;
+  failures: LoginFailureState | null;
+}
+
+/** The database that owns an account's rows (users, failures, events), by normalised email. */
+function databaseForEmail(env: StorageBindings, email: string | null): D1Database {
+  return databaseForShard(env, email === null ? null : shardForEmail(email));
+}
+
+/**
+ * One batch (one round trip): count this request against the client's IP,
+ * find the user, and read the account's failure record.
+ */
+export async function readLoginState(env: StorageBindings, lookup: LoginLookup): Promise<LoginState> {
+  const db = databaseForEmail(env, lookup.email);
+  const statements: D1PreparedStatement[] = [];
+  const slot = (statement: D1PreparedStatement | null): number => (statement ? statements.push(statement) - 1 : -1);
+  const ipSlot = slot(lookup.ipCounter ? countIpRequestStatement(db, lookup.ipCounter) : null);
+  const userSlot = slot(
+    lookup.userId !== undefined ? findUserByIdStatement(db, lookup.userId) : lookup.email !== null ? findUserByEmailStatement(db, lookup.email) : null,
+  );
+  const failureSlot = slot(lookup.emailHash !== null ? findLoginFailuresStatement(db, lookup.emailHash) : null);
+  if (statements.length === 0) return { ipRequests: null, user: null, failures: null };
+  const results = await runStorage('read login state', () => db.batch(statements));
+  return {
+    ipRequests: ipSlot < 0 ? null : readIpRequestCount(results[ipSlot]),
+    user: userSlot < 0 ? null : readUser(results[userSlot]),
+    failures: failureSlot < 0 ? null : readLoginFailures(results[failureSlot]),
+  };
+}
+
+/** A failed login to record. */
+export interface FailedLogin {
+  email: string;
+  emailHash: string;
+  nowSeconds: number;
+  policy: LockoutPolicy;
+  /** Events to record (only for an existing account): the failure, and the lockout if one starts. */
+  failedEvent: AuthEventInput | null;
+  lockoutEvent: AuthEventInput | null;
+}
+
+/**
+ * Counts a failure in one batch (one round trip) with its events. Returns
+ * the lock it started, if it started one.
+ */
+export async function recordFailedLogin(env: StorageBindings, failure: FailedLogin): Promise<{ lockedUntil: number; lockouts: number } | null> {
+  const db = databaseForEmail(env, failure.email);
+  const statements = recordLoginFailureStatements(db, failure.emailHash, failure.nowSeconds, failure.policy);
+  const lockSlot = statements.length - 1;
+  if (failure.lockoutEvent) {
+    // changes() still counts the rows of the lock statement just before: the event lands only if a lock started.
+    statements.push(insertAuthEventStatement(db, failure.lockoutEvent, failure.nowSeconds, { sql: 'changes() > 0', parameters: [] }));
+  }
+  if (failure.failedEvent) statements.push(insertAuthEventStatement(db, failure.failedEvent, failure.nowSeconds));
+  const results = await runStorage('record failed login', () => db.batch(statements));
+  return readStartedLock(results[lockSlot]);
+}
