@@ -98,7 +98,7 @@ function largestLines(lines) {
 
 const WHY_LINES_COST = {
   kvReads: 'KV reads come from the one revocation check per protected request, the price of a logout that takes effect before the token expires (0 KV would need the flag elsewhere, or no early revocation).',
-  d1RowsWritten: 'D1 rows written come from refresh rotation: the used token is marked, its successor inserted, and D1 also bills the index entries each write touches, so shorter access tokens mean more refreshes and more writes.',
+  d1RowsWritten: 'D1 rows written come mostly from refreshes: rotation marks the used token and inserts its successor, rate-limit counters and security events add their rows, and D1 also bills the index entries each write touches, so shorter access tokens mean more refreshes and more writes.',
   requests: 'Requests are billed whatever the work; every protected request is one.',
   cpuMilliseconds: 'CPU is mostly the password hash at login.',
 };

@@ -49,7 +49,7 @@ export default {
     }
     if (path === '/__bench/counts') {
       const { storage } = countedEnvironment(env);
-      const counts = { ...storage.counts };
+      const counts = { ...storage.counts, d1RowsRead: storage.rows.read, d1RowsWritten: storage.rows.written };
       storage.resetCounts();
       return Response.json(counts);
     }

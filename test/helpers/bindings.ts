@@ -8,10 +8,6 @@ export interface StorageCounts {
   d1RoundTrips: number;
   /** Statements sent to D1 in total (a batch of 3 counts 3). */
   d1Statements: number;
-  /** Rows D1 reports read (`meta.rows_read`, what D1 bills), over every statement. */
-  d1RowsRead: number;
-  /** Rows D1 reports written (`meta.rows_written`, what D1 bills). */
-  d1RowsWritten: number;
   kvReads: number;
   kvWrites: number;
   kvDeletes: number;
@@ -39,18 +35,30 @@ export interface InstrumentedBindings {
   DB: D1Database;
   KV: KVNamespace;
   counts: StorageCounts;
+  /** D1 rows read and written since the last reset. */
+  rows: D1RowCounts;
   resetCounts(): void;
   injectFault(fault: Fault): void;
   clearFaults(): void;
 }
 
+/**
+ * Rows D1 reports in each result's meta (`rows_read`, `rows_written`): what
+ * D1 bills. Kept apart from the operation counts, which tests compare whole.
+ */
+export interface D1RowCounts {
+  read: number;
+  written: number;
+}
+
 function emptyCounts(): StorageCounts {
-  return { d1RoundTrips: 0, d1Statements: 0, d1RowsRead: 0, d1RowsWritten: 0, kvReads: 0, kvWrites: 0, kvDeletes: 0, kvLists: 0 };
+  return { d1RoundTrips: 0, d1Statements: 0, kvReads: 0, kvWrites: 0, kvDeletes: 0, kvLists: 0 };
 }
 
 /** Wraps real `DB` and `KV` bindings so tests can count and break them. */
 export function instrumentBindings(db: D1Database, kv: KVNamespace): InstrumentedBindings {
   const counts = emptyCounts();
+  const rows: D1RowCounts = { read: 0, written: 0 };
   const faults: (Fault & { seen: number; failed: number })[] = [];
   const realStatements = new WeakMap<object, D1PreparedStatement>();
 
@@ -77,8 +85,8 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
   }
 
   function countRows(result: D1Result): D1Result {
-    counts.d1RowsRead += result.meta?.rows_read ?? 0;
-    counts.d1RowsWritten += result.meta?.rows_written ?? 0;
+    rows.read += result.meta?.rows_read ?? 0;
+    rows.written += result.meta?.rows_written ?? 0;
     return result;
   }
 
@@ -166,7 +174,11 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
     DB: wrappedDb,
     KV: wrappedKv,
     counts,
-    resetCounts: () => Object.assign(counts, emptyCounts()),
+    rows,
+    resetCounts: () => {
+      Object.assign(counts, emptyCounts());
+      Object.assign(rows, { read: 0, written: 0 });
+    },
     injectFault: (fault) => faults.push({ ...fault, seen: 0, failed: 0 }),
     clearFaults: () => faults.splice(0),
   };

@@ -11,12 +11,12 @@ describe('counted bindings', () => {
     const storage = instrumentBindings(env.DB, env.KV);
     const email = uniqueEmail('rows');
     await insertUser(storage, { id: newUserId(), email, passwordHash: 'not a real hash', createdAt: 1 });
-    expect(storage.counts.d1RowsWritten).toBeGreaterThanOrEqual(1);
+    expect(storage.rows.written).toBeGreaterThanOrEqual(1);
     storage.resetCounts();
     const found = await findUserByEmail(storage, email);
     expect(found?.email).toBe(email);
-    expect(storage.counts.d1RowsRead).toBeGreaterThanOrEqual(1);
-    expect(storage.counts.d1RowsWritten).toBe(0);
+    expect(storage.rows.read).toBeGreaterThanOrEqual(1);
+    expect(storage.rows.written).toBe(0);
     expect(await findUserByEmail(storage, uniqueEmail('absent'))).toBeNull();
     expect(await storage.DB.prepare('SELECT email FROM users WHERE email = ?1').bind(email).first('email')).toBe(email);
   });
