@@ -139,28 +139,33 @@ async function timeAlgorithm(jwk: PrivateSigningJwk, bracketMilliseconds: number
 
 /**
  * Measures every operation the bench reports, with one key per algorithm
- * from `benchKeysJson` (a JWK Set of private keys). `fetchHealth` sends
- * `GET /health` through the real app (its middleware's cost per request);
- * `fetchBare` the floor route through a plain Hono app.
+ * from `benchKeysJson` (a JWK Set of private keys). `requests` maps a name
+ * to a whole request sent through a Hono app in this isolate (no I/O), so
+ * routes can be compared in CPU as well as in throughput.
  */
 export async function measureCpuPerOperation(
   benchKeysJson: string,
-  fetchHealth: () => Promise<Response>,
-  fetchBare: () => Promise<Response>,
+  requests: Record<string, () => Promise<Response>>,
 ): Promise<{ bracketMilliseconds: number; timings: OperationTiming[] }> {
   const emptyBrackets: number[] = [];
   for (let i = 0; i < 9; i++) emptyBrackets.push(await timeBatchMilliseconds(0, async () => undefined));
   const bracketMilliseconds = median(emptyBrackets);
   const timings: OperationTiming[] = [];
   for (const jwk of parseSigningKeySet(benchKeysJson).keys) timings.push(...(await timeAlgorithm(jwk, bracketMilliseconds)));
+  for (const [name, send] of Object.entries(requests)) {
+    const response = await send();
+    if (response.status !== 200) throw new Error(`${name} answered ${response.status}`);
+  }
+  const wholeRequests = Object.fromEntries(
+    Object.entries(requests).map(([name, send]) => [name, async () => (await send()).arrayBuffer()]),
+  );
+  timings.push(...(await timeOperationGroup(wholeRequests, bracketMilliseconds)));
   const refreshToken = `00.${crypto.randomUUID()}${crypto.randomUUID()}`;
   const successor = `00.${crypto.randomUUID()}${crypto.randomUUID()}`;
   const stored = await hashPassword('a bench passphrase');
   const parameters = `${CURRENT_PASSWORD_PARAMETERS.algorithm}, ${CURRENT_PASSWORD_PARAMETERS.iterations.toLocaleString('en-US')} iterations`;
   const secrets = await timeOperationGroup(
     {
-      'plain Hono request (the bare floor route)': async () => (await fetchBare()).arrayBuffer(),
-      'app request overhead (GET /health through the app)': async () => (await fetchHealth()).arrayBuffer(),
       'refresh-token hash (SHA-256)': () => hashRefreshToken(refreshToken),
       'seal successor (HKDF + AES-GCM)': () => sealSuccessor(refreshToken, successor),
       [`password hash (${parameters})`]: () => hashPassword('a bench passphrase'),

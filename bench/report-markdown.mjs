@@ -62,6 +62,8 @@ function cpuSection(results) {
     '',
     table(['operation', 'fastest µs', 'median µs', 'slowest µs', 'batches × calls'], rows),
     '',
+    'The last four rows time whole requests sent to a Hono app inside the isolate (no network, no storage; the two bearer routes with the bench user\'s token): the plain floor route, the app\'s middleware on `/health`, our verify-only route and the hono `jwk` peer route. Comparing the last two is the storage-free, load-generator-free version of the throughput comparison.',
+    '',
     'The service\'s verification path (`verifyAccessToken` in src/tokens/access.ts: parsing, header rules, the signature, every claim check) against a bare `crypto.subtle.verify` of the same token\'s signature with the same key. Each ratio is the median, over rounds, of the two operations\' per-round ratio (they ran side by side, so a busy moment slows both alike); the microsecond columns are fastest batches:',
     '',
     table(['algorithm', 'raw subtle.verify µs', 'verify path µs', 'ratio', 'key import µs', 'ratio without the import cache', 'hono jwk verify µs (ratio)'], ratios),

@@ -109,7 +109,8 @@ async function main() {
     const fixtures = await prepareFixtures(server.url, { seedUsers: SETTINGS.seedUsers });
     const scenarios = buildScenarios(server.url, fixtures, SETTINGS.connections);
     console.log('timing CPU inside workerd…');
-    const cpu = await (await fetch(`${server.url}/__bench/cpu`)).json();
+    // The route timings inside workerd send the bench user's access token.
+    const cpu = await (await fetch(`${server.url}/__bench/cpu`, { headers: { Authorization: `Bearer ${fixtures.session.accessToken}` } })).json();
     console.log('counting storage operations…');
     const counts = await countStorageOperations(server.url, scenarios, fixtures);
     const load = await measureThroughput(server.url, scenarios);

@@ -102,6 +102,8 @@ export function evaluateTargets(results) {
   lines.push({ pass: null, text: `without storage on either side, verify-only route vs the hono jwk peer: ${formatNumber(verifyOverHono, 2)}× the throughput` });
   const configured = verifyRatios(results.cpu).find(({ alg }) => alg === results.settings.signingAlgorithm);
   lines.push({ pass: null, text: `CPU per verification, hono jwk (${configured.alg}) vs our verify path: ${formatNumber(configured.honoOverPath, 2)}×` });
+  const routeRatio = pairedRatio(results.cpu, 'hono jwk peer route, whole request', 'verify-only route, whole request');
+  lines.push({ pass: null, text: `CPU per whole request inside workerd, hono jwk peer route vs our verify-only route: ${formatNumber(routeRatio, 2)}×` });
   const meCounts = results.counts.me;
   lines.push({ pass: meCounts.d1RoundTrips === 0 && meCounts.kvReads <= 1, text: `protected request: 0 D1 and ≤ 1 KV read: ${meCounts.d1RoundTrips} D1, ${meCounts.kvReads} KV` });
   const failed = results.load.reduce((sum, run) => sum + run.non2xx + run.errors, 0);

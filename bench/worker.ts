@@ -43,9 +43,18 @@ export default {
   async fetch(request, env, ctx) {
     const path = new URL(request.url).pathname;
     if (path === '/__bench/cpu') {
-      const fetchHealth = async () => app.fetch(new Request(new URL('/health', request.url)), env, ctx);
-      const fetchBare = async () => benchRoutes.fetch(new Request(new URL('/__bench/bare', request.url)), env, ctx);
-      return Response.json(await measureCpuPerOperation(env.BENCH_KEYS, fetchHealth, fetchBare));
+      const loadEnv = loadEnvironment(env);
+      const authorization = request.headers.get('Authorization') ?? '';
+      const send = (handler: { fetch: typeof app.fetch }, path: string) => async () =>
+        handler.fetch(new Request(new URL(path, request.url), { headers: { Authorization: authorization } }), loadEnv, ctx);
+      return Response.json(
+        await measureCpuPerOperation(env.BENCH_KEYS, {
+          'plain Hono request (the bare floor route)': send(benchRoutes, '/__bench/bare'),
+          'app request overhead (GET /health through the app)': send(app, '/health'),
+          'verify-only route, whole request': send(benchRoutes, '/__bench/verify'),
+          'hono jwk peer route, whole request': send(benchRoutes, '/__bench/peer/hono-jwk'),
+        }),
+      );
     }
     if (path === '/__bench/counts') {
       const { storage } = countedEnvironment(env);

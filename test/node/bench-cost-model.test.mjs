@@ -44,7 +44,7 @@ describe('bench targets', () => {
       timing(`verify path ${alg}`, verifyPath),
       timing(`public key import ${alg}`, 10),
       timing(`hono jwk verify ${alg}`, 200),
-    ]);
+    ]).concat([timing('verify-only route, whole request', 300), timing('hono jwk peer route, whole request', 400)]);
     const run = (key, requestsPerSecond) => ({ key, label: key, requestsPerSecond, non2xx: 0, errors: 0 });
     return {
       settings: { signingAlgorithm: 'EdDSA' },
