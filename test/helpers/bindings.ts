@@ -35,9 +35,20 @@ export interface InstrumentedBindings {
   DB: D1Database;
   KV: KVNamespace;
   counts: StorageCounts;
+  /** D1 rows read and written since the last reset. */
+  rows: D1RowCounts;
   resetCounts(): void;
   injectFault(fault: Fault): void;
   clearFaults(): void;
+}
+
+/**
+ * Rows D1 reports in each result's meta (`rows_read`, `rows_written`): what
+ * D1 bills. Kept apart from the operation counts, which tests compare whole.
+ */
+export interface D1RowCounts {
+  read: number;
+  written: number;
 }
 
 function emptyCounts(): StorageCounts {
@@ -47,6 +58,7 @@ function emptyCounts(): StorageCounts {
 /** Wraps real `DB` and `KV` bindings so tests can count and break them. */
 export function instrumentBindings(db: D1Database, kv: KVNamespace): InstrumentedBindings {
   const counts = emptyCounts();
+  const rows: D1RowCounts = { read: 0, written: 0 };
   const faults: (Fault & { seen: number; failed: number })[] = [];
   const realStatements = new WeakMap<object, D1PreparedStatement>();
 
@@ -72,23 +84,36 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
     return result;
   }
 
+  function countRows(result: D1Result): D1Result {
+    rows.read += result.meta?.rows_read ?? 0;
+    rows.written += result.meta?.rows_written ?? 0;
+    return result;
+  }
+
+  // first() is all() keeping row 0 (one query either way); all() exposes meta's row counts.
+  async function firstRow(statement: D1PreparedStatement, column?: string): Promise<unknown> {
+    const row = countRows(await statement.all()).results[0] as Record<string, unknown> | undefined;
+    if (row === undefined) return null;
+    return column === undefined ? row : row[column];
+  }
+
   function wrapStatement(statement: D1PreparedStatement): D1PreparedStatement {
     const wrapped = {
       bind: (...values: unknown[]) => wrapStatement(statement.bind(...values)),
       first: async (column?: string) => {
         counts.d1RoundTrips++;
         counts.d1Statements++;
-        return guarded('d1', () => column === undefined ? statement.first() : statement.first(column));
+        return guarded('d1', () => firstRow(statement, column));
       },
       all: async () => {
         counts.d1RoundTrips++;
         counts.d1Statements++;
-        return guarded('d1', () => statement.all());
+        return guarded('d1', async () => countRows(await statement.all()));
       },
       run: async () => {
         counts.d1RoundTrips++;
         counts.d1Statements++;
-        return guarded('d1', () => statement.run());
+        return guarded('d1', async () => countRows(await statement.run()));
       },
       raw: async (options?: { columnNames?: boolean }) => {
         counts.d1RoundTrips++;
@@ -105,7 +130,11 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
     batch: async (statements: D1PreparedStatement[]) => {
       counts.d1RoundTrips++;
       counts.d1Statements += statements.length;
-      return guarded('d1', () => db.batch(statements.map((statement) => realStatements.get(statement) ?? statement)));
+      return guarded('d1', async () => {
+        const results = await db.batch(statements.map((statement) => realStatements.get(statement) ?? statement));
+        results.forEach(countRows);
+        return results;
+      });
     },
     exec: async (query: string) => {
       counts.d1RoundTrips++;
@@ -145,7 +174,11 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
     DB: wrappedDb,
     KV: wrappedKv,
     counts,
-    resetCounts: () => Object.assign(counts, emptyCounts()),
+    rows,
+    resetCounts: () => {
+      Object.assign(counts, emptyCounts());
+      Object.assign(rows, { read: 0, written: 0 });
+    },
     injectFault: (fault) => faults.push({ ...fault, seen: 0, failed: 0 }),
     clearFaults: () => faults.splice(0),
   };
