@@ -25,6 +25,7 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
+      silent: 'passed-only' as const,
       include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
       setupFiles: ['./test/setup.ts'],
       testTimeout: 30_000,

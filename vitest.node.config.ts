@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    silent: 'passed-only',
     include: ['test/node/**/*.test.{ts,mjs}'],
     environment: 'node',
     testTimeout: 120_000,
