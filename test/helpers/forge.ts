@@ -22,14 +22,24 @@ export interface ForgeContext {
   nowSeconds: number;
 }
 
-/** One named attack: build a token the verifier must refuse. */
-export interface ForgedTokenCase {
-  /** Which rule it attacks, e.g. "claims", "alg-none", "key-confusion". */
-  group: string;
+/** One named token built from a context: a forgery to refuse or a genuine control to accept. */
+export interface TokenCase {
   name: string;
   /** Algorithms that must be among the configured keys for this case to apply (e.g. psychic ES256). */
   requires?: readonly string[];
   build(context: ForgeContext): Promise<string>;
+}
+
+/** One named attack: build a token the verifier must refuse. */
+export interface ForgedTokenCase extends TokenCase {
+  /** Which rule it attacks, e.g. "claims", "alg-none", "key-confusion". */
+  group: string;
+}
+
+/** The cases whose required algorithms are all among these configured keys. */
+export function casesForKeys<Case extends TokenCase>(cases: readonly Case[], signingKeys: readonly { alg: string }[]): readonly Case[] {
+  const configured = new Set(signingKeys.map((key) => key.alg));
+  return cases.filter((candidate) => (candidate.requires ?? []).every((alg) => configured.has(alg)));
 }
 
 const encoder = new TextEncoder();
@@ -188,3 +198,4 @@ export function without(object: JsonObject, ...names: string[]): JsonObject {
 }
 
 export { FORGED_TOKEN_CASES, forgedTokenCasesFor } from './forged-token-cases';
+export { GENUINE_TOKEN_CASES, genuineTokenCasesFor } from './genuine-token-cases';

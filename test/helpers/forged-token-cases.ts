@@ -3,6 +3,7 @@
 import {
   assembleToken,
   base64Url,
+  casesForKeys,
   configuredKey,
   decodeToken,
   encodeSegment,
@@ -290,6 +291,5 @@ export const FORGED_TOKEN_CASES: readonly ForgedTokenCase[] = [
 
 /** The cases that apply to a verifier configured with these keys (all of them for EdDSA + ES256 + RS256). */
 export function forgedTokenCasesFor(signingKeys: readonly { alg: string }[]): readonly ForgedTokenCase[] {
-  const configured = new Set(signingKeys.map((key) => key.alg));
-  return FORGED_TOKEN_CASES.filter((forged) => (forged.requires ?? []).every((alg) => configured.has(alg)));
+  return casesForKeys(FORGED_TOKEN_CASES, signingKeys);
 }
