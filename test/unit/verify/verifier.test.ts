@@ -1,4 +1,4 @@
-// createVerifier (edge-auth/verify) refuses the whole forged-token catalogue and accepts only genuine tokens.
+// createVerifier (edge-auth/verify): the stable rejection code for each rule, revocation, and its options (the shared catalogue runs in forged-catalogue.test.ts).
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { revocationKey } from '../../../src/storage/revocation-key';
