@@ -6,6 +6,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { createApp } from '../../src/app';
 import type { Bindings } from '../../src/app-env';
 import { instrumentBindings, type InstrumentedBindings } from './bindings';
+import { decodeToken } from './forge';
 
 export const BASE_URL = 'https://auth.example.test';
 
@@ -109,9 +110,7 @@ export async function logIn(client: TestClient, email: string, password: string,
   const body = (await response.json()) as { access_token: string; refresh_token?: string };
   const refreshToken = delivery === 'body' ? body.refresh_token : refreshCookieFrom(response);
   if (!refreshToken) throw new Error('login returned no refresh token');
-  const [, payload = ''] = body.access_token.split('.');
-  const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { sid: string };
-  return { accessToken: body.access_token, refreshToken, sessionId: claims.sid };
+  return { accessToken: body.access_token, refreshToken, sessionId: String(decodeToken(body.access_token).payload.sid) };
 }
 
 /** Refreshes with the cookie; returns the raw response. */

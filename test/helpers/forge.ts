@@ -1,9 +1,10 @@
-// Builds forged JWTs for attack tests: any header, payload and signature, signed
-// with configured keys, attacker keys or none. Imports nothing from src/, so any
-// verifier (the worker's, or a standalone one) can run the same catalogue.
+// Builds JWTs by hand for attack tests (any header, payload, key or signature) and imports nothing from src/, so it never shares a bug with the verifier under test.
 
 /** A JSON object used as a JWT header or payload. */
 export type JsonObject = Record<string, unknown>;
+
+/** A JWS algorithm the forge can sign with or generate a key for. */
+export type ForgeAlgorithm = 'EdDSA' | 'ES256' | 'ES384' | 'RS256' | 'RS384' | 'PS256';
 
 /** A private JWK with `kid` and `alg`, as in JWT_SIGNING_KEYS. */
 export interface ForgeSigningJwk extends JsonWebKey {
@@ -21,14 +22,24 @@ export interface ForgeContext {
   nowSeconds: number;
 }
 
-/** One named attack: build a token the verifier must refuse. */
-export interface ForgedTokenCase {
-  /** Which rule it attacks, e.g. "claims", "alg-none", "key-confusion". */
-  group: string;
+/** One named token built from a context: a forgery to refuse or a genuine control to accept. */
+export interface TokenCase {
   name: string;
   /** Algorithms that must be among the configured keys for this case to apply (e.g. psychic ES256). */
   requires?: readonly string[];
   build(context: ForgeContext): Promise<string>;
+}
+
+/** One named attack: build a token the verifier must refuse. */
+export interface ForgedTokenCase extends TokenCase {
+  /** Which rule it attacks, e.g. "claims", "alg-none", "key-confusion". */
+  group: string;
+}
+
+/** The cases whose required algorithms are all among these configured keys. */
+export function casesForKeys<Case extends TokenCase>(cases: readonly Case[], signingKeys: readonly { alg: string }[]): readonly Case[] {
+  const configured = new Set(signingKeys.map((key) => key.alg));
+  return cases.filter((candidate) => (candidate.requires ?? []).every((alg) => configured.has(alg)));
 }
 
 const encoder = new TextEncoder();
@@ -52,15 +63,21 @@ export function decodeSegment(segment: string): JsonObject {
   return JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)))) as JsonObject;
 }
 
-/** The decoded header and payload of a compact JWS. */
+/** The decoded header and payload of a compact JWS (not verified), and its raw signature segment. */
 export function decodeToken(token: string): { header: JsonObject; payload: JsonObject; signature: string } {
   const [header = '', payload = '', signature = ''] = token.split('.');
   return { header: decodeSegment(header), payload: decodeSegment(payload), signature };
 }
 
-/** `header.payload.signature` from parts; the signature is given as is. */
+/** `header.payload.signature` from parts; the signature is given as is (empty by default, as for `alg: none`). */
 export function assembleToken(header: JsonObject | string, payload: JsonObject | string, signature = ''): string {
   return `${encodeSegment(header)}.${encodeSegment(payload)}.${signature}`;
+}
+
+/** The token with its payload swapped for `payload`, keeping the original header and signature. */
+export function replaceTokenPayload(token: string, payload: JsonObject): string {
+  const [header = '', , signature = ''] = token.split('.');
+  return `${header}.${encodeSegment(payload)}.${signature}`;
 }
 
 interface SigningAlgorithm {
@@ -68,20 +85,10 @@ interface SigningAlgorithm {
   signParams: SubtleCryptoSignAlgorithm;
 }
 
-const KEY_MATERIAL_MEMBERS = ['kty', 'crv', 'x', 'y', 'n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'] as const;
-const PRIVATE_MEMBERS: ReadonlySet<string> = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi']);
-
-/** Only the key material of a JWK (no kid, alg, use or key_ops), optionally without private members. */
-function keyMaterial(jwk: JsonWebKey, publicOnly = false): JsonWebKey {
-  const material: Record<string, unknown> = {};
-  for (const member of KEY_MATERIAL_MEMBERS) {
-    if (jwk[member] !== undefined && !(publicOnly && PRIVATE_MEMBERS.has(member))) material[member] = jwk[member];
-  }
-  return material as unknown as JsonWebKey;
-}
+const RSA_GENERATION = { modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) };
 
 /** WebCrypto parameters for each JWS algorithm a test may sign with. */
-const ALGORITHMS: Record<string, SigningAlgorithm> = {
+const ALGORITHMS: Record<ForgeAlgorithm, SigningAlgorithm> = {
   EdDSA: { importParams: { name: 'Ed25519' }, signParams: { name: 'Ed25519' } },
   ES256: { importParams: { name: 'ECDSA', namedCurve: 'P-256' }, signParams: { name: 'ECDSA', hash: 'SHA-256' } },
   ES384: { importParams: { name: 'ECDSA', namedCurve: 'P-384' }, signParams: { name: 'ECDSA', hash: 'SHA-384' } },
@@ -90,24 +97,44 @@ const ALGORITHMS: Record<string, SigningAlgorithm> = {
   PS256: { importParams: { name: 'RSA-PSS', hash: 'SHA-256' }, signParams: { name: 'RSA-PSS', saltLength: 32 } },
 };
 
-/** Imports a private JWK for signing with `alg` (which may differ from the key's own `alg`). */
-export async function importSigningKey(jwk: JsonWebKey, alg: string): Promise<CryptoKey> {
-  const algorithm = ALGORITHMS[alg];
+function algorithmFor(alg: string): SigningAlgorithm {
+  const algorithm = ALGORITHMS[alg as ForgeAlgorithm] as SigningAlgorithm | undefined;
   if (!algorithm) throw new Error(`forge: no WebCrypto mapping for ${alg}`);
-  return crypto.subtle.importKey('jwk', keyMaterial(jwk), algorithm.importParams, false, ['sign']);
+  return algorithm;
 }
 
-/** Signs `header.payload` with a private key under `alg` and returns the compact token. */
-export async function signToken(header: JsonObject, payload: JsonObject, key: CryptoKey, alg = String(header.alg)): Promise<string> {
-  return signSigningInput(`${encodeSegment(header)}.${encodeSegment(payload)}`, key, alg);
+const KEY_MATERIAL_MEMBERS = ['kty', 'crv', 'x', 'y', 'n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'] as const;
+const PRIVATE_MEMBERS: ReadonlySet<string> = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi']);
+
+/** Only the key material of a JWK (no kid, alg, use, key_ops or ext), optionally without private members. */
+function keyMaterial(jwk: JsonWebKey, publicOnly = false): JsonWebKey {
+  const material: Record<string, unknown> = {};
+  for (const member of KEY_MATERIAL_MEMBERS) {
+    if (jwk[member] !== undefined && !(publicOnly && PRIVATE_MEMBERS.has(member))) material[member] = jwk[member];
+  }
+  return material as unknown as JsonWebKey;
 }
 
-/** Signs an already-encoded `header.payload` string and appends the signature. */
-export async function signSigningInput(signingInput: string, key: CryptoKey, alg: string): Promise<string> {
-  const algorithm = ALGORITHMS[alg];
-  if (!algorithm) throw new Error(`forge: no WebCrypto mapping for ${alg}`);
+/** The public half of a private JWK, with its `kid` and `alg`. */
+export function publicJwkOf(jwk: ForgeSigningJwk): ForgeSigningJwk {
+  return { ...keyMaterial(jwk, true), kid: jwk.kid, alg: jwk.alg };
+}
+
+/** Signs an already-encoded `header.payload` string with a private JWK under `alg` and appends the signature. */
+export async function signSigningInput(signingInput: string, jwk: JsonWebKey, alg: string): Promise<string> {
+  const algorithm = algorithmFor(alg);
+  const key = await crypto.subtle.importKey('jwk', keyMaterial(jwk), algorithm.importParams, false, ['sign']);
   const signature = await crypto.subtle.sign(algorithm.signParams, key, encoder.encode(signingInput));
   return `${signingInput}.${base64Url(new Uint8Array(signature))}`;
+}
+
+/**
+ * Signs `header.payload` with a private JWK under `alg` (the JWK's own `alg`
+ * by default), whatever the header claims: the header may lie about its
+ * `alg`, `kid` or `typ`.
+ */
+export async function signWithJwk(header: JsonObject, payload: JsonObject, jwk: JsonWebKey & { alg: string }, alg: string = jwk.alg): Promise<string> {
+  return signSigningInput(`${encodeSegment(header)}.${encodeSegment(payload)}`, jwk, alg);
 }
 
 /** Signs with HMAC-SHA-256 under any secret bytes, including none (RFC 2104 pads keys with zeros). */
@@ -119,34 +146,25 @@ export async function signHs256(header: JsonObject, payload: JsonObject, secret:
   return `${signingInput}.${base64Url(new Uint8Array(signature))}`;
 }
 
-/** A fresh attacker key pair for `alg`, with its public JWK. */
-export async function generateAttackerKey(alg: 'EdDSA' | 'ES256' | 'ES384' | 'RS256' | 'PS256'): Promise<{ privateKey: CryptoKey; publicJwk: JsonWebKey }> {
-  const rsa = { modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) };
-  const generate: Record<string, SubtleCryptoGenerateKeyAlgorithm> = {
-    EdDSA: { name: 'Ed25519' },
-    ES256: { name: 'ECDSA', namedCurve: 'P-256' },
-    ES384: { name: 'ECDSA', namedCurve: 'P-384' },
-    RS256: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', ...rsa },
-    PS256: { name: 'RSA-PSS', hash: 'SHA-256', ...rsa },
-  };
-  const pair = (await crypto.subtle.generateKey(generate[alg] as SubtleCryptoGenerateKeyAlgorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const publicJwk = (await crypto.subtle.exportKey('jwk', pair.publicKey)) as JsonWebKey;
-  return { privateKey: pair.privateKey, publicJwk: { ...publicJwk, key_ops: undefined, ext: undefined } };
+/** A fresh private JWK for `alg` with a `kid` (random by default): a key edge-auth never published unless a test deploys it. */
+export async function generateSigningJwk(alg: Exclude<ForgeAlgorithm, 'RS384'>, kid = `forged-${crypto.randomUUID()}`): Promise<ForgeSigningJwk> {
+  const { importParams } = algorithmFor(alg);
+  const generation = importParams.name === 'RSASSA-PKCS1-v1_5' || importParams.name === 'RSA-PSS' ? { ...importParams, ...RSA_GENERATION } : importParams;
+  const pair = (await crypto.subtle.generateKey(generation as SubtleCryptoGenerateKeyAlgorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const jwk = (await crypto.subtle.exportKey('jwk', pair.privateKey)) as JsonWebKey;
+  return { ...keyMaterial(jwk), kid, alg };
 }
 
 /** The public half of a configured key in four encodings an HS256 confusion attack might use. */
 export async function publicKeyEncodings(jwk: ForgeSigningJwk): Promise<Record<'pem' | 'der' | 'jwk-json' | 'raw', Uint8Array>> {
-  const algorithm = ALGORITHMS[jwk.alg];
-  if (!algorithm) throw new Error(`forge: no WebCrypto mapping for ${jwk.alg}`);
-  const material = keyMaterial(jwk, true);
-  const publicJwk = { ...material, kid: jwk.kid, alg: jwk.alg };
-  const publicKey = await crypto.subtle.importKey('jwk', material, algorithm.importParams, true, ['verify']);
+  const algorithm = algorithmFor(jwk.alg);
+  const publicKey = await crypto.subtle.importKey('jwk', keyMaterial(jwk, true), algorithm.importParams, true, ['verify']);
   const der = new Uint8Array((await crypto.subtle.exportKey('spki', publicKey)) as ArrayBuffer);
   const pemBody = btoa(String.fromCharCode(...der)).replace(/.{64}/g, '$&\n');
   const pem = encoder.encode(`-----BEGIN PUBLIC KEY-----\n${pemBody}${pemBody.endsWith('\n') ? '' : '\n'}-----END PUBLIC KEY-----\n`);
   // "raw": the key bytes as a verifier library might hand them to HMAC by mistake.
   const raw = jwk.kty === 'RSA' ? der : new Uint8Array((await crypto.subtle.exportKey('raw', publicKey)) as ArrayBuffer);
-  return { pem, der, 'jwk-json': encoder.encode(JSON.stringify(publicJwk)), raw };
+  return { pem, der, 'jwk-json': encoder.encode(JSON.stringify(publicJwkOf(jwk))), raw };
 }
 
 /** The first configured key with this `alg`; throws when none is configured. */
@@ -169,7 +187,7 @@ export async function resignWithConfiguredKey(
   const key = configuredKey(context, alg);
   const newHeader = change.header ? change.header({ ...header, alg, kid: key.kid }) : { ...header, alg, kid: key.kid };
   const newPayload = change.payload ? change.payload({ ...payload }) : payload;
-  return signToken(newHeader, newPayload, await importSigningKey(key, alg), alg);
+  return signWithJwk(newHeader, newPayload, key, alg);
 }
 
 /** Drops the named members of an object. */
@@ -180,3 +198,4 @@ export function without(object: JsonObject, ...names: string[]): JsonObject {
 }
 
 export { FORGED_TOKEN_CASES, forgedTokenCasesFor } from './forged-token-cases';
+export { GENUINE_TOKEN_CASES, genuineTokenCasesFor } from './genuine-token-cases';

@@ -3,19 +3,21 @@
 import {
   assembleToken,
   base64Url,
+  casesForKeys,
   configuredKey,
   decodeToken,
   encodeSegment,
-  generateAttackerKey,
-  importSigningKey,
+  generateSigningJwk,
+  publicJwkOf,
   publicKeyEncodings,
   resignWithConfiguredKey,
   signHs256,
   signSigningInput,
-  signToken,
+  signWithJwk,
   without,
   type ForgeContext,
   type ForgedTokenCase,
+  type ForgeSigningJwk,
   type JsonObject,
 } from './forge';
 
@@ -37,10 +39,10 @@ function headerCase(group: string, name: string, header: (header: JsonObject) =>
 }
 
 /** A token signed by an attacker's own key whose header claims a configured kid. */
-async function signedByAttacker(context: ForgeContext, alg: 'EdDSA' | 'ES256' | 'ES384' | 'RS256' | 'PS256', extraHeader: (publicJwk: JsonWebKey) => JsonObject = () => ({})): Promise<string> {
+async function signedByAttacker(context: ForgeContext, alg: 'EdDSA' | 'ES256' | 'ES384' | 'RS256' | 'PS256', extraHeader: (publicJwk: ForgeSigningJwk) => JsonObject = () => ({})): Promise<string> {
   const { header, payload } = decodeToken(context.validToken);
-  const attacker = await generateAttackerKey(alg);
-  return signToken({ ...header, alg, ...extraHeader(attacker.publicJwk) }, payload, attacker.privateKey, alg);
+  const attacker = await generateSigningJwk(alg);
+  return signWithJwk({ ...header, alg, ...extraHeader(publicJwkOf(attacker)) }, payload, attacker);
 }
 
 const algNoneCases: ForgedTokenCase[] = ['none', 'None', 'NONE', 'nOnE'].flatMap((alg) => [
@@ -217,7 +219,7 @@ const algorithmCases: ForgedTokenCase[] = [
 async function rsaAs(context: ForgeContext, alg: 'PS256' | 'RS384'): Promise<string> {
   const key = configuredKey(context, 'RS256');
   const { header, payload } = decodeToken(context.validToken);
-  return signToken({ ...header, alg, kid: key.kid }, payload, await importSigningKey(key, alg), alg);
+  return signWithJwk({ ...header, alg, kid: key.kid }, payload, key, alg);
 }
 
 const structureCases: ForgedTokenCase[] = [
@@ -242,7 +244,7 @@ const structureCases: ForgedTokenCase[] = [
 async function resignRaw(context: ForgeContext, payloadSegment: string): Promise<string> {
   const { header } = decodeToken(context.validToken);
   const key = configuredKey(context, String(header.alg));
-  return signSigningInput(`${parts(context).header}.${payloadSegment}`, await importSigningKey(key, key.alg), key.alg);
+  return signSigningInput(`${parts(context).header}.${payloadSegment}`, key, key.alg);
 }
 
 const claimCases: ForgedTokenCase[] = [
@@ -289,6 +291,5 @@ export const FORGED_TOKEN_CASES: readonly ForgedTokenCase[] = [
 
 /** The cases that apply to a verifier configured with these keys (all of them for EdDSA + ES256 + RS256). */
 export function forgedTokenCasesFor(signingKeys: readonly { alg: string }[]): readonly ForgedTokenCase[] {
-  const configured = new Set(signingKeys.map((key) => key.alg));
-  return FORGED_TOKEN_CASES.filter((forged) => (forged.requires ?? []).every((alg) => configured.has(alg)));
+  return casesForKeys(FORGED_TOKEN_CASES, signingKeys);
 }

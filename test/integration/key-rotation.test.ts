@@ -4,19 +4,17 @@ import { CLOCK_SKEW_SECONDS } from '../../src/tokens/access';
 import { JWKS_MAX_AGE_SECONDS } from '../../src/routes/well-known';
 import { createVerifier, type Verifier } from '../../src/verify';
 import { BASE_URL, createTestClient, createTestClock, getMe, logIn, signUpAndLogIn, type TestClient, type TestClock } from '../helpers/client';
-import { decodeJwtPayload, generatePrivateJwk, signJwtWithJwk, type JsonObject } from '../helpers/jwt-forge';
+import { decodeToken, generateSigningJwk, signWithJwk, type ForgeSigningJwk } from '../helpers/forge';
 
 const ACCESS_TOKEN_TTL_SECONDS = 900;
 const LONGEST_TOKEN_LIFETIME_SECONDS = ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS;
-
-type Jwk = JsonObject & { kid: string; alg: string };
 
 /** The deployed service: whichever key set is current, with one shared clock. */
 function createDeployment(clock: TestClock) {
   let current: TestClient | null = null;
   const jwksFetches: string[] = [];
   return {
-    deploy(keys: Jwk[]): TestClient {
+    deploy(keys: ForgeSigningJwk[]): TestClient {
       current = createTestClient({ clock, vars: { JWT_SIGNING_KEYS: JSON.stringify({ keys }), ACCESS_TOKEN_TTL_SECONDS: String(ACCESS_TOKEN_TTL_SECONDS) } });
       return current;
     },
@@ -41,14 +39,13 @@ function createDeployment(clock: TestClock) {
   };
 }
 
-function kidOf(token: string): string {
-  const [header = ''] = token.split('.');
-  return (JSON.parse(atob(header.replace(/-/g, '+').replace(/_/g, '/'))) as { kid: string }).kid;
+function kidOf(token: string): unknown {
+  return decodeToken(token).header.kid;
 }
 
 async function expectAcceptedEverywhere(deployment: ReturnType<typeof createDeployment>, verifier: Verifier, token: string): Promise<void> {
   expect((await getMe(deployment.service, token)).status).toBe(200);
-  await expect(verifier.verify(token)).resolves.toMatchObject({ sub: decodeJwtPayload(token).sub });
+  await expect(verifier.verify(token)).resolves.toMatchObject({ sub: decodeToken(token).payload.sub });
 }
 
 async function expectRefusedEverywhere(deployment: ReturnType<typeof createDeployment>, verifier: Verifier, token: string): Promise<void> {
@@ -60,7 +57,7 @@ describe('key rotation runbook', () => {
   it('never wrongly refuses or accepts a token before, during or after each step', async () => {
     const clock = createTestClock();
     const deployment = createDeployment(clock);
-    const [oldKey, newKey] = [await generatePrivateJwk('EdDSA'), await generatePrivateJwk('ES256')];
+    const [oldKey, newKey] = [await generateSigningJwk('EdDSA'), await generateSigningJwk('ES256')];
 
     // Before: the old key alone signs and is published.
     const user = await signUpAndLogIn(deployment.deploy([oldKey]));
@@ -103,8 +100,8 @@ describe('key rotation runbook', () => {
     // Once caches turn over, even a fresh token signed by the retired key is refused.
     clock.advanceSeconds(JWKS_MAX_AGE_SECONDS + 1);
     const nowSeconds = Math.floor(clock.now() / 1000);
-    const claims = decodeJwtPayload(lateToken);
-    const retiredKeyToken = await signJwtWithJwk({ alg: oldKey.alg, kid: oldKey.kid, typ: 'at+jwt' }, { ...claims, iat: nowSeconds, exp: nowSeconds + 600 }, oldKey);
+    const claims = decodeToken(lateToken).payload;
+    const retiredKeyToken = await signWithJwk({ alg: oldKey.alg, kid: oldKey.kid, typ: 'at+jwt' }, { ...claims, iat: nowSeconds, exp: nowSeconds + 600 }, oldKey);
     await expectRefusedEverywhere(deployment, verifier, retiredKeyToken);
     await expectAcceptedEverywhere(deployment, verifier, (await logIn(deployment.service, user.email, user.password)).accessToken);
   });
@@ -112,7 +109,7 @@ describe('key rotation runbook', () => {
   it('shows why the wait matters: a key promoted without publishing first is refused by a verifier that just fetched', async () => {
     const clock = createTestClock();
     const deployment = createDeployment(clock);
-    const [oldKey, newKey] = [await generatePrivateJwk('EdDSA'), await generatePrivateJwk('RS256')];
+    const [oldKey, newKey] = [await generateSigningJwk('EdDSA'), await generateSigningJwk('RS256')];
     const user = await signUpAndLogIn(deployment.deploy([oldKey]));
     const verifier = deployment.createDownstreamVerifier();
     await verifier.verify(user.accessToken);

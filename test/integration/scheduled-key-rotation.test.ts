@@ -6,6 +6,7 @@ import { CLOCK_SKEW_SECONDS } from '../../src/tokens/access';
 import { openPrivateJwk, sealPrivateJwk } from '../../src/tokens/key-sealing';
 import { PUBLISH_LEAD_SECONDS, rotateSigningKeysIfDue } from '../../src/tokens/key-rotation';
 import { createTestClient, createTestClock, logIn, signUpAndLogIn, type TestClient } from '../helpers/client';
+import { decodeToken } from '../helpers/forge';
 
 const ROTATION_DAYS = 30;
 const ACCESS_TOKEN_TTL_SECONDS = 900;
@@ -27,8 +28,8 @@ function rotate(client: TestClient) {
   return rotateSigningKeysIfDue(client.env as unknown as Parameters<typeof rotateSigningKeysIfDue>[0], nowSeconds(client));
 }
 
-function kidOf(token: string): string {
-  return (JSON.parse(atob((token.split('.')[0] ?? '').replace(/-/g, '+').replace(/_/g, '/'))) as { kid: string }).kid;
+function kidOf(token: string): unknown {
+  return decodeToken(token).header.kid;
 }
 
 async function publishedKids(client: TestClient): Promise<string[]> {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { toPublicJwk, type PrivateSigningJwk } from '../../../src/tokens/keys';
 import { createVerifier, type Verifier } from '../../../src/verify';
 import { requireAccessToken, type VerifiedTokenVariables } from '../../../src/verify/hono';
-import { signJwtWithJwk } from '../../helpers/jwt-forge';
+import { signWithJwk } from '../../helpers/forge';
 
 const ISSUER = 'https://auth.example.test';
 const [key] = (JSON.parse(env.JWT_SIGNING_KEYS) as { keys: PrivateSigningJwk[] }).keys as [PrivateSigningJwk];
@@ -19,7 +19,7 @@ function appWith(verifier: Verifier) {
 
 async function genuineToken(): Promise<string> {
   const nowSeconds = Math.floor(Date.now() / 1000);
-  return signJwtWithJwk({ alg: key.alg, kid: key.kid, typ: 'at+jwt' }, { iss: ISSUER, aud: 'edge-auth', sub: '00.user', sid: '00.session', jti: 'jti-1', iat: nowSeconds, exp: nowSeconds + 600 }, key);
+  return signWithJwk({ alg: key.alg, kid: key.kid, typ: 'at+jwt' }, { iss: ISSUER, aud: 'edge-auth', sub: '00.user', sid: '00.session', jti: 'jti-1', iat: nowSeconds, exp: nowSeconds + 600 }, key);
 }
 
 const jwksVerifier = createVerifier({ jwks: { keys: [toPublicJwk(key)] }, issuer: ISSUER, audience: 'edge-auth' });

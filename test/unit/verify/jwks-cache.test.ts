@@ -5,7 +5,7 @@ import { toPublicJwk, type PrivateSigningJwk } from '../../../src/tokens/keys';
 import { cacheSecondsFrom } from '../../../src/verify/jwks-cache';
 import { createVerifier, UNKNOWN_KID_REFETCH_INTERVAL_SECONDS } from '../../../src/verify';
 import { createTestClock } from '../../helpers/client';
-import { generatePrivateJwk, signJwtWithJwk, type JsonObject } from '../../helpers/jwt-forge';
+import { generateSigningJwk, signWithJwk, type ForgeSigningJwk, type JsonObject } from '../../helpers/forge';
 
 const JWKS_URL = 'https://issuer.example.test/.well-known/jwks.json';
 const ISSUER = 'https://issuer.example.test';
@@ -32,8 +32,8 @@ function tokenPayload(nowSeconds: number): JsonObject {
   return { iss: ISSUER, aud: 'edge-auth', sub: '00.u', sid: '00.s', jti: 'jti-1', iat: nowSeconds, exp: nowSeconds + 600 };
 }
 
-async function tokenFor(key: JsonObject & { kid: string; alg: string }, nowSeconds: number, extraHeader: JsonObject = {}): Promise<string> {
-  return signJwtWithJwk({ alg: key.alg, kid: key.kid, typ: 'at+jwt', ...extraHeader }, tokenPayload(nowSeconds), key);
+async function tokenFor(key: ForgeSigningJwk, nowSeconds: number, extraHeader: JsonObject = {}): Promise<string> {
+  return signWithJwk({ alg: key.alg, kid: key.kid, typ: 'at+jwt', ...extraHeader }, tokenPayload(nowSeconds), key);
 }
 
 function setUp(cacheControl?: string | null) {
@@ -68,7 +68,7 @@ describe('the verifier JWKS cache', () => {
   it('refetches on an unknown kid at most once per 30 s, and then accepts a newly published key', async () => {
     const { clock, server, verifier, nowSeconds } = setUp();
     await verifier.verify(await tokenFor(knownKey, nowSeconds()));
-    const newKey = await generatePrivateJwk('ES256');
+    const newKey = await generateSigningJwk('ES256');
     clock.advanceSeconds(UNKNOWN_KID_REFETCH_INTERVAL_SECONDS + 1);
     for (let attempt = 0; attempt < 5; attempt++) {
       await expect(verifier.verify(await tokenFor(newKey, nowSeconds()))).rejects.toMatchObject({ code: 'ERR_TOKEN_KEY_UNKNOWN' });
@@ -84,7 +84,7 @@ describe('the verifier JWKS cache', () => {
 
   it('never fetches keys from a URL a token names', async () => {
     const { server, verifier, nowSeconds } = setUp();
-    const attacker = await generatePrivateJwk('ES256');
+    const attacker = await generateSigningJwk('ES256');
     const token = await tokenFor(attacker, nowSeconds(), { jku: 'https://attacker.example/jwks.json', x5u: 'https://attacker.example/cert' });
     await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'ERR_TOKEN_HEADER_REJECTED' });
     expect(server.state.requests.every((request) => request.url === JWKS_URL)).toBe(true);

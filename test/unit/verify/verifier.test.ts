@@ -1,10 +1,10 @@
-// createVerifier (edge-auth/verify) refuses the whole forged-token catalogue and accepts only genuine tokens.
+// createVerifier (edge-auth/verify): the stable rejection code for each rule, revocation, and its options (the shared catalogue runs in forged-catalogue.test.ts).
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { revocationKey } from '../../../src/storage/revocation-key';
 import { toPublicJwk, type PrivateSigningJwk } from '../../../src/tokens/keys';
 import { createVerifier, TokenRejectedError, type TokenRejectionCode, type Verifier } from '../../../src/verify';
-import { assembleJwt, generatePrivateJwk, replaceJwtPayload, signJwtWithHmac, signJwtWithJwk, type JsonObject } from '../../helpers/jwt-forge';
+import { assembleToken, generateSigningJwk, replaceTokenPayload, signHs256, signWithJwk, without, type JsonObject } from '../../helpers/forge';
 
 const ISSUER = 'https://auth.example.test';
 const AUDIENCE = 'edge-auth';
@@ -33,12 +33,6 @@ function validPayload(overrides: JsonObject = {}): JsonObject {
   };
 }
 
-function without(payload: JsonObject, claim: string): JsonObject {
-  const copy = { ...payload };
-  delete copy[claim];
-  return copy;
-}
-
 async function expectRejected(verifier: Verifier, token: string, code: TokenRejectionCode): Promise<void> {
   const failure = await verifier.verify(token).then(
     () => null,
@@ -56,43 +50,43 @@ describe('createVerifier', () => {
 
     it('accepts a genuine token and returns its claims', async () => {
       const payload = validPayload({ roles: ['admin'] });
-      const claims = await makeVerifier().verify(await signJwtWithJwk(validHeader(key), payload, key));
+      const claims = await makeVerifier().verify(await signWithJwk(validHeader(key), payload, key));
       expect(claims).toMatchObject({ sub: payload.sub, sid: payload.sid, iss: ISSUER, aud: AUDIENCE, roles: ['admin'] });
     });
 
     it('refuses a token whose payload was changed after signing', async () => {
-      const token = await signJwtWithJwk(validHeader(key), validPayload(), key);
-      await expectRejected(makeVerifier(), replaceJwtPayload(token, validPayload({ roles: ['admin'] })), 'ERR_TOKEN_SIGNATURE_INVALID');
+      const token = await signWithJwk(validHeader(key), validPayload(), key);
+      await expectRejected(makeVerifier(), replaceTokenPayload(token, validPayload({ roles: ['admin'] })), 'ERR_TOKEN_SIGNATURE_INVALID');
     });
 
     it('refuses a token signed by another key that claims the same kid', async () => {
-      const impostor = await generatePrivateJwk(key.alg, key.kid);
-      await expectRejected(makeVerifier(), await signJwtWithJwk(validHeader(key), validPayload(), impostor), 'ERR_TOKEN_SIGNATURE_INVALID');
+      const impostor = await generateSigningJwk(key.alg, key.kid);
+      await expectRejected(makeVerifier(), await signWithJwk(validHeader(key), validPayload(), impostor), 'ERR_TOKEN_SIGNATURE_INVALID');
     });
 
     it('refuses HS256 signed with the public key as the secret', async () => {
       const secret = new TextEncoder().encode(JSON.stringify(toPublicJwk(key)));
-      const token = await signJwtWithHmac({ ...validHeader(key), alg: 'HS256' }, validPayload(), secret);
+      const token = await signHs256({ ...validHeader(key), alg: 'HS256' }, validPayload(), secret);
       await expectRejected(makeVerifier(), token, 'ERR_TOKEN_HEADER_REJECTED');
     });
 
     it.each(['jku', 'jwk', 'x5u', 'x5c'])('refuses a validly signed token whose header names a key source in "%s"', async (name) => {
       const value = name === 'jwk' ? toPublicJwk(key) : name === 'x5c' ? ['MIIB'] : 'https://attacker.example/keys';
-      const token = await signJwtWithJwk({ ...validHeader(key), [name]: value }, validPayload(), key);
+      const token = await signWithJwk({ ...validHeader(key), [name]: value }, validPayload(), key);
       await expectRejected(makeVerifier(), token, 'ERR_TOKEN_HEADER_REJECTED');
     });
   });
 
   const key = keyFor('ES256');
-  const signed = (header: JsonObject, payload: JsonObject) => signJwtWithJwk(header, payload, key);
+  const signed = (header: JsonObject, payload: JsonObject) => signWithJwk(header, payload, key);
 
   it('refuses alg "none"', async () => {
-    await expectRejected(makeVerifier(), assembleJwt({ alg: 'none', kid: key.kid, typ: 'at+jwt' }, validPayload()), 'ERR_TOKEN_HEADER_REJECTED');
+    await expectRejected(makeVerifier(), assembleToken({ alg: 'none', kid: key.kid, typ: 'at+jwt' }, validPayload()), 'ERR_TOKEN_HEADER_REJECTED');
   });
 
   it('refuses a header whose alg does not match the key its kid names', async () => {
     const eddsa = keyFor('EdDSA');
-    const token = await signJwtWithJwk({ alg: 'EdDSA', kid: key.kid, typ: 'at+jwt' }, validPayload(), eddsa);
+    const token = await signWithJwk({ alg: 'EdDSA', kid: key.kid, typ: 'at+jwt' }, validPayload(), eddsa);
     await expectRejected(makeVerifier(), token, 'ERR_TOKEN_HEADER_REJECTED');
   });
 
@@ -102,8 +96,8 @@ describe('createVerifier', () => {
   });
 
   it('refuses a token signed by a key that was never published', async () => {
-    const stranger = await generatePrivateJwk('ES256');
-    await expectRejected(makeVerifier(), await signJwtWithJwk({ alg: 'ES256', kid: stranger.kid, typ: 'at+jwt' }, validPayload(), stranger), 'ERR_TOKEN_KEY_UNKNOWN');
+    const stranger = await generateSigningJwk('ES256');
+    await expectRejected(makeVerifier(), await signWithJwk({ alg: 'ES256', kid: stranger.kid, typ: 'at+jwt' }, validPayload(), stranger), 'ERR_TOKEN_KEY_UNKNOWN');
   });
 
   it.each([
