@@ -31,7 +31,7 @@ for (const [name, value] of Object.entries({ seconds, users: userCount, 'max-req
 }
 
 /** Runs one user's random walk until the deadline or the request cap. */
-async function simulateUser(user, { deadline, recorder, baseUrl, logoutAllAvailable }) {
+async function simulateUser(user, { deadline, recorder, baseUrl }) {
   if (!(await user.register())) return;
   await user.logIn();
   while (performance.now() < deadline && recorder.requests < maxRequests) {
@@ -46,7 +46,7 @@ async function simulateUser(user, { deadline, recorder, baseUrl, logoutAllAvaila
     else if (roll < 0.68) await user.refresh(session);
     else if (roll < 0.76) await user.refreshFromTwoTabs(session);
     else if (roll < 0.81) await user.logOut(session);
-    else if (roll < 0.83) await (logoutAllAvailable ? user.logOutEverywhere(session) : user.logOut(session));
+    else if (roll < 0.83) await user.logOutEverywhere(session);
     else if (roll < 0.9 && live.length < maxSessionsPerUser) await user.logIn();
     else if (roll < 0.93) await sendInvalidBurst(recorder, baseUrl, user.email);
     else await user.callProtected(session);
@@ -107,13 +107,11 @@ let failed = true;
 try {
   const baseUrl = server.url;
   const recorder = new SoakRecorder();
-  const probe = await fetch(`${baseUrl}/auth/logout-all`, { method: 'POST' });
-  const logoutAllAvailable = probe.status !== 404;
   const users = Array.from({ length: userCount }, (_, index) => new SoakUser({ baseUrl, recorder, index }));
-  console.log(`soak: ${userCount} users for ${seconds} s against ${baseUrl} (logout-all ${logoutAllAvailable ? 'available' : 'not built yet: logout instead'})`);
+  console.log(`soak: ${userCount} users for ${seconds} s against ${baseUrl}`);
   const started = performance.now();
   const deadline = started + seconds * 1000;
-  await Promise.all(users.map((user) => simulateUser(user, { deadline, recorder, baseUrl, logoutAllAvailable })));
+  await Promise.all(users.map((user) => simulateUser(user, { deadline, recorder, baseUrl })));
   const elapsedSeconds = (performance.now() - started) / 1000;
   const loadRequests = recorder.requests;
   const serverErrorsDuringLoad = recorder.serverErrors;
