@@ -169,6 +169,7 @@ describe('demo page in Chromium', () => {
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('cache-control')).toBe('no-store');
     expect(api.status).toBe(401);
     expect(api.headers.get('cache-control')).toBe('no-store');
     expect(await api.json()).toMatchObject({ error: 'invalid_token' });
