@@ -1,6 +1,6 @@
 // Builds the Hono app: context, security headers, CORS, routes, and the one error handler.
 
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { AppDependencies, AppEnv } from './app-env';
 import { getConfig } from './config';
 import { AuthError } from './errors';
@@ -13,7 +13,17 @@ import { addAdminRoutes } from './routes/admin';
 import { addAuthRoutes } from './routes/auth';
 import { addSessionRoutes } from './routes/sessions';
 import { addWellKnownRoutes } from './routes/well-known';
-import { withCurrentSigningKeys } from './tokens/key-rotation';
+import { withCurrentSigningKeys, type WaitUntil } from './tokens/key-rotation';
+
+/** The request's `waitUntil`, when the runtime gave the app an execution context. */
+function backgroundWork(c: Context<AppEnv>): WaitUntil | undefined {
+  try {
+    const ctx = c.executionCtx;
+    return (promise) => ctx.waitUntil(promise);
+  } catch {
+    return undefined;
+  }
+}
 
 const defaultDependencies: AppDependencies = { now: () => Date.now() };
 
@@ -32,7 +42,8 @@ export function createApp(dependencies: Partial<AppDependencies> = {}): Hono<App
   app.use(securityHeaders());
   app.use(async (c, next) => {
     c.set('nowSeconds', Math.floor(now() / 1000));
-    c.set('config', await withCurrentSigningKeys(c.env, getConfig(c.env as unknown as Record<string, unknown>), c.var.nowSeconds));
+    const config = getConfig(c.env as unknown as Record<string, unknown>);
+    c.set('config', await withCurrentSigningKeys(c.env, config, c.var.nowSeconds, backgroundWork(c)));
     rejectDeclaredOversizeBody(c.req.raw);
     await next();
   });

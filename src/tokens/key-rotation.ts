@@ -41,7 +41,13 @@ async function loadStoredKeys(env: StorageBindings, secret: string, nowSeconds: 
   return { loadedAtSeconds: nowSeconds, keys, composed: new Map() };
 }
 
-async function readStoredKeys(env: StorageBindings, secret: string, nowSeconds: number): Promise<CachedKeys> {
+/**
+ * The stored keys, reread at most every KEY_SET_CACHE_SECONDS. Given
+ * `waitUntil`, a set that is stale but younger than the publish lead is
+ * answered at once and reread in the background, so a busy isolate's requests
+ * never wait for D1; the first request of an isolate (or one idle for minutes) does.
+ */
+async function readStoredKeys(env: StorageBindings, secret: string, nowSeconds: number, waitUntil?: WaitUntil): Promise<CachedKeys> {
   const previous = cache && cache.secret === secret ? await cache.pending.catch(() => null) : null;
   if (previous && nowSeconds - previous.loadedAtSeconds < KEY_SET_CACHE_SECONDS) return previous;
   const pending = loadStoredKeys(env, secret, nowSeconds).catch((error: unknown) => {
@@ -51,17 +57,25 @@ async function readStoredKeys(env: StorageBindings, secret: string, nowSeconds: 
     throw error;
   });
   cache = { pending, secret };
+  // A set younger than the publish lead holds every key that may sign now, so it can still serve.
+  if (previous && waitUntil && nowSeconds - previous.loadedAtSeconds < PUBLISH_LEAD_SECONDS - KEY_SET_CACHE_SECONDS) {
+    waitUntil(pending);
+    return previous;
+  }
   return pending;
 }
+
+/** `ExecutionContext.waitUntil`: keeps background work alive after the response. */
+export type WaitUntil = (promise: Promise<unknown>) => void;
 
 /**
  * The key set in force at `nowSeconds`: with rotation off, JWT_SIGNING_KEYS;
  * with rotation on, the newest stored key whose time has come signs, and every
  * stored key plus JWT_SIGNING_KEYS is published.
  */
-export async function resolveSigningKeys(env: StorageBindings, config: Config, nowSeconds: number): Promise<SigningKeySet> {
+export async function resolveSigningKeys(env: StorageBindings, config: Config, nowSeconds: number, waitUntil?: WaitUntil): Promise<SigningKeySet> {
   if (!config.keyRotation) return config.signingKeys;
-  const stored = await readStoredKeys(env, config.keyRotation.encryptionSecret, nowSeconds);
+  const stored = await readStoredKeys(env, config.keyRotation.encryptionSecret, nowSeconds, waitUntil);
   const signer = stored.keys.find((key) => key.row.signsFrom <= nowSeconds);
   const compositionKey = `${config.signingKeys.source}\n${signer?.row.kid ?? ''}`;
   let set = stored.composed.get(compositionKey);
@@ -75,9 +89,9 @@ export async function resolveSigningKeys(env: StorageBindings, config: Config, n
 }
 
 /** The config with its key set resolved for this moment (the same object when rotation is off). */
-export async function withCurrentSigningKeys(env: StorageBindings, config: Config, nowSeconds: number): Promise<Config> {
+export async function withCurrentSigningKeys(env: StorageBindings, config: Config, nowSeconds: number, waitUntil?: WaitUntil): Promise<Config> {
   if (!config.keyRotation) return config;
-  return { ...config, signingKeys: await resolveSigningKeys(env, config, nowSeconds) };
+  return { ...config, signingKeys: await resolveSigningKeys(env, config, nowSeconds, waitUntil) };
 }
 
 /**

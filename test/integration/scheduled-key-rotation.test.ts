@@ -4,8 +4,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config';
 import { CLOCK_SKEW_SECONDS } from '../../src/tokens/access';
 import { openPrivateJwk, sealPrivateJwk } from '../../src/tokens/key-sealing';
-import { PUBLISH_LEAD_SECONDS, rotateSigningKeysIfDue } from '../../src/tokens/key-rotation';
-import { createTestClient, createTestClock, logIn, signUpAndLogIn, type TestClient } from '../helpers/client';
+import { KEY_SET_CACHE_SECONDS, PUBLISH_LEAD_SECONDS, rotateSigningKeysIfDue } from '../../src/tokens/key-rotation';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createApp } from '../../src/app';
+import { BASE_URL, createTestClient, createTestClock, logIn, signUpAndLogIn, type TestClient } from '../helpers/client';
 import { decodeToken } from '../helpers/forge';
 
 const ROTATION_DAYS = 30;
@@ -75,6 +77,27 @@ describe('scheduled key rotation', () => {
     client.clock.advanceSeconds(61);
     expect(await publishedKids(client)).not.toContain(first.created);
     expect(await publishedKids(client)).toContain(second.created);
+  });
+
+  it('keeps protected requests from waiting on D1 once an isolate has its keys: a stale key set is reread in the background', async () => {
+    const client = rotationClient();
+    const user = await signUpAndLogIn(client);
+    await rotate(client);
+    const me = () => client.fetch('/auth/me', { headers: { Authorization: `Bearer ${user.accessToken}` } });
+    expect((await me()).status).toBe(200);
+    client.clock.advanceSeconds(KEY_SET_CACHE_SECONDS + 1);
+    // D1 hangs. The response must not wait for the reread (which gives up only after the storage timeout).
+    client.storage.injectFault({ target: 'd1', kind: 'hang', times: 1 });
+    const ctx = createExecutionContext();
+    const request = new Request(`${BASE_URL}/auth/me`, { headers: { Authorization: `Bearer ${user.accessToken}` } });
+    const answered = createApp({ now: client.clock.now }).fetch(request, client.env, ctx);
+    const tooSlow = new Promise<'waited on D1'>((resolve) => setTimeout(() => resolve('waited on D1'), 1000));
+    const first = await Promise.race([answered, tooSlow]);
+    expect(first).not.toBe('waited on D1');
+    expect((first as Response).status).toBe(200);
+    await waitOnExecutionContext(ctx);
+    // The hung reread gave up and kept the last good keys.
+    expect((await me()).status).toBe(200);
   });
 
   it('stores private keys only sealed with AES-GCM', async () => {
