@@ -49,15 +49,17 @@ CREATE UNIQUE INDEX refresh_tokens_one_current
 -- Failed logins per account, keyed by the SHA-256 of the normalised email:
 -- an address without an account counts and locks exactly like one with an
 -- account, so a lockout never tells which addresses are registered.
-CREATE TABLE login_failures (
+-- `pending` counts password checks claimed and still running (a check is
+-- claimed before it runs, so concurrent guesses cannot pass the limit).
+-- WITHOUT ROWID and no secondary index: a claim writes exactly one row.
+CREATE TABLE "login_failures" (
   email_hash   TEXT PRIMARY KEY,
   failures     INTEGER NOT NULL DEFAULT 0,
+  pending      INTEGER NOT NULL DEFAULT 0,
   lockouts     INTEGER NOT NULL DEFAULT 0,
   locked_until INTEGER,
   updated_at   INTEGER NOT NULL
-);
-
-CREATE INDEX login_failures_by_update ON login_failures (updated_at);
+) WITHOUT ROWID;
 
 -- One fixed one-minute window per client address (IPv6 by its /64).
 CREATE TABLE ip_rate_limits (

@@ -2,16 +2,17 @@
 
 import { AuthError } from '../errors';
 import { hashPassword, verifyPassword } from '../passwords/hash';
-import { findPasswordWeakness, PASSWORD_MAX_CHARACTERS } from '../passwords/policy';
+import { findPasswordWeakness, normalizePassword, PASSWORD_MAX_CHARACTERS, passwordLength } from '../passwords/policy';
 import type { StorageBindings } from '../storage/database';
 import { readLoginState } from '../storage/login-attempts';
-import { clearLoginFailuresStatement, type LockoutPolicy } from '../storage/login-failures';
+import { settleSuccessfulCheckStatements, type LockoutPolicy } from '../storage/login-failures';
 import { updatePasswordHashStatement } from '../storage/users';
 import type { AuthContext } from '../app-env';
 import type { ClientInfo } from './client-info';
 import { countFailedAttempt } from './failed-attempt';
 import { revokeSessions, type RevocationSettings } from './revoke';
-import { accountLocked, hashEmailForThrottle } from './throttle';
+import { requireGrantedClaim } from './attempt-claim';
+import { hashEmailForThrottle } from './throttle';
 import { invalidToken } from '../middleware/require-auth';
 
 /** What a password change needs besides the passwords. */
@@ -24,37 +25,42 @@ export interface PasswordChangeContext {
 }
 
 /**
- * Checks the current password (a wrong one counts towards the account's
- * lockout, so a stolen access token is no way around it), then in one
+ * Claims a check on the account's failure record first (the same claim
+ * login takes, so concurrent guesses with a stolen access token get no more
+ * checks than the lockout allows), checks the current password (a wrong one
+ * counts towards the lockout), then in one
  * batch stores the new hash, forgets failures, revokes every other session
  * and records the event; each revoked session's KV flag is raised.
  */
 export async function changePassword(
   context: PasswordChangeContext,
   caller: Pick<AuthContext, 'userId' | 'sessionId' | 'email'>,
-  currentPassword: string,
-  newPassword: string,
+  rawCurrentPassword: string,
+  rawNewPassword: string,
 ): Promise<void> {
+  const currentPassword = normalizePassword(rawCurrentPassword);
+  const newPassword = normalizePassword(rawNewPassword);
+  // Refused before the claim: a weak new password costs no attempt.
+  const weakness = findPasswordWeakness(newPassword, caller.email);
+  if (weakness) throw new AuthError('weak_password', weakness);
   const emailHash = await hashEmailForThrottle(caller.email);
-  const state = await readLoginState(context.env, { email: caller.email, userId: caller.userId, emailHash, ipCounter: null });
-  const lockedUntil = state.failures?.lockedUntil ?? null;
-  if (lockedUntil !== null && lockedUntil > context.nowSeconds) throw accountLocked(lockedUntil - context.nowSeconds);
+  const claim = { nowSeconds: context.nowSeconds, policy: context.lockout };
+  const state = await readLoginState(context.env, { email: caller.email, userId: caller.userId, emailHash, ipCounter: null, claim });
+  const granted = requireGrantedClaim(state.claim, state.failures, context.lockout, context.nowSeconds);
   const user = state.user;
   if (!user) throw invalidToken(true, 'user no longer exists');
-  const tooLong = [...currentPassword].length > PASSWORD_MAX_CHARACTERS;
+  const tooLong = passwordLength(currentPassword) > PASSWORD_MAX_CHARACTERS;
   if (tooLong || !(await verifyPassword(currentPassword, user.passwordHash))) {
     const attempt = { email: caller.email, emailHash, userId: user.id, sessionId: caller.sessionId, kind: 'password_change_failed' as const, client: context.client };
     await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
     throw new AuthError('invalid_credentials', 'The current password is incorrect.', { logReason: 'wrong current password' });
   }
-  const weakness = findPasswordWeakness(newPassword, user.email);
-  if (weakness) throw new AuthError('weak_password', weakness);
   const newHash = await hashPassword(newPassword);
   await revokeSessions(context.env, context.revocation, {
     target: { userId: user.id, exceptSessionId: caller.sessionId },
     reason: 'password_changed',
     nowSeconds: context.nowSeconds,
     event: { userId: user.id, sessionId: caller.sessionId, client: context.client, always: true },
-    extraStatements: (db) => [updatePasswordHashStatement(context.env, user.id, newHash), clearLoginFailuresStatement(db, emailHash)],
+    extraStatements: (db) => [updatePasswordHashStatement(context.env, user.id, newHash), ...settleSuccessfulCheckStatements(db, emailHash, granted, context.nowSeconds)],
   });
 }

@@ -3,7 +3,7 @@
 import { AuthError } from '../errors';
 import { newUserId } from '../ids';
 import { hashPassword } from '../passwords/hash';
-import { findPasswordWeakness } from '../passwords/policy';
+import { findPasswordWeakness, normalizePassword } from '../passwords/policy';
 import { databaseForShard, shardForEmail, type StorageBindings } from '../storage/database';
 import { countIpRequest } from '../storage/rate-limits';
 import { insertUser, type UserRecord } from '../storage/users';
@@ -36,12 +36,13 @@ export async function registerUser(
     enforceIpLimit(requests, throttle.ipRateLimitPerMinute, nowSeconds);
   }
   if (!email) throw new AuthError('invalid_request', 'Field "email" must be a valid email address.');
-  const weakness = findPasswordWeakness(password, email);
+  const normalizedPassword = normalizePassword(password);
+  const weakness = findPasswordWeakness(normalizedPassword, email);
   if (weakness) throw new AuthError('weak_password', weakness);
   const user = await insertUser(env, {
     id: newUserId(shardForEmail(email)),
     email,
-    passwordHash: await hashPassword(password),
+    passwordHash: await hashPassword(normalizedPassword),
     createdAt: nowSeconds,
   });
   if (!user) throw new AuthError('email_taken', 'An account with this email already exists.');

@@ -1,6 +1,7 @@
 // Password hashing: PBKDF2-HMAC-SHA-256 through WebCrypto, stored as a PHC-style string.
 
 import { timingSafeEqualBytes, utf8 } from '../tokens/encoding';
+import { normalizePassword } from './policy';
 
 /** Parameters of the password hash. */
 export interface PasswordHashParameters {
@@ -93,7 +94,9 @@ export function parseHash(stored: string): ParsedHash | null {
 }
 
 async function derive(password: string, salt: Uint8Array, iterations: number, hashBytes: number): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey('raw', utf8(password.normalize('NFKC')), 'PBKDF2', false, ['deriveBits']);
+  // Flows pass the string normalizePassword made; NFKC is idempotent, so this
+  // changes nothing for them and keeps every hash made before or after alike.
+  const key = await crypto.subtle.importKey('raw', utf8(normalizePassword(password)), 'PBKDF2', false, ['deriveBits']);
   const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, key, hashBytes * 8);
   return new Uint8Array(bits);
 }

@@ -7,9 +7,24 @@ export const PASSWORD_MAX_CHARACTERS = 128;
 
 let commonPasswords: ReadonlySet<string> | undefined;
 
-/** Why a password is refused, or `null` when it is acceptable. */
+/**
+ * The one form of a password the service works with: Unicode NFKC, so the
+ * same password typed on any keyboard or input method is the same string.
+ * Every flow normalises once, on entry, then applies the policy to and
+ * hashes that same string (fullwidth "ｐａｓｓｗｏｒｄ" is "password").
+ */
+export function normalizePassword(raw: string): string {
+  return raw.normalize('NFKC');
+}
+
+/** Length of a password in characters (code points). */
+export function passwordLength(password: string): number {
+  return [...password].length;
+}
+
+/** Why a normalised password (`normalizePassword`) is refused, or `null` when it is acceptable. */
 export function findPasswordWeakness(password: string, email?: string): string | null {
-  const characters = [...password].length;
+  const characters = passwordLength(password);
   if (characters < PASSWORD_MIN_CHARACTERS) return `Password must be at least ${PASSWORD_MIN_CHARACTERS} characters.`;
   if (characters > PASSWORD_MAX_CHARACTERS) return `Password must be at most ${PASSWORD_MAX_CHARACTERS} characters.`;
   commonPasswords ??= new Set(COMMON_PASSWORDS_TEXT.split('\n'));

@@ -3,10 +3,13 @@
 import { insertAuthEventStatement, type AuthEventInput } from './auth-events';
 import { databaseForShard, runStorage, shardForEmail, type StorageBindings } from './database';
 import {
+  claimCheckStatement,
   findLoginFailuresStatement,
+  readClaimedCheck,
   readLoginFailures,
   readStartedLock,
   recordLoginFailureStatements,
+  type ClaimedCheck,
   type LockoutPolicy,
   type LoginFailureState,
 } from './login-failures';
@@ -21,6 +24,11 @@ export interface LoginLookup {
   userId?: string;
   emailHash: string | null;
   ipCounter: IpCounterRequest | null;
+  /**
+   * Claim a password check on the account's failure record (needs
+   * `emailHash`), in the same round trip: see `claimCheckStatement`.
+   */
+  claim?: { nowSeconds: number; policy: LockoutPolicy };
 }
 
 /** What the first look found. */
@@ -28,7 +36,10 @@ export interface LoginState {
   /** Requests from this client in the current window, this one included; `null` when not counted. */
   ipRequests: number | null;
   user: UserRecord | null;
+  /** The failure record as it stands after the claim, if any. */
   failures: LoginFailureState | null;
+  /** The claim, when one was asked for and granted; `null` when refused or not asked for. */
+  claim: ClaimedCheck | null;
 }
 
 /** The database that owns an account's rows (users, failures, events), by normalised email. */
@@ -38,7 +49,8 @@ function databaseForEmail(env: StorageBindings, email: string | null): D1Databas
 
 /**
  * One batch (one round trip): count this request against the client's IP,
- * find the user, and read the account's failure record.
+ * find the user, claim a password check if asked, and read the account's
+ * failure record.
  */
 export async function readLoginState(env: StorageBindings, lookup: LoginLookup): Promise<LoginState> {
   const db = databaseForEmail(env, lookup.email);
@@ -48,13 +60,15 @@ export async function readLoginState(env: StorageBindings, lookup: LoginLookup):
   const userSlot = slot(
     lookup.userId !== undefined ? findUserByIdStatement(db, lookup.userId) : lookup.email !== null ? findUserByEmailStatement(db, lookup.email) : null,
   );
+  const claimSlot = slot(lookup.claim && lookup.emailHash !== null ? claimCheckStatement(db, lookup.emailHash, lookup.claim.nowSeconds, lookup.claim.policy) : null);
   const failureSlot = slot(lookup.emailHash !== null ? findLoginFailuresStatement(db, lookup.emailHash) : null);
-  if (statements.length === 0) return { ipRequests: null, user: null, failures: null };
+  if (statements.length === 0) return { ipRequests: null, user: null, failures: null, claim: null };
   const results = await runStorage('read login state', () => db.batch(statements));
   return {
     ipRequests: ipSlot < 0 ? null : readIpRequestCount(results[ipSlot]),
     user: userSlot < 0 ? null : readUser(results[userSlot]),
     failures: failureSlot < 0 ? null : readLoginFailures(results[failureSlot]),
+    claim: claimSlot < 0 ? null : readClaimedCheck(results[claimSlot]),
   };
 }
 
@@ -74,8 +88,9 @@ export interface FailedLogin {
 }
 
 /**
- * Counts a failure in one batch (one round trip) with its events. Returns
- * the lock it started, if it started one.
+ * Settles a claimed check that failed, in one batch (one round trip) with
+ * its events: the claim is released and the failure counted. Returns the
+ * lock it started, if it started one.
  */
 export async function recordFailedLogin(env: StorageBindings, failure: FailedLogin): Promise<{ lockedUntil: number; lockouts: number } | null> {
   const db = databaseForEmail(env, failure.email);

@@ -1,0 +1,143 @@
+// Concurrent guesses cannot get past the lockout: every password check is claimed in D1 before it runs.
+import { env } from 'cloudflare:workers';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CURRENT_PASSWORD_PARAMETERS, hashPassword } from '../../src/passwords/hash';
+import { createTestClient, sendWithBearer, signUpAndLogIn, uniqueEmail, uniqueIp, type TestClient } from '../helpers/client';
+
+const WRONG = 'definitely not the password';
+
+// Counts PBKDF2 derivations in this isolate (the app runs in it): one per password check or hash.
+let pbkdf2Runs = 0;
+const realDeriveBits = crypto.subtle.deriveBits.bind(crypto.subtle);
+beforeEach(() => {
+  pbkdf2Runs = 0;
+  crypto.subtle.deriveBits = ((algorithm: AlgorithmIdentifier, key: CryptoKey, length: number) => {
+    if ((typeof algorithm === 'string' ? algorithm : algorithm.name) === 'PBKDF2') pbkdf2Runs++;
+    return realDeriveBits(algorithm as Pbkdf2Params, key, length);
+  }) as SubtleCrypto['deriveBits'];
+});
+afterEach(() => {
+  crypto.subtle.deriveBits = realDeriveBits;
+});
+
+function login(client: TestClient, email: string, password: string): Promise<Response> {
+  return client.postJson('/auth/login', { email, password }, { 'CF-Connecting-IP': uniqueIp() });
+}
+
+function tally(statuses: number[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
+
+async function burst(count: number, send: (index: number) => Promise<Response>): Promise<number[]> {
+  return Promise.all(Array.from({ length: count }, async (_, index) => (await send(index)).status));
+}
+
+describe('POST /auth/login under concurrent guesses', () => {
+  it('checks at most LOGIN_MAX_FAILURES of 50 parallel wrong guesses and answers the rest 429', async () => {
+    const client = createTestClient({ vars: { LOGIN_MAX_FAILURES: '5', IP_RATE_LIMIT_PER_MINUTE: '0' } });
+    const user = await signUpAndLogIn(client);
+    pbkdf2Runs = 0;
+    const statuses = await burst(50, () => login(client, user.email, WRONG));
+    const counts = tally(statuses);
+    expect(counts[401] ?? 0).toBeLessThanOrEqual(5);
+    expect(counts[401] ?? 0).toBeGreaterThanOrEqual(1);
+    expect(counts[429]).toBe(50 - (counts[401] ?? 0));
+    expect(pbkdf2Runs).toBeLessThanOrEqual(5);
+    expect((await login(client, user.email, user.password)).status).toBe(429);
+  });
+
+  it('never lets a correct password hidden in a burst of 50 through once the attempts are spent', async () => {
+    const client = createTestClient({ vars: { LOGIN_MAX_FAILURES: '5', IP_RATE_LIMIT_PER_MINUTE: '0' } });
+    const user = await signUpAndLogIn(client);
+    pbkdf2Runs = 0;
+    const statuses = await burst(50, (index) => login(client, user.email, index === 25 ? user.password : WRONG));
+    const counts = tally(statuses);
+    // Only claimed checks run: the right password wins only if it was one of the five.
+    expect((counts[401] ?? 0) + (counts[200] ?? 0)).toBeLessThanOrEqual(5);
+    expect(pbkdf2Runs).toBeLessThanOrEqual(5);
+  });
+
+  it('answers the right password 429 while checks in flight hold the last attempts', async () => {
+    const client = createTestClient({ vars: { LOGIN_MAX_FAILURES: '3', LOGIN_LOCKOUT_SECONDS: '600' } });
+    const user = await signUpAndLogIn(client);
+    await login(client, user.email, WRONG);
+    // Two more checks of this account are running elsewhere right now.
+    await env.DB.prepare('UPDATE login_failures SET pending = 2, updated_at = ?1').bind(client.clock.now() / 1000).run();
+    pbkdf2Runs = 0;
+    const refused = await login(client, user.email, user.password);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('Retry-After')).toBe('600');
+    expect(pbkdf2Runs).toBe(0);
+  });
+
+  it('does not let a success inside a burst erase the failures the rest of the burst counted', async () => {
+    const client = createTestClient({ vars: { LOGIN_MAX_FAILURES: '5', IP_RATE_LIMIT_PER_MINUTE: '0' } });
+    const user = await signUpAndLogIn(client);
+    // An old-parameter hash: wrong guesses settle fast, the right one re-hashes and settles last.
+    const cheapHash = await hashPassword(user.password, { ...CURRENT_PASSWORD_PARAMETERS, iterations: 1000 });
+    await env.DB.prepare('UPDATE users SET password_hash = ?2 WHERE id = ?1').bind(user.userId, cheapHash).run();
+    expect((await login(client, user.email, WRONG)).status).toBe(401);
+
+    const statuses = await burst(4, (index) => login(client, user.email, index === 0 ? user.password : WRONG));
+    expect(statuses).toEqual([200, 401, 401, 401]);
+
+    // The success forgot the one failure before it; the burst's three still count: two more lock.
+    expect((await login(client, user.email, WRONG)).status).toBe(401);
+    expect((await login(client, user.email, WRONG)).status).toBe(401);
+    expect((await login(client, user.email, user.password)).status).toBe(429);
+  });
+
+  it('locks an unknown email under a burst exactly like a real account', async () => {
+    const client = createTestClient({ vars: { LOGIN_MAX_FAILURES: '5', IP_RATE_LIMIT_PER_MINUTE: '0' } });
+    const user = await signUpAndLogIn(client);
+    const nobody = uniqueEmail('nobody');
+    // The isolate makes its dummy hash on the first unknown email: not a check.
+    await login(client, uniqueEmail('warm-up'), WRONG);
+    pbkdf2Runs = 0;
+    const real = tally(await burst(30, () => login(client, user.email, WRONG)));
+    const unknown = tally(await burst(30, () => login(client, nobody, WRONG)));
+    expect(unknown[401] ?? 0).toBeLessThanOrEqual(5);
+    expect(real[401] ?? 0).toBeLessThanOrEqual(5);
+    expect(pbkdf2Runs).toBeLessThanOrEqual(10);
+    const lockedReal = await login(client, user.email, user.password);
+    const lockedUnknown = await login(client, nobody, user.password);
+    expect([lockedReal.status, lockedUnknown.status]).toEqual([429, 429]);
+    expect(await lockedUnknown.json()).toEqual(await lockedReal.json());
+  });
+});
+
+describe('POST /auth/password under concurrent guesses', () => {
+  it('lets none of 20 parallel wrong current passwords through and checks at most LOGIN_MAX_FAILURES', async () => {
+    const client = createTestClient({ vars: { LOGIN_MAX_FAILURES: '5' } });
+    const user = await signUpAndLogIn(client);
+    pbkdf2Runs = 0;
+    const statuses = await burst(20, (index) =>
+      sendWithBearer(client, 'POST', '/auth/password', user.accessToken, { current_password: `${WRONG} ${index}`, new_password: 'an attacker chosen passphrase' }),
+    );
+    const counts = tally(statuses);
+    expect(counts[204]).toBeUndefined();
+    expect(counts[401] ?? 0).toBeLessThanOrEqual(5);
+    expect(counts[429]).toBe(20 - (counts[401] ?? 0));
+    expect(pbkdf2Runs).toBeLessThanOrEqual(5);
+    const right = await sendWithBearer(client, 'POST', '/auth/password', user.accessToken, { current_password: user.password, new_password: 'an attacker chosen passphrase' });
+    expect(right.status).toBe(429);
+  });
+
+  it('claims the check before hashing, so a burst with the right current password checks no more than the limit', async () => {
+    const client = createTestClient({ vars: { LOGIN_MAX_FAILURES: '5' } });
+    const user = await signUpAndLogIn(client);
+    pbkdf2Runs = 0;
+    const statuses = await burst(20, (index) =>
+      sendWithBearer(client, 'POST', '/auth/password', user.accessToken, {
+        current_password: index === 10 ? user.password : `${WRONG} ${index}`,
+        new_password: 'an attacker chosen passphrase',
+      }),
+    );
+    const counts = tally(statuses);
+    expect((counts[401] ?? 0) + (counts[204] ?? 0)).toBeLessThanOrEqual(5);
+    // Checks plus, for a 204, the one hash of the new password.
+    expect(pbkdf2Runs).toBeLessThanOrEqual(5 + (counts[204] ?? 0));
+  });
+});
