@@ -9,6 +9,9 @@ import { isSessionRevoked } from '../storage/revocations';
 import { verifyAccessToken, type AccessTokenVerification } from '../tokens/access';
 import { issuerFor } from '../tokens/issuer';
 
+/** The challenge of a 400 for a token sent twice or in the query (RFC 6750). */
+export const INVALID_REQUEST_CHALLENGE = 'Bearer error="invalid_request"';
+
 /** A 401 with `WWW-Authenticate: Bearer` (no token) or `error="invalid_token"`. */
 export function invalidToken(tokenWasSent: boolean, logReason?: string): AuthError {
   const challenge = tokenWasSent ? 'Bearer error="invalid_token"' : 'Bearer';
@@ -25,10 +28,12 @@ export function readBearerToken(request: Request): string | undefined {
   const credentials = readBearerCredentials(request);
   if (credentials.kind === 'token') return credentials.token;
   if (credentials.kind === 'none') return undefined;
+  // RFC 6750 §3.1: a malformed request gets 400 with its own challenge.
+  const headers = { 'WWW-Authenticate': INVALID_REQUEST_CHALLENGE };
   if (credentials.problem === 'token_in_query') {
-    throw new AuthError('invalid_request', 'Send the access token in the Authorization header, never in the URL.');
+    throw new AuthError('invalid_request', 'Send the access token in the Authorization header, never in the URL.', { headers });
   }
-  if (credentials.problem === 'several_headers') throw new AuthError('invalid_request', 'Send exactly one Authorization header.');
+  if (credentials.problem === 'several_headers') throw new AuthError('invalid_request', 'Send exactly one Authorization header.', { headers });
   throw invalidToken(true, 'malformed Authorization header');
 }
 

@@ -31,7 +31,7 @@ export function requireAccessToken(verifier: Verifier): MiddlewareHandler<{ Vari
     if (credentials.kind === 'none') return invalidToken('Bearer', 'An access token is required.');
     if (credentials.kind === 'refused') {
       if (credentials.problem === 'malformed_header') return invalidToken('Bearer error="invalid_token"', 'The access token is invalid, expired or revoked.');
-      return Response.json({ error: 'invalid_request', message: 'Send one access token in one Authorization header.' }, { status: 400, headers: { 'Cache-Control': 'no-store' } });
+      return Response.json({ error: 'invalid_request', message: 'Send one access token in one Authorization header.' }, { status: 400, headers: { 'WWW-Authenticate': 'Bearer error="invalid_request"', 'Cache-Control': 'no-store' } });
     }
     try {
       c.set('accessTokenClaims', await verifier.verify(credentials.token));

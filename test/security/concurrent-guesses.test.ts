@@ -141,3 +141,23 @@ describe('POST /auth/password under concurrent guesses', () => {
     expect(pbkdf2Runs).toBeLessThanOrEqual(5 + (counts[204] ?? 0));
   });
 });
+
+describe('the attempt claim and the storage budget', () => {
+  it('writes at most two D1 rows for a claim and its release after a success', async () => {
+    const { claimCheckStatement, readClaimedCheck, settleSuccessfulCheckStatements } = await import('../../src/storage/login-failures');
+    const policy = { maxFailures: 5, lockoutSeconds: 900, maxLockoutSeconds: 86_400, memorySeconds: 86_400 };
+    const emailHash = `budget-${crypto.randomUUID()}`;
+    const now = Math.floor(Date.now() / 1000);
+    for (const seededFailures of [null, 2]) {
+      if (seededFailures !== null) {
+        await env.DB.prepare('INSERT INTO login_failures (email_hash, failures, updated_at) VALUES (?1, ?2, ?3)').bind(emailHash, seededFailures, now).run();
+      }
+      const claimResult = await claimCheckStatement(env.DB, emailHash, now, policy).run();
+      const claim = readClaimedCheck(claimResult);
+      expect(claim).not.toBeNull();
+      const settled = await env.DB.batch(settleSuccessfulCheckStatements(env.DB, emailHash, claim!, now));
+      const written = claimResult.meta.rows_written + settled.reduce((sum, result) => sum + result.meta.rows_written, 0);
+      expect(written).toBeLessThanOrEqual(2);
+    }
+  });
+});
