@@ -47,6 +47,8 @@ export interface AuthErrorOptions {
   logReason?: string;
   /** Extra headers, e.g. `Allow` on a 405. */
   headers?: Record<string, string>;
+  /** `Set-Cookie` values to send (one header each), e.g. clearing the refresh cookie. */
+  setCookies?: readonly string[];
 }
 
 /**
@@ -62,6 +64,7 @@ export class AuthError extends Error {
   readonly retryAfterSeconds: number | undefined;
   readonly logReason: string | undefined;
   readonly headers: Record<string, string>;
+  readonly setCookies: readonly string[];
 
   constructor(code: ErrorCode, message: string, options: AuthErrorOptions = {}) {
     super(message);
@@ -71,6 +74,7 @@ export class AuthError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.logReason = options.logReason;
     this.headers = options.headers ?? {};
+    this.setCookies = options.setCookies ?? [];
   }
 }
 

@@ -71,7 +71,7 @@ export function buildOpenApiDocument(serverUrl: string): Record<string, unknown>
       schemas,
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        refreshCookie: { type: 'apiKey', in: 'cookie', name: 'edge_auth_refresh' },
+        refreshCookie: { type: 'apiKey', in: 'cookie', name: '__Host-edge_auth_refresh' },
       },
     },
   };

@@ -1,6 +1,7 @@
 // The soak's HTTP side: one simulated user with sessions in cookie or body delivery, timed and checked per request.
 
-const COOKIE_PATTERN = /edge_auth_refresh=([^;]*)/;
+const COOKIE_NAME = '__Host-edge_auth_refresh';
+const COOKIE_PATTERN = /__Host-edge_auth_refresh=([^;]*)/;
 
 /** Latencies and outcomes per operation, plus every broken expectation. */
 export class SoakRecorder {
@@ -86,7 +87,7 @@ export class SoakUser {
 
   refreshRequest(session) {
     return session.delivery === 'cookie'
-      ? { method: 'POST', headers: { Cookie: `edge_auth_refresh=${session.refreshToken}` } }
+      ? { method: 'POST', headers: { Cookie: `${COOKIE_NAME}=${session.refreshToken}` } }
       : jsonRequest({ refresh_token: session.refreshToken });
   }
 
@@ -146,7 +147,7 @@ export async function sendInvalidBurst(recorder, baseUrl, victimEmail) {
     ['/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"email":' }],
     ['/auth/login', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'email=x' }],
     ['/auth/register', jsonRequest({ email: victimEmail, password: 'another fine passphrase' })],
-    ['/auth/refresh', { method: 'POST', headers: { Cookie: `edge_auth_refresh=00.${'A'.repeat(43)}` } }],
+    ['/auth/refresh', { method: 'POST', headers: { Cookie: `${COOKIE_NAME}=00.${'A'.repeat(43)}` } }],
     ['/auth/refresh', jsonRequest({ refresh_token: 'garbage' })],
     ['/does/not/exist', {}],
     ['/auth/me?access_token=x', {}],

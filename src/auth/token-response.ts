@@ -23,7 +23,13 @@ export interface IssuedSession {
  * Signs an access token and answers 200 with it. The refresh token goes back
  * in the channel it is meant for: a cookie, or (for non-browser clients) the body.
  */
-export async function respondWithTokens(c: Context<AppEnv>, session: IssuedSession, delivery: TokenDelivery): Promise<Response> {
+export async function respondWithTokens(
+  c: Context<AppEnv>,
+  session: IssuedSession,
+  delivery: TokenDelivery,
+  /** More `Set-Cookie` values, after the refresh cookie (e.g. clearing the old cookie name). */
+  extraCookies: readonly string[] = [],
+): Promise<Response> {
   const config = c.var.config;
   const now = c.var.nowSeconds;
   const sessionRemainingSeconds = Math.max(0, session.sessionExpiresAt - now);
@@ -40,5 +46,6 @@ export async function respondWithTokens(c: Context<AppEnv>, session: IssuedSessi
   } else {
     c.header('Set-Cookie', refreshCookie(session.refreshToken, sessionRemainingSeconds, config.cookieSameSite));
   }
+  for (const cookie of extraCookies) c.header('Set-Cookie', cookie, { append: true });
   return c.json(body, 200);
 }

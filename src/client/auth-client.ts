@@ -16,7 +16,12 @@ export interface AuthClient {
   register(email: string, password: string): Promise<RegisteredUser>;
   /** Signs in and opens a session. */
   login(email: string, password: string): Promise<AuthSession>;
-  /** Ends this session on the server and in every tab. Local state is cleared even if the server cannot be reached. */
+  /**
+   * Ends this session on the server and in every tab. Resolves only once the
+   * service confirmed it (204). When the service cannot be reached or refuses,
+   * it rejects and the client stays signed in (the session and its cookie are
+   * still alive), so the app can say so and let the user retry.
+   */
   logout(): Promise<void>;
   /** Ends every session of the user (every device). */
   logoutAll(): Promise<void>;
@@ -231,13 +236,11 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       const headers: Record<string, string> = {};
       if (bearer !== undefined) headers.Authorization = `Bearer ${bearer}`;
       if (body !== undefined) headers['Content-Type'] = 'application/json';
-      try {
-        const response = await send(endpoint('/auth/logout'), { method: 'POST', headers, body, credentials: refreshTokens.credentials });
-        if (!response.ok) throw await errorFromResponse(response);
-      } finally {
-        await refreshTokens.forget();
-        endLocally(true);
-      }
+      // A failure leaves everything as it is: pretending to be signed out would hide a live session.
+      const response = await send(endpoint('/auth/logout'), { method: 'POST', headers, body, credentials: refreshTokens.credentials });
+      if (!response.ok) throw await errorFromResponse(response);
+      await refreshTokens.forget();
+      endLocally(true);
     },
     async logoutAll() {
       const response = await callService('/auth/logout-all', 'POST');

@@ -1,12 +1,18 @@
-// The refresh-token cookie: its attributes, reading it safely, and clearing it.
+// The refresh-token cookie: a __Host- cookie no sibling host can set, reading it safely, and clearing it (old name too).
 
-import { AuthError } from '../errors';
 import type { SameSite } from '../config';
 
-/** Name of the refresh-token cookie. */
-export const REFRESH_COOKIE_NAME = 'edge_auth_refresh';
-/** The cookie is only ever sent to the auth endpoints. */
-export const REFRESH_COOKIE_PATH = '/auth';
+/**
+ * Name of the refresh-token cookie. The `__Host-` prefix makes browsers
+ * accept it only with `Secure`, `Path=/` and no `Domain` (RFC 6265bis), so no
+ * sibling subdomain can set, shadow or toss one.
+ */
+export const REFRESH_COOKIE_NAME = '__Host-edge_auth_refresh';
+/** `__Host-` cookies must have `Path=/`. */
+export const REFRESH_COOKIE_PATH = '/';
+/** The cookie name (and path) before the `__Host-` prefix: accepted for one refresh, then cleared. */
+export const LEGACY_REFRESH_COOKIE_NAME = 'edge_auth_refresh';
+export const LEGACY_REFRESH_COOKIE_PATH = '/auth';
 
 /** `Set-Cookie` value delivering a refresh token for `maxAgeSeconds`. */
 export function refreshCookie(token: string, maxAgeSeconds: number, sameSite: SameSite): string {
@@ -18,20 +24,42 @@ export function clearedRefreshCookie(sameSite: SameSite): string {
   return `${REFRESH_COOKIE_NAME}=; HttpOnly; Secure; SameSite=${sameSite}; Path=${REFRESH_COOKIE_PATH}; Max-Age=0`;
 }
 
+/** `Set-Cookie` value that removes a cookie of the old name (host-only, `Path=/auth`). */
+export function clearedLegacyRefreshCookie(sameSite: SameSite): string {
+  return `${LEGACY_REFRESH_COOKIE_NAME}=; HttpOnly; Secure; SameSite=${sameSite}; Path=${LEGACY_REFRESH_COOKIE_PATH}; Max-Age=0`;
+}
+
+/** The refresh cookie a request carries, once tossing is ruled out. */
+export type RefreshCookieChoice =
+  | { kind: 'none'; legacySeen: boolean }
+  | { kind: 'one'; token: string; legacy: boolean; legacySeen: boolean }
+  /** Several different values of the cookie that counts: no way to tell the user's own, so none is used. */
+  | { kind: 'ambiguous'; legacySeen: boolean };
+
 /**
- * The refresh token from the Cookie header, or `undefined` when absent.
- * Two different values for our cookie (cookie tossing) are refused with 400.
+ * Reads the refresh cookie. One `__Host-` value wins over any old-name
+ * cookie (a sibling host can set an old-name cookie, never a `__Host-` one).
+ * With no `__Host-` cookie, one old-name value is used (the migration
+ * refresh). Several different values of the name that counts are
+ * `ambiguous`: never "the first one wins", which would let a tossed cookie
+ * sign a victim into another account.
  */
-export function readRefreshCookie(cookieHeader: string | null): string | undefined {
-  if (!cookieHeader) return undefined;
-  const values = new Set<string>();
-  for (const pair of cookieHeader.split(';')) {
+export function readRefreshCookie(cookieHeader: string | null): RefreshCookieChoice {
+  const current = new Set<string>();
+  const legacy = new Set<string>();
+  for (const pair of (cookieHeader ?? '').split(';')) {
     const separator = pair.indexOf('=');
     if (separator < 0) continue;
-    if (pair.slice(0, separator).trim() !== REFRESH_COOKIE_NAME) continue;
+    const name = pair.slice(0, separator).trim();
     const value = pair.slice(separator + 1).trim();
-    if (value !== '') values.add(value);
+    if (value === '') continue;
+    if (name === REFRESH_COOKIE_NAME) current.add(value);
+    else if (name === LEGACY_REFRESH_COOKIE_NAME) legacy.add(value);
   }
-  if (values.size > 1) throw new AuthError('invalid_request', 'More than one refresh cookie was sent.');
-  return values.values().next().value;
+  const legacySeen = legacy.size > 0;
+  const counted = current.size > 0 ? current : legacy;
+  if (counted.size > 1) return { kind: 'ambiguous', legacySeen };
+  const token = counted.values().next().value;
+  if (token === undefined) return { kind: 'none', legacySeen };
+  return { kind: 'one', token, legacy: current.size === 0, legacySeen };
 }

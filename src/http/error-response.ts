@@ -14,6 +14,7 @@ const AUTH_EVENT_BY_CODE: Partial<Record<ErrorCode, AuthEventName>> = {
 /** Builds `{"error","message"}` with the status and headers the error calls for. */
 export function errorResponse(error: AuthError): Response {
   const headers = new Headers({ 'Content-Type': 'application/json; charset=utf-8', ...error.headers });
+  for (const cookie of error.setCookies) headers.append('Set-Cookie', cookie);
   if (error.retryAfterSeconds !== undefined) headers.set('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
   return new Response(JSON.stringify({ error: error.code, message: error.message }), { status: error.status, headers });
 }

@@ -11,7 +11,7 @@ import { lockoutPolicyFor } from '../auth/throttle';
 import { respondWithTokens } from '../auth/token-response';
 import { AuthError } from '../errors';
 import { readJsonBody } from '../http/body';
-import { clearedRefreshCookie, readRefreshCookie } from '../http/cookies';
+import { clearedLegacyRefreshCookie, clearedRefreshCookie, readRefreshCookie, type RefreshCookieChoice } from '../http/cookies';
 import { defineRoute } from '../http/define-route';
 import { parseWithSchema } from '../http/schema';
 import { logAuthEvent } from '../log';
@@ -79,7 +79,8 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     requireTrustedOrigin(),
     async (c) => {
       const presented = await readPresentedRefreshToken(c);
-      if (!presented) return clearCookieAndRethrow(c, invalidRefreshToken('no refresh token sent'));
+      if (presented.kind === 'ambiguous') return clearCookieAndRethrow(c, invalidRefreshToken('several refresh cookies (cookie tossing?)'));
+      if (presented.kind === 'none') return clearCookieAndRethrow(c, invalidRefreshToken('no refresh token sent'));
       const config = c.var.config;
       try {
         const session = await refreshSession(
@@ -94,7 +95,9 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
           presented.token,
         );
         logAuthEvent('refresh_succeeded', { user_id: session.userId, sid: session.sessionId, channel: presented.channel });
-        return await respondWithTokens(c, session, presented.channel);
+        // A browser still holding the old cookie name moves to the __Host- cookie now.
+        const extraCookies = presented.legacyCookieSeen ? [clearedLegacyRefreshCookie(config.cookieSameSite)] : [];
+        return await respondWithTokens(c, session, presented.channel, extraCookies);
       } catch (error) {
         if (error instanceof AuthError && error.code === 'invalid_refresh_token') {
           return clearCookieAndRethrow(c, error);
@@ -113,12 +116,12 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     },
     requireTrustedOrigin(),
     async (c) => {
-      const presented = await readPresentedRefreshToken(c);
+      const refreshToken = await readLogoutRefreshToken(c);
       const bearerSession = await readOptionalBearerSession(c);
       const client = readClientInfo(c.req.raw);
-      const revoked = await logoutSession(c.env, c.var.config, { refreshToken: presented?.token, bearerSession, client }, c.var.nowSeconds);
+      const revoked = await logoutSession(c.env, c.var.config, { refreshToken, bearerSession, client }, c.var.nowSeconds);
       logAuthEvent('logout', { sid: revoked[0], user_id: bearerSession?.userId, sessions_revoked: revoked.length });
-      c.header('Set-Cookie', clearedRefreshCookie(c.var.config.cookieSameSite));
+      for (const cookie of clearedCookies(c)) c.header('Set-Cookie', cookie, { append: true });
       return c.body(null, 204);
     },
   );
@@ -138,20 +141,51 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
   );
 }
 
+/** What a refresh was given: one token and its channel, nothing, or several cookies that cannot be told apart. */
+type PresentedRefreshToken =
+  | { kind: 'token'; token: string; channel: 'cookie' | 'body'; legacyCookieSeen: boolean }
+  | { kind: 'none' }
+  | { kind: 'ambiguous' };
+
 /**
  * The refresh token from the cookie or from the body, with the channel it
  * came in. Both at once is refused (400): a token is sent one way only.
  */
-async function readPresentedRefreshToken(c: Context<AppEnv>): Promise<{ token: string; channel: 'cookie' | 'body' } | undefined> {
-  const fromCookie = readRefreshCookie(c.req.header('Cookie') ?? null);
-  const body = await readJsonBody(c.req.raw, { optional: true });
-  const fromBody = body === undefined ? undefined : parseWithSchema(refreshBody, body).refresh_token;
-  if (fromCookie !== undefined && fromBody !== undefined) {
+async function readPresentedRefreshToken(c: Context<AppEnv>): Promise<PresentedRefreshToken> {
+  const cookie = readRefreshCookie(c.req.header('Cookie') ?? null);
+  const fromBody = await readBodyRefreshToken(c);
+  if (cookie.kind !== 'none' && fromBody !== undefined) {
     throw new AuthError('invalid_request', 'Send the refresh token either in the cookie or in the body, not both.');
   }
-  if (fromCookie !== undefined) return { token: fromCookie, channel: 'cookie' };
-  if (fromBody !== undefined) return { token: fromBody, channel: 'body' };
-  return undefined;
+  if (cookie.kind === 'ambiguous') return { kind: 'ambiguous' };
+  if (cookie.kind === 'one') return { kind: 'token', token: cookie.token, channel: 'cookie', legacyCookieSeen: cookie.legacySeen };
+  if (fromBody !== undefined) return { kind: 'token', token: fromBody, channel: 'body', legacyCookieSeen: false };
+  return { kind: 'none' };
+}
+
+async function readBodyRefreshToken(c: Context<AppEnv>): Promise<string | undefined> {
+  const body = await readJsonBody(c.req.raw, { optional: true });
+  return body === undefined ? undefined : parseWithSchema(refreshBody, body).refresh_token;
+}
+
+/**
+ * The refresh token a logout revokes: the body's, else the one cookie that
+ * counts. Cookies that cannot be told apart name nothing, but never block the
+ * logout: the bearer token's session still ends and every cookie is cleared.
+ */
+async function readLogoutRefreshToken(c: Context<AppEnv>): Promise<string | undefined> {
+  const fromBody = await readBodyRefreshToken(c);
+  if (fromBody !== undefined) return fromBody;
+  const cookie: RefreshCookieChoice = readRefreshCookie(c.req.header('Cookie') ?? null);
+  return cookie.kind === 'one' ? cookie.token : undefined;
+}
+
+/** The `Set-Cookie` values that clear the refresh cookie, and the old-name one when the request carried it. */
+function clearedCookies(c: Context<AppEnv>): string[] {
+  const sameSite = c.var.config.cookieSameSite;
+  const cleared = [clearedRefreshCookie(sameSite)];
+  if (readRefreshCookie(c.req.header('Cookie') ?? null).legacySeen) cleared.push(clearedLegacyRefreshCookie(sameSite));
+  return cleared;
 }
 
 /** The session of a bearer token that verifies; `undefined` when absent or invalid (logout stays idempotent). */
@@ -165,6 +199,7 @@ async function readOptionalBearerSession(c: Context<AppEnv>): Promise<{ sessionI
 function clearCookieAndRethrow(c: Context<AppEnv>, error: AuthError): never {
   throw new AuthError(error.code, error.message, {
     logReason: error.logReason,
-    headers: { ...error.headers, 'Set-Cookie': clearedRefreshCookie(c.var.config.cookieSameSite) },
+    headers: error.headers,
+    setCookies: [...error.setCookies, ...clearedCookies(c)],
   });
 }

@@ -27,31 +27,27 @@ describe('demo page in Chromium', () => {
     await saveScreenshot(page, '02-signed-in');
     expect(await page.evaluate(() => document.cookie)).toBe('');
     const [cookie] = await context.cookies(`${inject('baseUrl')}/auth/refresh`);
-    expect(cookie).toMatchObject({ name: 'edge_auth_refresh', httpOnly: true, secure: true, path: '/auth', sameSite: 'Strict' });
+    expect(cookie).toMatchObject({ name: '__Host-edge_auth_refresh', httpOnly: true, secure: true, path: '/', sameSite: 'Strict' });
   });
 
-  it('sends the refresh cookie to /auth only, never to the page or other paths', async () => {
+  it('keeps the __Host- refresh cookie out of reach of page script, which can neither read nor replace it', async () => {
     const { context } = await device();
     const page = await openDemo(context);
-    await submitSignIn(page, uniqueEmail('path'), 'register');
-    const sent: { path: string; cookie: string | null }[] = [];
-    page.on('request', (request) => {
-      void request.headerValue('cookie').then((cookie) => sent.push({ path: pathOf(request), cookie }));
+    const email = uniqueEmail('host-cookie');
+    await submitSignIn(page, email, 'register');
+    await expect.poll(() => page.locator('#user-email').innerText()).toBe(email);
+    const [before] = await context.cookies(`${inject('baseUrl')}/auth/refresh`);
+    await page.evaluate(() => {
+      document.cookie = '__Host-edge_auth_refresh=planted; Secure; Path=/';
+      document.cookie = 'edge_auth_refresh=planted; Secure; Path=/auth';
     });
+    expect(await page.evaluate(() => document.cookie)).not.toContain('__Host-edge_auth_refresh');
+    const [after] = (await context.cookies(`${inject('baseUrl')}/auth/refresh`)).filter((cookie) => cookie.name === '__Host-edge_auth_refresh');
+    expect(after?.value).toBe(before?.value);
 
     await page.reload();
     await waitForState(page, 'signed-in');
-    await page.evaluate(async () => {
-      await fetch('/health');
-      await fetch('/openapi.json');
-    });
-    await expect.poll(() => sent.some((request) => request.path === '/openapi.json')).toBe(true);
-
-    const outside = sent.filter((request) => !request.path.startsWith('/auth/'));
-    expect(outside.map((request) => request.path)).toEqual(expect.arrayContaining(['/', '/app.js', '/styles.css', '/health', '/openapi.json']));
-    for (const request of outside) expect(request.cookie ?? '').not.toContain('edge_auth_refresh');
-    const refresh = sent.find((request) => request.path === '/auth/refresh');
-    expect(refresh?.cookie).toMatch(/edge_auth_refresh=/);
+    await expect.poll(() => page.locator('#user-email').innerText()).toBe(email);
   });
 
   it('stays signed in across a reload, through a refresh, without showing the sign-in form', async () => {

@@ -4,6 +4,7 @@
 // between objects and no navigator.locks).
 
 import type { AuthRequestInit, CrossTabChannel, CrossTabLocks, FetchLike } from '../../src/client';
+import { REFRESH_COOKIE_NAME, REFRESH_COOKIE_PATH } from '../../src/http/cookies';
 import { refreshCookieFrom, type TestClient } from './client';
 
 /** A request the browser sent, as the tests inspect it. */
@@ -31,7 +32,7 @@ export interface TestBrowser {
   goOffline(): void;
 }
 
-const COOKIE_PATH = '/auth';
+const COOKIE_PATH = REFRESH_COOKIE_PATH;
 
 /** A browser whose tabs share one cookie jar, talking to the app of `client`. */
 export function createTestBrowser(client: TestClient, intercept?: Interceptor): TestBrowser {
@@ -49,8 +50,8 @@ export function createTestBrowser(client: TestClient, intercept?: Interceptor): 
     const method = (rest.method ?? 'GET').toUpperCase();
     if (method !== 'GET' && method !== 'HEAD') headers.set('Origin', url.origin);
     const withCookies = credentials !== 'omit';
-    const pathMatches = url.pathname === COOKIE_PATH || url.pathname.startsWith(`${COOKIE_PATH}/`);
-    if (withCookies && pathMatches && jar !== undefined) headers.set('Cookie', `edge_auth_refresh=${jar}`);
+    const pathMatches = url.pathname === COOKIE_PATH || url.pathname.startsWith(COOKIE_PATH.endsWith('/') ? COOKIE_PATH : `${COOKIE_PATH}/`);
+    if (withCookies && pathMatches && jar !== undefined) headers.set('Cookie', `${REFRESH_COOKIE_NAME}=${jar}`);
     const path = url.pathname;
     const record: SentRequest = { method, path, headers, status: 0 };
     requests.push(record);
@@ -67,9 +68,9 @@ export function createTestBrowser(client: TestClient, intercept?: Interceptor): 
   }
 
   function storeCookie(response: Response): void {
-    const header = response.headers.get('Set-Cookie');
-    if (header === null || !header.startsWith('edge_auth_refresh=')) return;
-    jar = /Max-Age=0(;|$)/.test(header) ? undefined : refreshCookieFrom(response);
+    const ours = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${REFRESH_COOKIE_NAME}=`));
+    if (ours === undefined) return;
+    jar = /Max-Age=0(;|$)/.test(ours) ? undefined : refreshCookieFrom(response);
   }
 
   return {

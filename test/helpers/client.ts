@@ -4,6 +4,7 @@
 import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { createApp } from '../../src/app';
+import { REFRESH_COOKIE_NAME } from '../../src/http/cookies';
 import type { Bindings } from '../../src/app-env';
 import { instrumentBindings, type InstrumentedBindings } from './bindings';
 import { decodeToken } from './forge';
@@ -78,7 +79,7 @@ export const DEFAULT_PASSWORD = 'a perfectly fine passphrase';
 /** Reads the refresh token out of a response's Set-Cookie, if any. */
 export function refreshCookieFrom(response: Response): string | undefined {
   const header = response.headers.get('Set-Cookie') ?? '';
-  const match = /edge_auth_refresh=([^;]*)/.exec(header);
+  const match = new RegExp(`(?:^|[ ,])${REFRESH_COOKIE_NAME}=([^;]*)`).exec(header);
   return match?.[1] || undefined;
 }
 
@@ -115,7 +116,7 @@ export async function logIn(client: TestClient, email: string, password: string,
 
 /** Refreshes with the cookie; returns the raw response. */
 export function refreshWithCookie(client: TestClient, refreshToken: string, headers: Record<string, string> = {}): Promise<Response> {
-  return client.fetch('/auth/refresh', { method: 'POST', headers: { Cookie: `edge_auth_refresh=${refreshToken}`, ...headers } });
+  return client.fetch('/auth/refresh', { method: 'POST', headers: { Cookie: `${REFRESH_COOKIE_NAME}=${refreshToken}`, ...headers } });
 }
 
 /** GET /auth/me with a bearer token. */

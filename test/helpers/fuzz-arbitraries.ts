@@ -69,7 +69,7 @@ function headersFor(credentials: FuzzCredentials): fc.Arbitrary<Record<string, s
     {
       'Content-Type': mostly(fc.constant('application/json'), fc.constantFrom('application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'APPLICATION/JSON', ''), printable),
       Authorization: mostly(fc.constant(`Bearer ${credentials.accessToken}`), tokenish(credentials).map((token) => `Bearer ${token}`), printable),
-      Cookie: fc.oneof(tokenish(credentials).map((token) => `edge_auth_refresh=${token}`), printable, fc.constant(`edge_auth_refresh=${credentials.refreshToken}; edge_auth_refresh=x`)),
+      Cookie: fc.oneof(tokenish(credentials).map((token) => `__Host-edge_auth_refresh=${token}`), printable, fc.constant(`__Host-edge_auth_refresh=${credentials.refreshToken}; edge_auth_refresh=x`)),
       Origin: fc.oneof(fc.constant('https://auth.example.test'), fc.constantFrom('null', 'https://evil.example'), printable),
       'Sec-Fetch-Site': fc.constantFrom('same-origin', 'cross-site', 'none', 'same-site'),
       'Content-Length': mostly(fc.constant(undefined), fc.constantFrom('0', '-1', '99999999', 'abc', '1e3')),

@@ -34,7 +34,7 @@ describe('POST /auth/refresh', () => {
     expect((await getMe(client, body.access_token)).status).toBe(200);
   });
 
-  it('sets the cookie HttpOnly, Secure, SameSite from config, Path=/auth and Max-Age of the remaining session', async () => {
+  it('sets the __Host- cookie HttpOnly, Secure, SameSite from config, Path=/, no Domain and Max-Age of the remaining session', async () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
     client.clock.advanceSeconds(1000);
@@ -43,7 +43,9 @@ describe('POST /auth/refresh', () => {
     expect(cookie).toMatch(/; HttpOnly/);
     expect(cookie).toMatch(/; Secure/);
     expect(cookie).toMatch(/; SameSite=Strict/);
-    expect(cookie).toMatch(/; Path=\/auth(;|$)/);
+    expect(cookie).toMatch(/^__Host-edge_auth_refresh=/);
+    expect(cookie).toMatch(/; Path=\/(;|$)/);
+    expect(cookie).not.toMatch(/Domain=/i);
     expect(cookie).toMatch(new RegExp(`; Max-Age=${2_592_000 - 1000}(;|$)`));
   });
 

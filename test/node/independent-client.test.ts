@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../support/dev-server.mjs';
 
-const COOKIE_NAME = 'edge_auth_refresh';
+const COOKIE_NAME = '__Host-edge_auth_refresh';
 
 /** The one cookie this client keeps, read from Set-Cookie by hand. */
 function readRefreshCookie(response: Response): string | undefined {

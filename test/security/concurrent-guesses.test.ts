@@ -11,9 +11,10 @@ let pbkdf2Runs = 0;
 const realDeriveBits = crypto.subtle.deriveBits.bind(crypto.subtle);
 beforeEach(() => {
   pbkdf2Runs = 0;
-  crypto.subtle.deriveBits = ((algorithm: AlgorithmIdentifier, key: CryptoKey, length: number) => {
+  crypto.subtle.deriveBits = ((...args: Parameters<SubtleCrypto['deriveBits']>) => {
+    const [algorithm] = args;
     if ((typeof algorithm === 'string' ? algorithm : algorithm.name) === 'PBKDF2') pbkdf2Runs++;
-    return realDeriveBits(algorithm as Pbkdf2Params, key, length);
+    return realDeriveBits(...args);
   }) as SubtleCrypto['deriveBits'];
 });
 afterEach(() => {

@@ -34,12 +34,13 @@ describe('CSRF: cookie endpoints refuse other sites', () => {
 });
 
 describe('XSS: script in a page cannot read the refresh token', () => {
-  it('sets the refresh cookie HttpOnly, Secure, SameSite=Strict and scoped to /auth', async () => {
+  it('sets the refresh cookie HttpOnly, Secure, SameSite=Strict as a __Host- cookie (Path=/, no Domain)', async () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
     const response = await refreshWithCookie(client, user.refreshToken);
     const cookie = response.headers.get('Set-Cookie') ?? '';
-    for (const attribute of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/auth']) expect(cookie).toContain(attribute);
+    for (const attribute of ['__Host-', 'HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/;']) expect(cookie).toContain(attribute);
+    expect(cookie).not.toMatch(/Domain=/i);
   });
 
   it('never puts a cookie-delivered refresh token in a response body', async () => {

@@ -52,7 +52,7 @@ describe('client SDK: signing in and out in a browser', () => {
     expect(restored?.sessionId).toBe(sessionId);
     expect(statuses).toEqual(['signed_in']);
     expect(browser.requests.at(-1)?.path).toBe('/auth/refresh');
-    expect(browser.requests.at(-1)?.headers.get('Cookie')).toMatch(/^edge_auth_refresh=/);
+    expect(browser.requests.at(-1)?.headers.get('Cookie')).toMatch(/^__Host-edge_auth_refresh=/);
   });
 
   it('reports signed out after init() when there is no session', async () => {
@@ -77,17 +77,6 @@ describe('client SDK: signing in and out in a browser', () => {
     expect(browser.refreshCookie()).toBeUndefined();
     expect((await getMe(server, accessToken)).status).toBe(401);
     expect((await refreshWithCookie(server, refreshToken)).status).toBe(401);
-  });
-
-  it('signs out locally even when the service cannot be reached to log out', async () => {
-    const server = createTestClient();
-    const browser = createTestBrowser(server);
-    const auth = openClient(server, browser);
-    await auth.login(await registeredEmail(server), DEFAULT_PASSWORD);
-    browser.goOffline();
-
-    await expect(auth.logout()).rejects.toMatchObject({ code: 'network_error' });
-    expect(auth.getSession()).toBeNull();
   });
 
   it('refuses to send the access token to an origin it was not told to trust', async () => {
