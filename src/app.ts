@@ -13,6 +13,7 @@ import { addAdminRoutes } from './routes/admin';
 import { addAuthRoutes } from './routes/auth';
 import { addSessionRoutes } from './routes/sessions';
 import { addWellKnownRoutes } from './routes/well-known';
+import { issuerFor } from './tokens/issuer';
 import { withCurrentSigningKeys, type WaitUntil } from './tokens/key-rotation';
 
 /** The request's `waitUntil`, when the runtime gave the app an execution context. */
@@ -43,6 +44,8 @@ export function createApp(dependencies: Partial<AppDependencies> = {}): Hono<App
   app.use(async (c, next) => {
     c.set('nowSeconds', Math.floor(now() / 1000));
     const config = getConfig(c.env as unknown as Record<string, unknown>);
+    // A deployed worker without JWT_ISSUER fails every request before any work, not halfway through a login.
+    issuerFor(config, c.req.raw);
     c.set('config', await withCurrentSigningKeys(c.env, config, c.var.nowSeconds, backgroundWork(c)));
     rejectDeclaredOversizeBody(c.req.raw);
     await next();

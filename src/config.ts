@@ -2,6 +2,7 @@
 
 import { ConfigError } from './errors';
 import { parseSigningKeySet, type SigningKeySet } from './tokens/keys';
+import { MAX_ACCESS_TOKEN_TTL_SECONDS } from './tokens/verification';
 
 export type SameSite = 'Strict' | 'Lax' | 'None';
 
@@ -64,7 +65,7 @@ export function parseConfig(env: RawVars): Config {
   if (sameSite === 'None' && allowedOrigins.size === 0) {
     throw new ConfigError('COOKIE_SAMESITE', 'is None, which needs at least one cross-site origin in ALLOWED_ORIGINS');
   }
-  const accessTokenTtlSeconds = parseInteger('ACCESS_TOKEN_TTL_SECONDS', env.ACCESS_TOKEN_TTL_SECONDS, 900, 60, 86_400);
+  const accessTokenTtlSeconds = parseInteger('ACCESS_TOKEN_TTL_SECONDS', env.ACCESS_TOKEN_TTL_SECONDS, 900, 60, MAX_ACCESS_TOKEN_TTL_SECONDS);
   const refreshTokenTtlSeconds = parseInteger('REFRESH_TOKEN_TTL_SECONDS', env.REFRESH_TOKEN_TTL_SECONDS, 2_592_000, 300, 31_536_000);
   if (refreshTokenTtlSeconds <= accessTokenTtlSeconds) {
     throw new ConfigError('REFRESH_TOKEN_TTL_SECONDS', 'must be longer than ACCESS_TOKEN_TTL_SECONDS');

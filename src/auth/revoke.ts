@@ -1,6 +1,6 @@
 // The one way sessions end: revoked in D1 (one batch), then each one's KV flag raised so access tokens die too.
 
-import { CLOCK_SKEW_SECONDS } from '../tokens/access';
+import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from '../tokens/access';
 import { insertAuthEventStatement, type EventClient } from '../storage/auth-events';
 import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
 import { flagSessionRevoked, revocationFlagTtlSeconds } from '../storage/revocations';
@@ -78,12 +78,18 @@ export async function revokeSessions(env: StorageBindings, settings: RevocationS
   const results = await runStorage(`revoke sessions (${reason})`, () => db.batch([...statements, ...toFlag]));
   const idsIn = (batchResults: D1Result[]) => batchResults.flatMap((result) => (result.results as { id: string }[]).map((row) => row.id));
   const revokedIds = idsIn(results.slice(0, revocations.length));
-  await raiseRevocationFlags(env, settings, idsIn(results.slice(statements.length)), nowSeconds);
+  await raiseRevocationFlags(env, idsIn(results.slice(statements.length)), nowSeconds);
   return [...new Set(revokedIds)];
 }
 
-/** Raises the KV flag of each session id (one write each). */
-async function raiseRevocationFlags(env: StorageBindings, settings: RevocationSettings, sessionIds: readonly string[], nowSeconds: number): Promise<void> {
-  const ttlSeconds = revocationFlagTtlSeconds(settings.accessTokenTtlSeconds, CLOCK_SKEW_SECONDS);
+/**
+ * Raises the KV flag of each session id (one write each). A flag outlives the
+ * longest access token any verifier may still accept: one issued under an
+ * earlier, longer ACCESS_TOKEN_TTL_SECONDS included, so it covers the ceiling
+ * (`MAX_ACCESS_TOKEN_TTL_SECONDS`, what createVerifier accepts by default),
+ * not just today's setting.
+ */
+async function raiseRevocationFlags(env: StorageBindings, sessionIds: readonly string[], nowSeconds: number): Promise<void> {
+  const ttlSeconds = revocationFlagTtlSeconds(MAX_ACCESS_TOKEN_TTL_SECONDS, CLOCK_SKEW_SECONDS);
   await Promise.all([...new Set(sessionIds)].map((sessionId) => flagSessionRevoked(env.KV, sessionId, ttlSeconds, nowSeconds)));
 }

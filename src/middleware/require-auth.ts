@@ -48,6 +48,7 @@ export function verifyRequestAccessToken(c: Context<AppEnv>, token: string): Pro
     issuer: issuerFor(config, c.req.raw),
     audience: config.audience,
     nowSeconds: c.var.nowSeconds,
+    maxLifetimeSeconds: config.accessTokenTtlSeconds,
   });
 }
 

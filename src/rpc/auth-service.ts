@@ -12,17 +12,36 @@ import { createVerifier, type Verifier } from '../verify/verifier';
 /** What `AuthService.verify` answers: the claims, or a stable code and a reason (never the token). */
 export type ServiceVerification = { valid: true; claims: AccessTokenClaims } | { valid: false; code: VerifierErrorCode | 'ERR_ISSUER_UNKNOWN'; message: string };
 
-// One verifier per key set, issuer and audience, so keys are imported once per isolate.
+/**
+ * At most this many verifiers are kept per isolate (least recently used
+ * first out): callers may name any issuer when JWT_ISSUER is unset, and each
+ * one must not grow memory for ever.
+ */
+export const MAX_CACHED_VERIFIERS = 16;
+
+// One verifier per key set, issuer and audience, so keys are imported once per isolate. Map order is use order.
 const verifiers = new Map<string, Promise<Verifier>>();
+
+/** How many verifiers this isolate holds now (for tests). */
+export function cachedVerifierCount(): number {
+  return verifiers.size;
+}
 
 async function verifierFor(env: Bindings, issuer: string): Promise<Verifier> {
   const config = await withCurrentSigningKeys(env, getConfig(env as unknown as Record<string, unknown>), Math.floor(Date.now() / 1000));
   const cacheKey = JSON.stringify([config.signingKeys.source, issuer, config.audience]);
   let verifier = verifiers.get(cacheKey);
-  if (!verifier) {
-    verifier = getPublicJwks(config.signingKeys).then((jwks) => createVerifier({ jwks, issuer, audience: config.audience, revocations: env.KV }));
-    verifiers.set(cacheKey, verifier);
+  if (verifier) {
+    verifiers.delete(cacheKey);
+  } else {
+    const maxTokenLifetimeSeconds = config.accessTokenTtlSeconds;
+    verifier = getPublicJwks(config.signingKeys).then((jwks) => createVerifier({ jwks, issuer, audience: config.audience, revocations: env.KV, maxTokenLifetimeSeconds }));
     verifier.catch(() => verifiers.delete(cacheKey));
+  }
+  verifiers.set(cacheKey, verifier);
+  for (const oldest of verifiers.keys()) {
+    if (verifiers.size <= MAX_CACHED_VERIFIERS) break;
+    verifiers.delete(oldest);
   }
   return verifier;
 }

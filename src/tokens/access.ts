@@ -4,6 +4,7 @@ import { SignJWT, importJWK, jwtVerify, type JWTHeaderParameters } from 'jose';
 import { toPublicJwk, type PublicSigningJwk, type SigningAlgorithm, type SigningKeySet } from './keys';
 import {
   CLOCK_SKEW_SECONDS,
+  MAX_ACCESS_TOKEN_TTL_SECONDS,
   TokenRejection,
   readAccessTokenClaims,
   type AccessTokenRules,
@@ -13,7 +14,7 @@ import {
   type VerificationKeySource,
 } from './verification';
 
-export { CLOCK_SKEW_SECONDS };
+export { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS };
 export type { AccessTokenClaims, AccessTokenVerification } from './verification';
 
 /** The `typ` header of every access token we sign (RFC 9068). */
@@ -22,6 +23,7 @@ export const ACCESS_TOKEN_TYPE = 'at+jwt';
 export const MAX_ACCESS_TOKEN_LENGTH = 8192;
 
 const FORBIDDEN_KEY_SOURCE_HEADERS = ['jku', 'x5u', 'x5c', 'jwk'] as const;
+const FORBIDDEN_PAYLOAD_HEADERS = ['b64', 'zip'] as const;
 
 /** What the service needs to sign: who, which session, and when. */
 export interface AccessTokenSubject {
@@ -180,6 +182,10 @@ async function selectVerificationKey(
 ): Promise<VerificationKey> {
   for (const name of FORBIDDEN_KEY_SOURCE_HEADERS) {
     if (name in header) throw new TokenRejection('ERR_TOKEN_HEADER_REJECTED', `token names a key source in "${name}"`);
+  }
+  // We never sign an unencoded payload (RFC 7797) or a compressed one: either is a token we did not make.
+  for (const name of FORBIDDEN_PAYLOAD_HEADERS) {
+    if (name in header) throw new TokenRejection('ERR_TOKEN_HEADER_REJECTED', `token has a "${name}" header`);
   }
   if ('crit' in header) throw new TokenRejection('ERR_TOKEN_HEADER_REJECTED', 'token has a "crit" header');
   if (typeof header.kid !== 'string') throw new TokenRejection('ERR_TOKEN_HEADER_REJECTED', 'token has no kid');

@@ -4,6 +4,11 @@ import type { SigningAlgorithm } from './keys';
 
 /** Clock skew tolerated on `exp`, `nbf` and `iat`. */
 export const CLOCK_SKEW_SECONDS = 30;
+/**
+ * The longest access-token lifetime edge-auth can ever issue (the ceiling of
+ * ACCESS_TOKEN_TTL_SECONDS). A token claiming more was not made by us.
+ */
+export const MAX_ACCESS_TOKEN_TTL_SECONDS = 86_400;
 
 /** Why a token was refused: stable codes, safe to branch on and to log. */
 export type TokenRejectionCode =
@@ -56,6 +61,12 @@ export interface AccessTokenRules {
   issuer: string;
   audience: string;
   nowSeconds: number;
+  /**
+   * The longest lifetime (`exp - iat`) a genuine token can have; longer ones
+   * are refused (with `CLOCK_SKEW_SECONDS` of slack). Defaults to
+   * `MAX_ACCESS_TOKEN_TTL_SECONDS`; the worker passes its ACCESS_TOKEN_TTL_SECONDS.
+   */
+  maxLifetimeSeconds?: number;
 }
 
 /** Thrown inside verification to refuse a token with a code; turned into a result, never escapes. */
@@ -81,6 +92,7 @@ export function readAccessTokenClaims(payload: Record<string, unknown>, rules: A
   if (typeof jti !== 'string' || jti === '') throw claimInvalid('jti is not a string');
   if (typeof iat !== 'number' || typeof exp !== 'number') throw claimInvalid('iat or exp missing');
   if (iat > rules.nowSeconds + CLOCK_SKEW_SECONDS) throw claimInvalid('iat is in the future');
+  if (exp - iat > (rules.maxLifetimeSeconds ?? MAX_ACCESS_TOKEN_TTL_SECONDS) + CLOCK_SKEW_SECONDS) throw claimInvalid('lifetime (exp - iat) longer than any token we issue');
   if (roles !== undefined && !(Array.isArray(roles) && roles.every((role) => typeof role === 'string'))) {
     throw claimInvalid('roles is not an array of strings');
   }

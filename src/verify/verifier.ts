@@ -1,6 +1,6 @@
 // createVerifier: edge-auth's access-token rules applied against a JWKS, for other services.
 
-import { verifyAccessTokenWithKeys } from '../tokens/access';
+import { MAX_ACCESS_TOKEN_TTL_SECONDS, verifyAccessTokenWithKeys } from '../tokens/access';
 import type { AccessTokenClaims } from '../tokens/verification';
 import { revocationKey } from '../storage/revocation-key';
 import { RevocationUnavailableError, TokenRejectedError } from './errors';
@@ -16,6 +16,12 @@ interface VerifierCommonOptions {
   issuer: string;
   /** The `aud` to require (edge-auth's JWT_AUDIENCE, `edge-auth` by default). */
   audience: string;
+  /**
+   * The longest access-token lifetime (`exp - iat`) to accept: set it to
+   * edge-auth's ACCESS_TOKEN_TTL_SECONDS. Defaults to 86,400 s, the longest
+   * edge-auth can issue; a token claiming more (plus 30 s skew) is refused.
+   */
+  maxTokenLifetimeSeconds?: number;
   /** edge-auth's KV namespace: a token of a revoked session is refused. */
   revocations?: RevocationStore;
   /** The fetch used for the JWKS (defaults to the global fetch). */
@@ -55,12 +61,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const { issuer, audience, revocations } = options;
   if (typeof issuer !== 'string' || issuer === '') throw new TypeError('createVerifier needs an issuer');
   if (typeof audience !== 'string' || audience === '') throw new TypeError('createVerifier needs an audience');
+  const maxLifetimeSeconds = options.maxTokenLifetimeSeconds ?? MAX_ACCESS_TOKEN_TTL_SECONDS;
+  if (!Number.isSafeInteger(maxLifetimeSeconds) || maxLifetimeSeconds < 1) throw new TypeError('maxTokenLifetimeSeconds must be a positive whole number of seconds');
   const now = options.now ?? Date.now;
   const keys = new JwksCache(readJwksOrigin(options), { fetch: options.fetch, now });
   return {
     async verify(token) {
       if (typeof token !== 'string') throw new TokenRejectedError('ERR_TOKEN_MALFORMED', 'token is not a string');
-      const result = await verifyAccessTokenWithKeys(token, keys, { issuer, audience, nowSeconds: Math.floor(now() / 1000) });
+      const result = await verifyAccessTokenWithKeys(token, keys, { issuer, audience, nowSeconds: Math.floor(now() / 1000), maxLifetimeSeconds });
       if (!result.valid) throw new TokenRejectedError(result.code, result.reason);
       if (revocations && (await isRevoked(revocations, result.claims.sid))) {
         throw new TokenRejectedError('ERR_TOKEN_REVOKED', 'session revoked');
