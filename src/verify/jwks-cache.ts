@@ -11,6 +11,12 @@ export const UNKNOWN_KID_REFETCH_INTERVAL_SECONDS = 30;
 export const DEFAULT_JWKS_CACHE_SECONDS = 300;
 /** A JWKS is never cached longer than this, whatever `max-age` says. */
 export const MAX_JWKS_CACHE_SECONDS = 86_400;
+/**
+ * While the JWKS cannot be fetched, the last good keys keep verifying for at
+ * most this long past their freshness; then verification fails closed (503)
+ * rather than trusting keys the issuer may have removed (a compromised key).
+ */
+export const MAX_JWKS_STALE_SECONDS = 900;
 
 const MAX_JWKS_BYTES = 256 * 1024;
 
@@ -28,6 +34,8 @@ interface KeySnapshot {
   byKid: ReadonlyMap<string, VerificationKey>;
   etag: string | null;
   freshUntilMilliseconds: number;
+  /** Past this, an outage no longer keeps these keys alive (`MAX_JWKS_STALE_SECONDS`). */
+  staleUntilMilliseconds: number;
 }
 
 /**
@@ -85,20 +93,24 @@ export class JwksCache implements VerificationKeySource {
       if (previous?.etag) headers['If-None-Match'] = previous.etag;
       const response = await this.fetchJwks(url.href, { headers, redirect: 'manual' });
       const freshUntil = this.now() + cacheSecondsFrom(response.headers.get('Cache-Control')) * 1000;
+      const staleUntil = freshUntil + MAX_JWKS_STALE_SECONDS * 1000;
       if (response.status === 304 && previous) {
-        this.snapshot = { ...previous, freshUntilMilliseconds: freshUntil };
+        this.snapshot = { ...previous, freshUntilMilliseconds: freshUntil, staleUntilMilliseconds: staleUntil };
       } else if (response.status === 200) {
-        this.snapshot = await importKeys(await readJsonBody(response), response.headers.get('ETag'), freshUntil);
+        this.snapshot = { ...(await importKeys(await readJsonBody(response), response.headers.get('ETag'), freshUntil)), staleUntilMilliseconds: staleUntil };
       } else {
         throw new JwksUnavailableError(`JWKS answered HTTP ${response.status}`);
       }
       return this.snapshot;
     } catch (error) {
-      // Keep verifying with the last good keys through an outage; retry no sooner than the refetch interval.
-      if (previous) {
-        this.snapshot = { ...previous, freshUntilMilliseconds: this.now() + UNKNOWN_KID_REFETCH_INTERVAL_SECONDS * 1000 };
+      // Keep verifying with the last good keys through a short outage (retrying no sooner than the
+      // refetch interval), but only within the stale window: removed keys must not live for ever.
+      if (previous && this.now() < previous.staleUntilMilliseconds) {
+        const retryAt = Math.min(previous.staleUntilMilliseconds, this.now() + UNKNOWN_KID_REFETCH_INTERVAL_SECONDS * 1000);
+        this.snapshot = { ...previous, freshUntilMilliseconds: retryAt };
         return this.snapshot;
       }
+      this.snapshot = null;
       if (error instanceof JwksUnavailableError) throw error;
       throw new JwksUnavailableError(`JWKS fetch failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -135,6 +147,10 @@ async function readJsonBody(response: Response): Promise<unknown> {
 
 /** Imports every usable signing key of a JWK Set; keys for other purposes or algorithms are skipped. */
 async function importKeys(document: unknown, etag: string | null, freshUntilMilliseconds: number): Promise<KeySnapshot> {
+  return { ...(await importKeyMap(document)), etag, freshUntilMilliseconds, staleUntilMilliseconds: Number.POSITIVE_INFINITY };
+}
+
+async function importKeyMap(document: unknown): Promise<{ byKid: ReadonlyMap<string, VerificationKey> }> {
   const keys = typeof document === 'object' && document !== null ? (document as { keys?: unknown }).keys : undefined;
   if (!Array.isArray(keys)) throw new JwksUnavailableError('JWKS has no "keys" array');
   const byKid = new Map<string, VerificationKey>();
@@ -147,5 +163,5 @@ async function importKeys(document: unknown, etag: string | null, freshUntilMill
       // Key material WebCrypto refuses cannot verify anything: leave it out.
     }
   }
-  return { byKid, etag, freshUntilMilliseconds };
+  return { byKid };
 }
