@@ -2,7 +2,7 @@
 export declare const ADMIN_ROLE: 'admin';
 export declare class AdminUsageError extends Error {}
 export interface AdminCommand {
-  command: 'grant' | 'revoke' | 'list';
+  command: 'grant' | 'revoke' | 'list' | 'email-collisions';
   email: string | null;
   remote: boolean;
   persistTo: string | null;

@@ -1,17 +1,20 @@
 #!/usr/bin/env node
-// `npm run admin -- grant|revoke <email> [--remote]` and `npm run admin -- list [--remote]`:
-// gives or takes the "admin" role in D1 through `wrangler d1 execute`, local by default.
+// `npm run admin -- grant|revoke <email> [--remote]`, `npm run admin -- list [--remote]` and
+// `npm run admin -- email-collisions [--remote]`: the "admin" role, and a read-only report of
+// accounts the current email normalisation would merge, through `wrangler d1 execute`.
 import { spawnSync } from 'node:child_process';
 import { delimiter, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // The service's own normalisation, so the script finds exactly the row login finds.
 import { normalizeEmail } from '../src/auth/email.ts';
+import { findEmailCollisions, formatEmailCollisionReport } from './lib/email-collisions.mjs';
 
 export const ADMIN_ROLE = 'admin';
 const USAGE = `Usage:
   npm run admin -- grant <email> [--remote]    give the user the "admin" role
   npm run admin -- revoke <email> [--remote]   take the "admin" role away
   npm run admin -- list [--remote]             list the admins
+  npm run admin -- email-collisions [--remote] report accounts whose emails now normalise alike (changes nothing)
 Local database by default (the one npm start uses); --remote acts on the deployed one.
 Options: --persist-to <dir> (local database directory, as wrangler takes it).`;
 
@@ -40,8 +43,8 @@ export function parseAdminArguments(argv) {
   const [command, rawEmail, ...rest] = positional;
   if (rest.length > 0) throw new AdminUsageError(`Too many arguments.\n${USAGE}`);
   if (remote && persistTo !== null) throw new AdminUsageError('--persist-to applies to the local database only.');
-  if (command === 'list') {
-    if (rawEmail !== undefined) throw new AdminUsageError(`list takes no email.\n${USAGE}`);
+  if (command === 'list' || command === 'email-collisions') {
+    if (rawEmail !== undefined) throw new AdminUsageError(`${command} takes no email.\n${USAGE}`);
     return { command, email: null, remote, persistTo };
   }
   if (command !== 'grant' && command !== 'revoke') throw new AdminUsageError(USAGE);
@@ -66,6 +69,7 @@ export function sqlStringLiteral(text) {
 export function buildAdminSql({ command, email }) {
   const hasRole = `EXISTS (SELECT 1 FROM json_each(users.roles) WHERE value = '${ADMIN_ROLE}')`;
   if (command === 'list') return `SELECT id, email, roles FROM users WHERE ${hasRole} ORDER BY email;`;
+  if (command === 'email-collisions') return 'SELECT id, email, created_at FROM users ORDER BY created_at;';
   const where = `WHERE email = ${sqlStringLiteral(email)} RETURNING id, email, roles;`;
   if (command === 'grant') {
     return `UPDATE users SET roles = CASE WHEN ${hasRole} THEN roles ELSE json_insert(roles, '$[#]', '${ADMIN_ROLE}') END ${where}`;
@@ -100,6 +104,10 @@ function main() {
   const parsed = parseAdminArguments(process.argv.slice(2));
   const rows = runWrangler(buildWranglerArguments(parsed));
   const where = parsed.remote ? 'remote' : 'local';
+  if (parsed.command === 'email-collisions') {
+    console.log(formatEmailCollisionReport(findEmailCollisions(rows)));
+    return;
+  }
   if (parsed.command === 'list') {
     if (rows.length === 0) console.log(`No admins in the ${where} database.`);
     for (const row of rows) console.log(`${row.email}  ${row.id}`);
