@@ -1,8 +1,10 @@
 // Concurrent guesses cannot get past the lockout: every password check is claimed in D1 before it runs.
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CURRENT_PASSWORD_PARAMETERS, hashPassword } from '../../src/passwords/hash';
-import { createTestClient, sendWithBearer, signUpAndLogIn, uniqueEmail, uniqueIp, type TestClient } from '../helpers/client';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { createApp } from '../../src/app';
+import type { Bindings } from '../../src/app-env';
+import { BASE_URL, createTestClient, createTestClock, sendWithBearer, signUpAndLogIn, uniqueEmail, uniqueIp, type TestClient } from '../helpers/client';
 
 const WRONG = 'definitely not the password';
 
@@ -29,6 +31,61 @@ function tally(statuses: number[]): Record<number, number> {
   const counts: Record<number, number> = {};
   for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
   return counts;
+}
+
+/** The SQL of a prepared statement (workerd keeps it on the object), or ''. */
+function sqlOf(statement: D1PreparedStatement): string {
+  const sql = (statement as unknown as { statement?: unknown }).statement;
+  return typeof sql === 'string' ? sql : '';
+}
+
+/**
+ * A client over the real D1 whose first batch after `arm()` that opens a
+ * session waits until `releaseAfter` batches that count a failure have
+ * completed: a fixed order for a race.
+ */
+function gatedClient(vars: Record<string, string>, gate: { releaseAfter: number }) {
+  let armed = false;
+  let held = false;
+  let completed = 0;
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const db = new Proxy(env.DB, {
+    get(target, property) {
+      if (property !== 'batch') {
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return async (statements: D1PreparedStatement[]) => {
+        if (armed && !held && statements.some((statement) => sqlOf(statement).includes('INSERT INTO sessions'))) {
+          held = true;
+          await released;
+          return target.batch(statements);
+        }
+        const results = await target.batch(statements);
+        const countsFailure = statements.some((statement) => /SET failures = failures \+ 1/.test(sqlOf(statement)));
+        if (armed && countsFailure && ++completed >= gate.releaseAfter) release();
+        return results;
+      };
+    },
+  });
+  const clock = createTestClock();
+  const app = createApp({ now: clock.now });
+  const testEnv = { ...env, ...vars, DB: db } as unknown as Bindings;
+  const client = {
+    clock,
+    env: testEnv,
+    async fetch(path: string, init?: RequestInit) {
+      const ctx = createExecutionContext();
+      const response = await app.fetch(new Request(new URL(path, BASE_URL), init), testEnv, ctx);
+      await waitOnExecutionContext(ctx);
+      return response;
+    },
+    postJson(path: string, body: unknown, headers: Record<string, string> = {}) {
+      return client.fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    },
+  } as unknown as TestClient;
+  return { client, arm: () => (armed = true) };
 }
 
 async function burst(count: number, send: (index: number) => Promise<Response>): Promise<number[]> {
@@ -74,20 +131,21 @@ describe('POST /auth/login under concurrent guesses', () => {
   });
 
   it('does not let a success inside a burst erase the failures the rest of the burst counted', async () => {
-    const client = createTestClient({ vars: { LOGIN_MAX_FAILURES: '5', IP_RATE_LIMIT_PER_MINUTE: '0' } });
-    const user = await signUpAndLogIn(client);
-    // An old-parameter hash: wrong guesses settle fast, the right one re-hashes and settles last.
-    const cheapHash = await hashPassword(user.password, { ...CURRENT_PASSWORD_PARAMETERS, iterations: 1000 });
-    await env.DB.prepare('UPDATE users SET password_hash = ?2 WHERE id = ?1').bind(user.userId, cheapHash).run();
-    expect((await login(client, user.email, WRONG)).status).toBe(401);
+    // The success's closing batch is held until the three failures have settled,
+    // so it lands last: exactly the interleaving that must not wipe the burst's failures.
+    const gated = gatedClient({ LOGIN_MAX_FAILURES: '5', IP_RATE_LIMIT_PER_MINUTE: '0' }, { releaseAfter: 3 });
+    const user = await signUpAndLogIn(gated.client);
+    expect((await login(gated.client, user.email, WRONG)).status).toBe(401);
+    gated.arm();
 
-    const statuses = await burst(4, (index) => login(client, user.email, index === 0 ? user.password : WRONG));
+    expect(sqlOf(env.DB.prepare('SELECT 1'))).toBe('SELECT 1');
+    const statuses = await burst(4, (index) => login(gated.client, user.email, index === 0 ? user.password : WRONG));
     expect(statuses).toEqual([200, 401, 401, 401]);
 
     // The success forgot the one failure before it; the burst's three still count: two more lock.
-    expect((await login(client, user.email, WRONG)).status).toBe(401);
-    expect((await login(client, user.email, WRONG)).status).toBe(401);
-    expect((await login(client, user.email, user.password)).status).toBe(429);
+    expect((await login(gated.client, user.email, WRONG)).status).toBe(401);
+    expect((await login(gated.client, user.email, WRONG)).status).toBe(401);
+    expect((await login(gated.client, user.email, user.password)).status).toBe(429);
   });
 
   it('locks an unknown email under a burst exactly like a real account', async () => {
