@@ -95,4 +95,8 @@ describe('the sealed successor', () => {
     expect(await unsealSuccessor(newRefreshToken(), sealed)).toBeNull();
     expect(sealed).not.toContain(successor.slice(3));
   });
+
+  it.each(['', 'no-dot-at-all', '.', 'AAAA.', '.AAAA', '!!!!.????'])('answers null, never throws, for the malformed seal %j', async (sealed) => {
+    await expect(unsealSuccessor(newRefreshToken(), sealed)).resolves.toBeNull();
+  });
 });
