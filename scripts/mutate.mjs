@@ -9,6 +9,8 @@
 //   npm run mutate -- --list             print the list and check the snippets, run nothing
 //   npm run mutate -- --skip-baseline    trust that the suite passes unmutated
 //   npm run mutate -- --json out.json    also write the outcomes as JSON
+//   npm run mutate -- --per-file         instead: run each hinted test file alone against
+//                                        each mutant, to show which files catch it independently
 
 import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -29,6 +31,7 @@ const { values: options } = parseArgs({
     list: { type: 'boolean', default: false },
     'skip-baseline': { type: 'boolean', default: false },
     json: { type: 'string' },
+    'per-file': { type: 'boolean', default: false },
   },
 });
 
@@ -50,8 +53,10 @@ function runSuite(cwd, files = []) {
     const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MILLISECONDS);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const failing = /FAIL\s+(\S+\.test\.ts)/.exec(output)?.[1] ?? null;
-      resolvePromise({ passed: code === 0, timedOut: signal === 'SIGKILL', failing, tail: output.split('\n').slice(-25).join('\n') });
+      // eslint-disable-next-line no-control-regex
+      const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
+      const failing = /FAIL\s+(\S+\.test\.ts)/.exec(plain)?.[1] ?? null;
+      resolvePromise({ passed: code === 0, timedOut: signal === 'SIGKILL', failing, tail: plain.split('\n').slice(-25).join('\n') });
     });
   });
 }
@@ -79,6 +84,15 @@ async function judge(scratch, mutant) {
   const full = await runSuite(scratch);
   if (!full.passed) return { status: 'killed', by: full.timedOut ? 'timeout' : (full.failing ?? 'the workerd suite') };
   return { status: 'survived', by: null };
+}
+
+/** Runs each hinted file alone: which of them catch the mutant on their own. */
+async function judgeEachFile(scratch, mutant) {
+  const catching = [];
+  for (const file of mutant.tests ?? []) {
+    if (!(await runSuite(scratch, [file])).passed) catching.push(file);
+  }
+  return { status: catching.length > 0 ? 'killed' : 'survived', by: catching.length > 0 ? catching.join(', ') : null, catching: catching.length };
 }
 
 async function listOnly(mutants) {
@@ -109,7 +123,7 @@ async function main() {
     }
     for (const [index, mutant] of mutants.entries()) {
       const began = Date.now();
-      const run = await withMutantApplied(join(scratch, mutant.file), mutant, () => judge(scratch, mutant)).catch((error) =>
+      const run = await withMutantApplied(join(scratch, mutant.file), mutant, () => (options['per-file'] ? judgeEachFile(scratch, mutant) : judge(scratch, mutant))).catch((error) =>
         error?.code === 'ENOENT' ? { applicable: false, reason: 'file not found' } : Promise.reject(error),
       );
       const outcome = run.applicable
@@ -117,7 +131,7 @@ async function main() {
         : { id: mutant.id, file: mutant.file, status: 'not-applicable', by: run.reason };
       outcomes.push(outcome);
       const seconds = Math.round((Date.now() - began) / 1000);
-      const detail = outcome.status === 'killed' ? `by ${outcome.by}` : outcome.status === 'not-applicable' ? outcome.by : mutant.description;
+      const detail = outcome.status === 'killed' ? `by ${outcome.by}${options['per-file'] ? ` (${outcome.catching} of ${(mutant.tests ?? []).length} files alone)` : ''}` : outcome.status === 'not-applicable' ? outcome.by : mutant.description;
       console.log(`[${index + 1}/${mutants.length}] ${outcome.status.toUpperCase().padEnd(14)} ${mutant.id} (${mutant.file}, ${seconds} s): ${detail}`);
     }
   } finally {

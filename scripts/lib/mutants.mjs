@@ -61,10 +61,10 @@ export const MUTANTS = [
   {
     id: 'refresh-expiry-inclusive',
     file: 'src/auth/refresh.ts',
-    original: 'if (record.sessionExpiresAt <= context.nowSeconds ||',
-    replacement: 'if (record.sessionExpiresAt < context.nowSeconds ||',
-    description: 'a session is still refreshable at the very second it expires',
-    tests: ['test/integration/refresh.test.ts'],
+    original: 'if (record.sessionExpiresAt <= context.nowSeconds || record.expiresAt <= context.nowSeconds) {',
+    replacement: 'if (record.sessionExpiresAt < context.nowSeconds || record.expiresAt < context.nowSeconds) {',
+    description: 'a grace-window replay still gets the successor at the very second the session expires',
+    tests: ['test/security/refresh-rotation-rules.test.ts', 'test/unit/refresh-session.test.ts'],
   },
   // --- Rotation storage ---
   {
@@ -146,7 +146,7 @@ export const MUTANTS = [
     original: 'return Math.max(KV_MINIMUM_TTL_SECONDS, accessTokenTtlSeconds + clockSkewSeconds);',
     replacement: 'return Math.max(KV_MINIMUM_TTL_SECONDS, accessTokenTtlSeconds);',
     description: 'the KV flag expires before the last access token stops verifying (skew forgotten)',
-    tests: ['test/unit/revocation-flags.test.ts', 'test/integration/logout.test.ts'],
+    tests: ['test/unit/revocation-flags.test.ts', 'test/security/password-change.test.ts', 'test/integration/logout.test.ts'],
   },
   {
     id: 'flag-ttl-minimum-only',
@@ -154,7 +154,7 @@ export const MUTANTS = [
     original: 'expirationTtl: Math.max(KV_MINIMUM_TTL_SECONDS, ttlSeconds)',
     replacement: 'expirationTtl: KV_MINIMUM_TTL_SECONDS',
     description: 'the KV flag lives only 60 s whatever the access-token lifetime',
-    tests: ['test/unit/revocation-flags.test.ts', 'test/integration/logout.test.ts'],
+    tests: ['test/unit/revocation-flags.test.ts', 'test/security/password-change.test.ts', 'test/integration/logout.test.ts'],
   },
   {
     id: 'flag-read-wrong-value',

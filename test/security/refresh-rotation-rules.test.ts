@@ -131,3 +131,17 @@ describe('the grace window boundary, with a configured window', () => {
     expect((await refreshWithCookie(client, outside.user.refreshToken)).status).toBe(401);
   });
 });
+
+describe('the end of a session inside the grace window', () => {
+  it('refuses a grace-window replay at the very second the session expires (401, nothing issued)', async () => {
+    const client = createTestClient({ vars: { REFRESH_TOKEN_TTL_SECONDS: '3600' } });
+    const user = await signUpAndLogIn(client);
+    client.clock.advanceSeconds(3595);
+    expect((await refreshWithCookie(client, user.refreshToken)).status).toBe(200);
+    client.clock.advanceSeconds(5);
+    const replay = await refreshWithCookie(client, user.refreshToken);
+    expect(replay.status).toBe(401);
+    expect(refreshCookieFrom(replay)).toBeUndefined();
+    expect(await replay.text()).not.toContain('access_token');
+  });
+});

@@ -49,6 +49,17 @@ describe('refreshSession and the grace window', () => {
   });
 });
 
+describe('refreshSession and the end of the session', () => {
+  it('answers a grace-window replay one second before the session ends, and refuses it at the very second it ends', async () => {
+    const { token, loginSeconds } = await freshSession();
+    // The test client signs in with the configured 30-day refresh lifetime.
+    const sessionEndsAt = loginSeconds + 2_592_000;
+    await refreshSession(contextAt(sessionEndsAt - 8, 10), token);
+    await expect(refreshSession(contextAt(sessionEndsAt - 1, 10), token)).resolves.toMatchObject({ sessionExpiresAt: sessionEndsAt });
+    expect(await refusal(refreshSession(contextAt(sessionEndsAt, 10), token))).toBe('invalid_refresh_token');
+  });
+});
+
 describe('rotateRefreshToken', () => {
   it('lets exactly one of two rotations of the same token create a successor; the other learns the winner', async () => {
     const { token, sessionId, loginSeconds } = await freshSession();
