@@ -9,6 +9,7 @@ import { newSessionId, newUserId } from '../src/ids';
 import { invalidToken, readBearerToken } from '../src/middleware/require-auth';
 import { hashPassword } from '../src/passwords/hash';
 import { openSessionStatements, runBatch } from '../src/storage/sessions';
+import { newSessionCredentials } from '../src/auth/session-credentials';
 import { insertUser, parseRoles } from '../src/storage/users';
 import { getPublicJwks, verifyAccessToken } from '../src/tokens/access';
 import { issuerFor } from '../src/tokens/issuer';
@@ -59,7 +60,7 @@ async function seedUsersWithSessions(env: Bindings, count: number): Promise<numb
         if (!user) return;
         const sessionId = newSessionId();
         const statements = openSessionStatements(env, {
-          sessionId, userId: user.id, refreshTokenHash: await hashRefreshToken(crypto.randomUUID()),
+          sessionId, userId: user.id, ...(await newSessionCredentials(sessionId)),
           createdAt: nowSeconds, expiresAt: nowSeconds + SESSION_LIFETIME_SECONDS, userAgent: 'bench', ip: null, country: null,
         });
         await runBatch(env, sessionId, statements, 'seed session');

@@ -1,7 +1,7 @@
-// Checking a password and opening a session, behind the per-IP limit and the per-account lockout.
+// Checking a password and opening a session, behind the per-account lockout (the route applies the per-IP limit).
 
 import { AuthError } from '../errors';
-import { newRefreshToken, newSessionId } from '../ids';
+import { newSessionId } from '../ids';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../passwords/hash';
 import { PASSWORD_MAX_CHARACTERS } from '../passwords/policy';
 import { insertAuthEventStatement } from '../storage/auth-events';
@@ -10,11 +10,11 @@ import { readLoginState } from '../storage/login-attempts';
 import { clearLoginFailuresStatement, type LockoutPolicy } from '../storage/login-failures';
 import { openSessionStatements, runBatch } from '../storage/sessions';
 import { updatePasswordHashStatement, type UserRecord } from '../storage/users';
-import { hashRefreshToken } from '../tokens/refresh';
 import type { ClientInfo } from './client-info';
 import { normalizeEmail } from './email';
 import { countFailedAttempt } from './failed-attempt';
-import { accountLocked, enforceIpLimit, hashEmailForThrottle, ipCounterFor } from './throttle';
+import { newSessionCredentials } from './session-credentials';
+import { accountLocked, hashEmailForThrottle } from './throttle';
 import type { IssuedSession } from './token-response';
 
 /** What login needs besides the credentials. */
@@ -24,7 +24,6 @@ export interface LoginContext {
   refreshTokenTtlSeconds: number;
   client: ClientInfo;
   lockout: LockoutPolicy;
-  ipRateLimitPerMinute: number;
 }
 
 function invalidCredentials(logReason: string): AuthError {
@@ -33,10 +32,11 @@ function invalidCredentials(logReason: string): AuthError {
 
 /**
  * Verifies the credentials and opens a session in at most two D1 round
- * trips: one batch that counts the client IP, finds the user and reads the
- * account's failure record; then one batch that either opens the session
- * (clearing failures, re-hashing an old-parameter hash, recording the event)
- * or counts the failure. A locked account answers 429 before any password
+ * trips: one batch that finds the user and reads the account's failure
+ * record; then one batch that either opens the session (4 rows written: the
+ * session with its index entries and the sign-in event; clearing failures
+ * only if there were any; re-hashing an old-parameter hash) or counts the
+ * failure. A locked account answers 429 before any password
  * work, the right password included, identically whether or not it exists.
  * An unknown email costs the same password work as a wrong password.
  */
@@ -47,9 +47,7 @@ export async function loginWithPassword(context: LoginContext, rawEmail: string,
   const state = await readLoginState(context.env, {
     email: email && !tooLong ? email : null,
     emailHash,
-    ipCounter: ipCounterFor(context.client.ip, context.ipRateLimitPerMinute, context.nowSeconds),
   });
-  enforceIpLimit(state.ipRequests, context.ipRateLimitPerMinute, context.nowSeconds);
   const lockedUntil = state.failures?.lockedUntil ?? null;
   if (lockedUntil !== null && lockedUntil > context.nowSeconds) throw accountLocked(lockedUntil - context.nowSeconds);
 
@@ -67,13 +65,14 @@ export async function loginWithPassword(context: LoginContext, rawEmail: string,
 
 async function openSession(context: LoginContext, user: UserRecord, password: string, failuresToClear: string | null): Promise<IssuedSession> {
   const sessionId = newSessionId();
-  const refreshToken = newRefreshToken();
+  const credentials = await newSessionCredentials(sessionId);
   const sessionExpiresAt = context.nowSeconds + context.refreshTokenTtlSeconds;
   const db = databaseForKey(context.env, user.id);
   const statements = openSessionStatements(context.env, {
     sessionId,
     userId: user.id,
-    refreshTokenHash: await hashRefreshToken(refreshToken),
+    refreshTokenHash: credentials.refreshTokenHash,
+    reuseProofHash: credentials.reuseProofHash,
     createdAt: context.nowSeconds,
     expiresAt: sessionExpiresAt,
     userAgent: context.client.userAgent,
@@ -86,5 +85,5 @@ async function openSession(context: LoginContext, user: UserRecord, password: st
     statements.push(updatePasswordHashStatement(context.env, user.id, await hashPassword(password)));
   }
   await runBatch(context.env, sessionId, statements, 'open session');
-  return { userId: user.id, sessionId, email: user.email, roles: user.roles, refreshToken, sessionExpiresAt };
+  return { userId: user.id, sessionId, email: user.email, roles: user.roles, refreshToken: credentials.refreshToken, sessionExpiresAt };
 }

@@ -36,7 +36,7 @@ export async function changePassword(
   newPassword: string,
 ): Promise<void> {
   const emailHash = await hashEmailForThrottle(caller.email);
-  const state = await readLoginState(context.env, { email: caller.email, userId: caller.userId, emailHash, ipCounter: null });
+  const state = await readLoginState(context.env, { email: caller.email, userId: caller.userId, emailHash });
   const lockedUntil = state.failures?.lockedUntil ?? null;
   if (lockedUntil !== null && lockedUntil > context.nowSeconds) throw accountLocked(lockedUntil - context.nowSeconds);
   const user = state.user;

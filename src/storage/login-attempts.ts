@@ -10,7 +10,6 @@ import {
   type LockoutPolicy,
   type LoginFailureState,
 } from './login-failures';
-import { countIpRequestStatement, readIpRequestCount, type IpCounterRequest } from './rate-limits';
 import { findUserByEmailStatement, findUserByIdStatement, readUser, type UserRecord } from './users';
 
 /** What the first look of a login reads (each part optional). */
@@ -20,13 +19,10 @@ export interface LoginLookup {
   /** Find the user by id instead of by email (the email still routes and names the failure record). */
   userId?: string;
   emailHash: string | null;
-  ipCounter: IpCounterRequest | null;
 }
 
 /** What the first look found. */
 export interface LoginState {
-  /** Requests from this client in the current window, this one included; `null` when not counted. */
-  ipRequests: number | null;
   user: UserRecord | null;
   failures: LoginFailureState | null;
 }
@@ -37,22 +33,20 @@ function databaseForEmail(env: StorageBindings, email: string | null): D1Databas
 }
 
 /**
- * One batch (one round trip): count this request against the client's IP,
- * find the user, and read the account's failure record.
+ * One batch (one round trip): find the user and read the account's
+ * failure record (reads only: a login writes nothing until it knows).
  */
 export async function readLoginState(env: StorageBindings, lookup: LoginLookup): Promise<LoginState> {
   const db = databaseForEmail(env, lookup.email);
   const statements: D1PreparedStatement[] = [];
   const slot = (statement: D1PreparedStatement | null): number => (statement ? statements.push(statement) - 1 : -1);
-  const ipSlot = slot(lookup.ipCounter ? countIpRequestStatement(db, lookup.ipCounter) : null);
   const userSlot = slot(
     lookup.userId !== undefined ? findUserByIdStatement(db, lookup.userId) : lookup.email !== null ? findUserByEmailStatement(db, lookup.email) : null,
   );
   const failureSlot = slot(lookup.emailHash !== null ? findLoginFailuresStatement(db, lookup.emailHash) : null);
-  if (statements.length === 0) return { ipRequests: null, user: null, failures: null };
+  if (statements.length === 0) return { user: null, failures: null };
   const results = await runStorage('read login state', () => db.batch(statements));
   return {
-    ipRequests: ipSlot < 0 ? null : readIpRequestCount(results[ipSlot]),
     user: userSlot < 0 ? null : readUser(results[userSlot]),
     failures: failureSlot < 0 ? null : readLoginFailures(results[failureSlot]),
   };

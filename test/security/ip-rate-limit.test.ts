@@ -1,6 +1,6 @@
 // The per-IP limit on login, register and refresh: counted in D1 by CF-Connecting-IP, 429 with Retry-After.
 import { describe, expect, it } from 'vitest';
-import { ipRateLimitKey } from '../../src/auth/throttle';
+import { ipRateLimitKey } from '../../src/middleware/ip-rate-limit';
 import { createTestClient, createTestClock, signUpAndLogIn, uniqueEmail, uniqueIp, DEFAULT_PASSWORD } from '../helpers/client';
 
 /** A clock 15 seconds into a minute, so a window boundary is predictable. */
