@@ -8,7 +8,7 @@ describe('per-IP limit configuration in wrangler.toml', () => {
   for (const environment of ENVIRONMENTS) {
     it(`binds IP_RATE_LIMITER with simple.limit equal to IP_RATE_LIMIT_PER_MINUTE over 60 s (${environment ?? 'top level'})`, () => {
       const config = unstable_readConfig({ config: 'wrangler.toml', env: environment });
-      const limiter = config.ratelimits.find((binding) => binding.name === 'IP_RATE_LIMITER');
+      const limiter = config.ratelimits.find((binding: { name: string }) => binding.name === 'IP_RATE_LIMITER');
       expect(limiter).toBeDefined();
       expect(limiter?.simple.period).toBe(60);
       const variable = Number((config.vars as Record<string, string>).IP_RATE_LIMIT_PER_MINUTE);
