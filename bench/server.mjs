@@ -56,7 +56,7 @@ export async function startBenchServer(vars) {
             DB: { type: 'd1' },
             KV: { type: 'kv' },
             // The per-IP limit as wrangler.toml binds it.
-            IP_RATE_LIMITER: { type: 'ratelimit', namespace_id: '1201', simple: { limit: 60, period: 60 } },
+            IP_RATE_LIMITER: { type: 'rate-limit', namespace: '1201', simple: { limit: 60, period: 60 } },
             ...textBindings,
           },
         },
