@@ -20,15 +20,20 @@ CREATE TABLE sessions (
   revoked_reason TEXT,
   user_agent     TEXT,
   ip             TEXT,
-  country        TEXT
+  country        TEXT,
+  -- Refresh state (migration 0005): see docs/storage.md.
+  refresh_hash     TEXT,
+  reuse_hash       TEXT,
+  previous_hash    TEXT,
+  rotated_at       INTEGER,
+  successor_sealed TEXT
 );
 
 CREATE INDEX sessions_by_user ON sessions (user_id, revoked_at);
 
--- Only the SHA-256 of a refresh token is stored. A rotated token keeps the
--- hash of its successor and the successor sealed under a key derived from
--- the rotated token itself, so a replay inside the grace window can be
--- answered with the same successor without it ever being stored in clear.
+-- Refresh tokens issued before migration 0005, kept so they still refresh
+-- once (into the new format) and so reuse of any of them is still
+-- recognised. Nothing writes new rows; the cleanup empties it as sessions end.
 CREATE TABLE refresh_tokens (
   token_hash       TEXT PRIMARY KEY,
   session_id       TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -61,32 +66,21 @@ CREATE TABLE "login_failures" (
   updated_at   INTEGER NOT NULL
 ) WITHOUT ROWID;
 
--- One fixed one-minute window per client address (IPv6 by its /64).
-CREATE TABLE ip_rate_limits (
-  ip_key       TEXT PRIMARY KEY,
-  window_start INTEGER NOT NULL,
-  requests     INTEGER NOT NULL
-);
-
-CREATE INDEX ip_rate_limits_by_window ON ip_rate_limits (window_start);
-
--- Security events a user can review; never a token or a password.
-CREATE TABLE auth_events (
-  id         INTEGER PRIMARY KEY,
+-- Security events a user can review; never a token or a password. Keyed
+-- by user and time without a rowid, so one event is one row written.
+CREATE TABLE "auth_events" (
+  user_id    TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  id         INTEGER NOT NULL,
   type       TEXT NOT NULL,
-  user_id    TEXT,
   session_id TEXT,
   ip         TEXT,
   user_agent TEXT,
   country    TEXT,
-  created_at INTEGER NOT NULL
-);
-
-CREATE INDEX auth_events_by_user ON auth_events (user_id, created_at);
-CREATE INDEX auth_events_by_time ON auth_events (created_at);
+  PRIMARY KEY (user_id, created_at, id)
+) WITHOUT ROWID;
 
 -- Indexes the scheduled cleanup walks.
-CREATE INDEX sessions_by_expiry ON sessions (expires_at);
 CREATE INDEX sessions_by_revocation ON sessions (revoked_at) WHERE revoked_at IS NOT NULL;
 CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
 

@@ -19,8 +19,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             SCHEMA_SQL: await readFile('./schema.sql', 'utf8'),
           },
-          // An empty second database: test/unit/schema.test.ts builds schema.sql in it.
-          d1Databases: { SCHEMA_DB: 'schema-check' },
+          // Empty databases: test/unit/schema.test.ts builds schema.sql in one, the migration test starts the other on an older schema.
+          d1Databases: { SCHEMA_DB: 'schema-check', MIGRATION_DB: 'migration-check' },
         },
       }),
     ],

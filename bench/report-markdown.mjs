@@ -1,6 +1,6 @@
 // Writes docs/performance.md from one bench run: figures, cost model, targets and how to read them.
-import { costPerMillion, PRICES, REFERENCE_APP, referenceMonthlyBill, usageOf } from './cost-model.mjs';
-import { bar, cpuMillisecondsPerOperation, evaluateTargets, floorOf, formatNumber, SIMULATOR_NOTE, verifyRatios } from './summary.mjs';
+import { costPerMillion, PRICES, REFERENCE_APP, referenceMonthlyBill } from './cost-model.mjs';
+import { bar, cacheHitRatio, evaluateTargets, floorOf, formatNumber, referenceUsage, SIMULATOR_NOTE, verifyRatios } from './summary.mjs';
 
 function table(header, rows) {
   return [`| ${header.join(' | ')} |`, `|${header.map((_, index) => (index === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
@@ -99,8 +99,8 @@ function largestLines(lines) {
 }
 
 const WHY_LINES_COST = {
-  kvReads: 'KV reads come from the one revocation check per protected request, the price of a logout that takes effect before the token expires (0 KV would need the flag elsewhere, or no early revocation).',
-  d1RowsWritten: 'D1 rows written come mostly from refreshes: rotation marks the used token and inserts its successor, rate-limit counters and security events add their rows, and D1 also bills the index entries each write touches, so shorter access tokens mean more refreshes and more writes.',
+  kvReads: 'KV reads come from the revocation check of protected requests that miss the isolate cache, the price of a logout that takes effect before the token expires (0 KV would need the flag elsewhere, or no early revocation).',
+  d1RowsWritten: 'D1 rows written come from refreshes (one session row rewritten each, no index entry touched) and logins (the session row, its two index entries and the sign-in event), so shorter access tokens mean more refreshes and more writes.',
   requests: 'Requests are billed whatever the work; every protected request is one.',
   cpuMilliseconds: 'CPU is mostly the password hash at login.',
 };
@@ -112,12 +112,7 @@ function explainLargest(lines) {
 
 function costSection(results) {
   const alg = results.settings.signingAlgorithm;
-  const cpuMilliseconds = cpuMillisecondsPerOperation(results.cpu, alg);
-  const usage = {
-    protected: usageOf(cpuMilliseconds.protected, results.counts.me),
-    refresh: usageOf(cpuMilliseconds.refresh, results.counts.refresh),
-    login: usageOf(cpuMilliseconds.login, results.counts.login),
-  };
+  const usage = referenceUsage(results);
   const priceRows = Object.values(PRICES.lines).map((line) => [line.label, formatNumber(line.includedPerMonth), `$${formatNumber(line.usdPerMillion, line.usdPerMillion < 0.01 ? 3 : 2)} per million`]);
   const perMillionRows = Object.entries(usage).map(([operation, used]) => {
     const cost = costPerMillion(used);
@@ -133,7 +128,7 @@ function costSection(results) {
     '',
     table(['line', 'included per month', 'then'], priceRows),
     '',
-    `Usage per operation: one Workers request; CPU composed from the table above (the app's own per-request overhead plus the crypto the operation performs, with the ${alg} key: protected = overhead + verify path; refresh = overhead + 2 SHA-256 + seal + sign; login = overhead + password verify + SHA-256 + sign); D1 rows and KV operations as counted.`,
+    `Usage per operation: one Workers request; CPU composed from the table above (the app's own per-request overhead plus the crypto the operation performs, with the ${alg} key: protected = overhead + verify path; refresh = overhead + 2 SHA-256 + seal + sign; login = overhead + password verify + SHA-256 + sign); D1 rows and KV operations as counted, except the protected request's KV reads: ${formatNumber(1 - REFERENCE_APP.revocationCacheHitRatio, 2)} per request, from an assumed ${formatNumber(REFERENCE_APP.revocationCacheHitRatio * 100)}% revocation-cache hit ratio (bursts of 5 calls per session inside REVOCATION_CACHE_SECONDS; this run measured ${cacheHitRatio(results) === null ? 'no ratio' : `${formatNumber(cacheHitRatio(results) * 100, 1)}% over its /auth/me runs, which revisit each of its sessions far more often than an app would`}).`,
     '',
     '### One million operations, past the included usage',
     '',
@@ -168,7 +163,7 @@ const HOW_MEASURED = [
   '- Load comes from autocannon on loopback. Refresh follows one refresh-token chain per connection (each response\'s token is the next request\'s), so every request is a real rotation; login checks the password at the configured PBKDF2 parameters every time.',
   '- The hono peer is `jwk()` from `hono/jwk` with our published JWKS handed over as `keys` once per isolate (hono\'s `jwks_uri` option would fetch the JWKS on every request), checking `typ`, `iss` and `aud` like we do. The D1 peer treats the bearer as an opaque session id and runs one indexed `SELECT` joining sessions and users per request, the way session-table systems authenticate.',
   '- **CPU inside workerd.** Workerd only advances `Date.now()` across I/O (a Spectre mitigation), so a request cannot time its own code directly. `/__bench/cpu` brackets a batch of N calls between two zero-delay timers (a timer firing is I/O, so the clock is read fresh after each), subtracts the cost of an empty bracket, and divides by N. N doubles until the faster of two batches takes at least 20 ms; then the operations of a group (one algorithm\'s raw verify, verify path, sign, key import and hono verify; or the request and hash operations) run in fifteen interleaved rounds, so a busy neighbour slows all of them alike, and the fastest, median and slowest batch are reported. Nothing else runs in that isolate meanwhile, so wall time in the batch is the isolate\'s CPU time, plus whatever the operating system took away on this shared machine.',
-  '- Storage counts go through `X-Bench-Count` requests, which the bench worker routes to counted bindings with the default configuration (so they include whatever the per-IP rate limiter stores). Load runs use the plain bindings and lift the per-IP limit (`IP_RATE_LIMIT_PER_MINUTE=0`), since every request comes from 127.0.0.1.',
+  '- /auth/me is driven from an access token of every seeded session (1,000 by default), each serving a burst of 5 requests before the next session\'s turn, round-robin, the way a single-page app calls its API after a navigation; the revocation cache\'s hits and misses over those runs give its hit ratio. With 10 connections a burst\'s requests are in flight together, so several of one burst can miss before the first answer fills the cache: the measured ratio is a floor, not the app\'s.\n- Storage counts go through `X-Bench-Count` requests, which the bench worker routes to counted bindings with the default configuration (the per-IP limit is the Rate Limiting binding, which stores nothing in D1 or KV). Load runs use the plain bindings and lift the per-IP limit (`IP_RATE_LIMIT_PER_MINUTE=0`), since every request comes from 127.0.0.1.',
   '',
 ];
 

@@ -9,11 +9,12 @@ import { newSessionId, newUserId } from '../src/ids';
 import { invalidToken, readBearerToken } from '../src/middleware/require-auth';
 import { hashPassword } from '../src/passwords/hash';
 import { openSessionStatements, runBatch } from '../src/storage/sessions';
+import { newSessionCredentials } from '../src/auth/session-credentials';
 import { insertUser, parseRoles } from '../src/storage/users';
-import { getPublicJwks, verifyAccessToken } from '../src/tokens/access';
+import { getPublicJwks, signAccessToken, verifyAccessToken } from '../src/tokens/access';
+import { revocationCacheStats } from '../src/storage/revocation-cache';
 import { issuerFor } from '../src/tokens/issuer';
 import { SIGNING_ALGORITHMS } from '../src/tokens/keys';
-import { hashRefreshToken } from '../src/tokens/refresh';
 
 interface BenchEnv {
   Bindings: Bindings;
@@ -47,26 +48,36 @@ function honoJwkPeer(): MiddlewareHandler<BenchEnv> {
   };
 }
 
-/** Seeds `count` users, each with one open session, through the service's own storage functions. */
-async function seedUsersWithSessions(env: Bindings, count: number): Promise<number> {
+/**
+ * Seeds `count` users, each with one open session, through the service's own
+ * storage functions, and returns an access token of each session (signed as
+ * a refresh would sign it), so /auth/me can be driven from many sessions.
+ */
+async function seedUsersWithSessions(env: Bindings, count: number, request: Request): Promise<string[]> {
+  const config = getConfig(env as unknown as Record<string, unknown>);
+  const signing = { keys: config.signingKeys, issuer: issuerFor(config, request), audience: config.audience };
+  const accessTokens: string[] = [];
   const passwordHash = await hashPassword(`seeded password ${crypto.randomUUID()}`);
   const nowSeconds = Math.floor(Date.now() / 1000);
   for (let first = 0; first < count; first += SEED_BATCH_SIZE) {
     const indexes = Array.from({ length: Math.min(SEED_BATCH_SIZE, count - first) }, (_, offset) => first + offset);
     await Promise.all(
       indexes.map(async (index) => {
-        const user = await insertUser(env, { id: newUserId(), email: `seed-${index}-${crypto.randomUUID().slice(0, 8)}@bench.test`, passwordHash, createdAt: nowSeconds });
+        const email = `seed-${index}-${crypto.randomUUID().slice(0, 8)}@bench.test`;
+        const user = await insertUser(env, { id: newUserId(), email, passwordHash, createdAt: nowSeconds });
         if (!user) return;
         const sessionId = newSessionId();
         const statements = openSessionStatements(env, {
-          sessionId, userId: user.id, refreshTokenHash: await hashRefreshToken(crypto.randomUUID()),
+          sessionId, userId: user.id, ...(await newSessionCredentials(sessionId)),
           createdAt: nowSeconds, expiresAt: nowSeconds + SESSION_LIFETIME_SECONDS, userAgent: 'bench', ip: null, country: null,
         });
         await runBatch(env, sessionId, statements, 'seed session');
+        const subject = { userId: user.id, sessionId, email, roles: [] };
+        accessTokens.push((await signAccessToken(subject, { ...signing, nowSeconds }, config.accessTokenTtlSeconds)).token);
       }),
     );
   }
-  return count;
+  return accessTokens;
 }
 
 /** The bench-only routes, all under `/__bench/`. */
@@ -113,8 +124,12 @@ export function createBenchRoutes(): Hono<BenchEnv> {
 
   bench.post('/__bench/seed', async (c) => {
     const count = Math.min(Number(c.req.query('users') ?? '0') || 0, 100_000);
-    return c.json({ seeded: await seedUsersWithSessions(c.env, count) });
+    const accessTokens = await seedUsersWithSessions(c.env, count, c.req.raw);
+    return c.json({ seeded: accessTokens.length, access_tokens: accessTokens });
   });
+
+  // The isolate's revocation cache counters: the bench reads them around the /auth/me runs.
+  bench.get('/__bench/revocation-cache', (c) => c.json(revocationCacheStats()));
 
   bench.onError((error, c) => errorResponse(toAuthError(error, c.req.raw)));
   return bench;

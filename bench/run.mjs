@@ -113,7 +113,11 @@ async function main() {
     const cpu = await (await fetch(`${server.url}/__bench/cpu`, { headers: { Authorization: `Bearer ${fixtures.session.accessToken}` } })).json();
     console.log('counting storage operations…');
     const counts = await countStorageOperations(server.url, scenarios, fixtures);
+    const cacheBefore = await (await fetch(`${server.url}/__bench/revocation-cache`)).json();
     const load = await measureThroughput(server.url, scenarios);
+    const cacheAfter = await (await fetch(`${server.url}/__bench/revocation-cache`)).json();
+    // Only /auth/me consults the cache during the load runs.
+    const revocationCache = { hits: cacheAfter.hits - cacheBefore.hits, misses: cacheAfter.misses - cacheBefore.misses };
     const results = {
       finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       elapsedSeconds: (Date.now() - startedAt) / 1000,
@@ -123,6 +127,7 @@ async function main() {
       load,
       cpu,
       counts,
+      revocationCache,
     };
     const documentPath = join(root, 'docs/performance.md');
     const existing = existsSync(documentPath) ? readFileSync(documentPath, 'utf8') : null;

@@ -22,10 +22,29 @@ async function logIn(url, email) {
 export async function prepareFixtures(url, { seedUsers }) {
   const seeded = await fetch(`${url}/__bench/seed?users=${seedUsers}`, { method: 'POST' });
   if (seeded.status !== 200) throw new Error(`seeding failed: ${seeded.status} ${await seeded.text()}`);
+  const { access_tokens: seededAccessTokens } = await seeded.json();
   const email = `bench-${Date.now()}@bench.test`;
   const registered = await postJson(url, '/auth/register', { email, password: PASSWORD });
   if (registered.status !== 201) throw new Error(`bench register failed: ${registered.status} ${await registered.text()}`);
-  return { email, session: await logIn(url, email) };
+  return { email, session: await logIn(url, email), seededAccessTokens };
+}
+
+/** Requests per session in a row: how a single-page app calls its API after a navigation. */
+export const BURST_LENGTH = 5;
+
+// /auth/me from many sessions: each token serves a short burst, then the next
+// session's turn comes (round-robin over every seeded session), so the
+// revocation cache sees what it would see in production rather than one hot sid.
+function sessionBursts(accessTokens) {
+  let sent = 0;
+  return {
+    async refill() {},
+    prepare() {
+      const token = accessTokens[Math.floor(sent++ / BURST_LENGTH) % accessTokens.length];
+      return { headers: { Authorization: `Bearer ${token}` } };
+    },
+    remember() {},
+  };
 }
 
 // autocannon clears a connection's context between requests, so the live
@@ -60,7 +79,7 @@ export function buildScenarios(url, fixtures, connections) {
   return [
     { key: 'bare', label: 'bare JSON (floor)', path: '/__bench/bare' },
     { key: 'verify', label: 'verify only (signature + claims)', path: '/__bench/verify', headers: bearer },
-    { key: 'me', label: 'GET /auth/me (verify + KV read)', path: '/auth/me', headers: bearer, storage: 'KV' },
+    { key: 'me', label: 'GET /auth/me (many sessions, bursts)', path: '/auth/me', headers: bearer, nextRequest: sessionBursts(fixtures.seededAccessTokens), storage: 'KV' },
     { key: 'hono-jwk', label: 'peer: hono jwk middleware', path: '/__bench/peer/hono-jwk', headers: bearer },
     { key: 'd1-session', label: 'peer: D1 session lookup', path: '/__bench/peer/d1-session', headers: { Authorization: `Bearer ${session.sessionId}` }, storage: 'D1' },
     { key: 'refresh', label: 'POST /auth/refresh', method: 'POST', path: '/auth/refresh', headers: json, nextRequest: refreshChain(url, fixtures.email, connections), storage: 'D1' },

@@ -52,7 +52,13 @@ export async function startBenchServer(vars) {
           name: 'edge-auth-bench',
           compatibilityDate: COMPATIBILITY_DATE,
           manifest: { mainModule: 'worker.mjs', modules: { 'worker.mjs': { type: 'esm', contents: await bundleBenchWorker() } } },
-          env: { DB: { type: 'd1' }, KV: { type: 'kv' }, ...textBindings },
+          env: {
+            DB: { type: 'd1' },
+            KV: { type: 'kv' },
+            // The per-IP limit as wrangler.toml binds it.
+            IP_RATE_LIMITER: { type: 'rate-limit', namespace: '1201', simple: { limit: 60, period: 60 } },
+            ...textBindings,
+          },
         },
       },
     ],

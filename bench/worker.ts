@@ -14,7 +14,7 @@ export interface BenchBindings extends Bindings {
 const app = createApp();
 const benchRoutes = createBenchRoutes();
 // Load runs send every request from 127.0.0.1, so they lift the per-IP limit;
-// counted requests keep the defaults, so their counts include the limiter's storage.
+// counted requests keep the defaults (the limit is the Rate Limiting binding: no D1 or KV to count).
 const LOAD_OVERRIDES = { IP_RATE_LIMIT_PER_MINUTE: '0' };
 // One copy of each environment per isolate, so config parsing stays cached.
 const loadEnvironments = new WeakMap<object, BenchBindings>();

@@ -20,6 +20,8 @@ export interface Config {
   loginMaxFailures: number;
   loginLockoutSeconds: number;
   ipRateLimitPerMinute: number;
+  /** How long an isolate may remember that a session is not revoked; 0 reads KV every time. */
+  revocationCacheSeconds: number;
   /** Scheduled rotation: new keys every `days`, sealed under `encryptionSecret`; `undefined` when off. */
   keyRotation: { days: number; encryptionSecret: string } | undefined;
 }
@@ -39,6 +41,7 @@ const KNOWN_VARIABLES = [
   'LOGIN_MAX_FAILURES',
   'LOGIN_LOCKOUT_SECONDS',
   'IP_RATE_LIMIT_PER_MINUTE',
+  'REVOCATION_CACHE_SECONDS',
   'KEY_ROTATION_DAYS',
   'KEY_ENCRYPTION_SECRET',
 ] as const;
@@ -82,6 +85,8 @@ export function parseConfig(env: RawVars): Config {
     loginMaxFailures: parseInteger('LOGIN_MAX_FAILURES', env.LOGIN_MAX_FAILURES, 5, 1, 1000),
     loginLockoutSeconds: parseInteger('LOGIN_LOCKOUT_SECONDS', env.LOGIN_LOCKOUT_SECONDS, 900, 1, 86_400),
     ipRateLimitPerMinute: parseInteger('IP_RATE_LIMIT_PER_MINUTE', env.IP_RATE_LIMIT_PER_MINUTE, 60, 0, 1_000_000),
+    // Past a minute the cache would outlast KV's own propagation: the bound keeps the worst case at about two minutes.
+    revocationCacheSeconds: parseInteger('REVOCATION_CACHE_SECONDS', env.REVOCATION_CACHE_SECONDS, 10, 0, 60),
     keyRotation: parseKeyRotation(env),
   };
 }

@@ -17,6 +17,7 @@ export type AuthEventName =
   | 'login_failed'
   | 'refresh_succeeded'
   | 'refresh_failed'
+  | 'refresh_token_replayed'
   | 'refresh_token_reused'
   | 'logout'
   | 'access_token_rejected'
@@ -49,6 +50,7 @@ const AUTH_EVENT_LEVELS: Record<AuthEventName, LogLevel> = {
   login_failed: 'info',
   refresh_succeeded: 'info',
   refresh_failed: 'info',
+  refresh_token_replayed: 'info',
   refresh_token_reused: 'warn',
   logout: 'info',
   access_token_rejected: 'info',

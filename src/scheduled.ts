@@ -1,18 +1,18 @@
 // The cron job: deletes expired and ended rows in bounded batches (wrangler.toml [triggers]).
 
 import type { Bindings } from './app-env';
-import { FAILURE_MEMORY_SECONDS, IP_WINDOW_SECONDS } from './auth/throttle';
+import { FAILURE_MEMORY_SECONDS } from './auth/throttle';
+import { getConfig } from './config';
 import { logEvent } from './log';
 import { deleteExpiredRows, type CleanupBounds, type CleanupReport, type RetentionPolicy } from './storage/cleanup';
 
 const DAY_SECONDS = 86_400;
 
-/** What is kept, and for how long (docs/storage.md lists the same). */
-export const RETENTION: RetentionPolicy = {
+/** What is kept, and for how long (docs/storage.md lists the same); sealed successors go once the grace window has passed. */
+export const RETENTION: Omit<RetentionPolicy, 'sealedSuccessorSeconds'> = {
   endedSessionRetentionSeconds: 7 * DAY_SECONDS,
   eventRetentionSeconds: 90 * DAY_SECONDS,
   failureRecordRetentionSeconds: FAILURE_MEMORY_SECONDS,
-  ipCounterRetentionSeconds: 2 * IP_WINDOW_SECONDS,
 };
 
 /** 500 rows per DELETE, at most 20 DELETEs per table per run: 10,000 rows a table an hour. */
@@ -23,7 +23,8 @@ export const CLEANUP_BOUNDS: CleanupBounds = { batchSize: 500, maxBatchesPerTabl
  * handler calls it; tests call it with their own time and bounds.
  */
 export async function runScheduledCleanup(env: Bindings, nowSeconds: number, bounds: CleanupBounds = CLEANUP_BOUNDS): Promise<CleanupReport> {
-  const report = await deleteExpiredRows(env, nowSeconds, RETENTION, bounds);
+  const retention = { ...RETENTION, sealedSuccessorSeconds: getConfig(env as unknown as Record<string, unknown>).refreshReuseGraceSeconds };
+  const report = await deleteExpiredRows(env, nowSeconds, retention, bounds);
   logEvent('info', 'cleanup_finished', { ...report });
   return report;
 }

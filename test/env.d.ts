@@ -8,6 +8,7 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       SCHEMA_SQL: string;
       SCHEMA_DB: D1Database;
+      MIGRATION_DB: D1Database;
     }
   }
 }

@@ -14,16 +14,19 @@ export const DB_INVARIANT_QUERIES = [
     sql: `SELECT COUNT(*) AS violations FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE u.id IS NULL`,
   },
   {
-    name: 'every live session has exactly one current refresh token',
+    name: 'every live session names its current refresh token (a SHA-256, hex)',
     sql: `SELECT COUNT(*) AS violations FROM sessions s
           WHERE s.revoked_at IS NULL AND s.expires_at > ?1
-            AND (SELECT COUNT(*) FROM refresh_tokens t WHERE t.session_id = s.id AND t.rotated_at IS NULL) <> 1`,
+            AND (s.refresh_hash IS NULL OR length(s.refresh_hash) <> 64 OR s.refresh_hash GLOB '*[^0-9a-f]*')`,
   },
   {
-    name: 'every rotated refresh token names a successor that exists',
-    sql: `SELECT COUNT(*) AS violations FROM refresh_tokens t
-          WHERE t.rotated_at IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM refresh_tokens n WHERE n.token_hash = t.successor_hash AND n.session_id = t.session_id)`,
+    name: 'a sealed successor only beside the predecessor it was sealed under',
+    sql: `SELECT COUNT(*) AS violations FROM sessions
+          WHERE successor_sealed IS NOT NULL AND (previous_hash IS NULL OR rotated_at IS NULL)`,
+  },
+  {
+    name: 'no refresh token row written since migration 0005 keeps a sealed successor',
+    sql: `SELECT COUNT(*) AS violations FROM refresh_tokens WHERE successor_sealed IS NOT NULL`,
   },
   {
     name: 'no user without a password hash',

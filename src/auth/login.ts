@@ -1,21 +1,21 @@
-// Checking a password and opening a session, behind the per-IP limit and the per-account lockout.
+// Checking a password and opening a session, behind the per-account lockout (the route applies the per-IP limit).
 
 import { AuthError } from '../errors';
-import { newRefreshToken, newSessionId } from '../ids';
+import { newSessionId } from '../ids';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../passwords/hash';
 import { normalizePassword, PASSWORD_MAX_CHARACTERS, passwordLength } from '../passwords/policy';
 import { insertAuthEventStatement } from '../storage/auth-events';
-import { databaseForKey, databaseForShard, runStorage, shardForEmail, type StorageBindings } from '../storage/database';
+import { databaseForKey, type StorageBindings } from '../storage/database';
 import { readLoginState } from '../storage/login-attempts';
-import { releaseClaimStatement, settleSuccessfulCheckStatements, type LockoutPolicy } from '../storage/login-failures';
+import { settleSuccessfulCheckStatements, type LockoutPolicy } from '../storage/login-failures';
 import { openSessionStatements, runBatch } from '../storage/sessions';
 import { updatePasswordHashStatement, type UserRecord } from '../storage/users';
-import { hashRefreshToken } from '../tokens/refresh';
 import type { ClientInfo } from './client-info';
 import { normalizeEmail } from './email';
 import { countFailedAttempt } from './failed-attempt';
 import { requireGrantedClaim, type ClaimedCheck } from './attempt-claim';
-import { enforceIpLimit, hashEmailForThrottle, ipCounterFor } from './throttle';
+import { newSessionCredentials } from './session-credentials';
+import { hashEmailForThrottle } from './throttle';
 import type { IssuedSession } from './token-response';
 
 /** What login needs besides the credentials. */
@@ -25,7 +25,6 @@ export interface LoginContext {
   refreshTokenTtlSeconds: number;
   client: ClientInfo;
   lockout: LockoutPolicy;
-  ipRateLimitPerMinute: number;
 }
 
 function invalidCredentials(logReason: string): AuthError {
@@ -34,14 +33,15 @@ function invalidCredentials(logReason: string): AuthError {
 
 /**
  * Verifies the credentials and opens a session in at most two D1 round
- * trips: one batch that counts the client IP, finds the user and claims a
- * password check on the account's failure record (`requireGrantedClaim`);
- * then one batch that either opens the session (settling the claim,
- * re-hashing an old-parameter hash, recording the event) or counts the
- * failure. A refused claim (a lock, or the last attempts already in flight)
- * answers 429 before any password work, the right password included,
- * identically whether or not the account exists. An unknown email costs the
- * same password work as a wrong password.
+ * trips: one batch that finds the user and claims a password check on the
+ * account's failure record (`requireGrantedClaim`); then one batch that
+ * either opens the session (the session with its index entries and the
+ * sign-in event, settling the claim, re-hashing an old-parameter hash) or
+ * counts the failure. A refused claim (a lock, or the last attempts already
+ * in flight) answers 429 before any password work, the right password
+ * included, identically whether or not the account exists. An unknown email
+ * costs the same password work as a wrong password. The route applies the
+ * per-IP limit before any of this.
  */
 export async function loginWithPassword(context: LoginContext, rawEmail: string, rawPassword: string): Promise<IssuedSession> {
   const email = normalizeEmail(rawEmail);
@@ -51,15 +51,8 @@ export async function loginWithPassword(context: LoginContext, rawEmail: string,
   const state = await readLoginState(context.env, {
     email: email && !tooLong ? email : null,
     emailHash,
-    ipCounter: ipCounterFor(context.client.ip, context.ipRateLimitPerMinute, context.nowSeconds),
     claim: { nowSeconds: context.nowSeconds, policy: context.lockout },
   });
-  try {
-    enforceIpLimit(state.ipRequests, context.ipRateLimitPerMinute, context.nowSeconds);
-  } catch (error) {
-    if (email && emailHash && state.claim) await releaseClaim(context.env, email, emailHash);
-    throw error;
-  }
   const claim = email && emailHash ? requireGrantedClaim(state.claim, state.failures, context.lockout, context.nowSeconds) : null;
 
   const user = state.user;
@@ -74,12 +67,6 @@ export async function loginWithPassword(context: LoginContext, rawEmail: string,
   return openSession(context, user, password, emailHash !== null && claim !== null ? { emailHash, claim } : null);
 }
 
-/** Gives back a claim whose check never ran (the per-IP limit refused the request). */
-async function releaseClaim(env: StorageBindings, email: string, emailHash: string): Promise<void> {
-  const db = databaseForShard(env, shardForEmail(email));
-  await runStorage('release attempt claim', () => releaseClaimStatement(db, emailHash).run());
-}
-
 async function openSession(
   context: LoginContext,
   user: UserRecord,
@@ -87,13 +74,14 @@ async function openSession(
   settle: { emailHash: string; claim: ClaimedCheck } | null,
 ): Promise<IssuedSession> {
   const sessionId = newSessionId();
-  const refreshToken = newRefreshToken();
+  const credentials = await newSessionCredentials(sessionId);
   const sessionExpiresAt = context.nowSeconds + context.refreshTokenTtlSeconds;
   const db = databaseForKey(context.env, user.id);
   const statements = openSessionStatements(context.env, {
     sessionId,
     userId: user.id,
-    refreshTokenHash: await hashRefreshToken(refreshToken),
+    refreshTokenHash: credentials.refreshTokenHash,
+    reuseProofHash: credentials.reuseProofHash,
     createdAt: context.nowSeconds,
     expiresAt: sessionExpiresAt,
     userAgent: context.client.userAgent,
@@ -106,5 +94,5 @@ async function openSession(
     statements.push(updatePasswordHashStatement(context.env, user.id, await hashPassword(password)));
   }
   await runBatch(context.env, sessionId, statements, 'open session');
-  return { userId: user.id, sessionId, email: user.email, roles: user.roles, refreshToken, sessionExpiresAt };
+  return { userId: user.id, sessionId, email: user.email, roles: user.roles, refreshToken: credentials.refreshToken, sessionExpiresAt };
 }

@@ -1,10 +1,10 @@
 // Logging out one session, from a refresh token, a bearer token, or both.
 
-import { looksLikeRefreshToken } from '../ids';
+import { parseRefreshToken } from '../ids';
 import type { EventClient } from '../storage/auth-events';
 import type { StorageBindings } from '../storage/database';
-import { findSessionByRefreshTokenHash } from '../storage/sessions';
-import { hashRefreshToken } from '../tokens/refresh';
+import { findLegacyTokenSession, findSessionOfRefreshToken } from '../storage/refresh-tokens';
+import { hashRefreshToken, hashReuseProof } from '../tokens/refresh';
 import { revokeSessions, type RevocationSettings, type SessionRef } from './revoke';
 
 /** What logout was given: each part may be absent or invalid. */
@@ -24,10 +24,8 @@ export interface LogoutRequest {
  */
 export async function logoutSession(env: StorageBindings, settings: RevocationSettings, request: LogoutRequest, nowSeconds: number): Promise<string[]> {
   const sessions: SessionRef[] = [];
-  if (request.refreshToken !== undefined && looksLikeRefreshToken(request.refreshToken)) {
-    const session = await findSessionByRefreshTokenHash(env, await hashRefreshToken(request.refreshToken), request.refreshToken);
-    if (session) sessions.push(session);
-  }
+  const session = request.refreshToken === undefined ? null : await findSessionOfPresentedToken(env, request.refreshToken);
+  if (session) sessions.push(session);
   const bearer = request.bearerSession;
   if (bearer && !sessions.some((session) => session.sessionId === bearer.sessionId)) sessions.push(bearer);
   const first = sessions[0];
@@ -38,4 +36,13 @@ export async function logoutSession(env: StorageBindings, settings: RevocationSe
     nowSeconds,
     event: { userId: first.userId, sessionId: first.sessionId, client: request.client },
   });
+}
+
+/** The session a presented refresh token proves, or `null` (a new-format token names its session; a legacy one is looked up). */
+async function findSessionOfPresentedToken(env: StorageBindings, token: string): Promise<SessionRef | null> {
+  const shape = parseRefreshToken(token);
+  if (!shape) return null;
+  const tokenHash = await hashRefreshToken(token);
+  if (shape.format === 'session') return findSessionOfRefreshToken(env, shape.sessionId, tokenHash, await hashReuseProof(shape.reuseProof));
+  return findLegacyTokenSession(env, tokenHash, token);
 }

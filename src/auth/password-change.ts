@@ -45,7 +45,7 @@ export async function changePassword(
   if (weakness) throw new AuthError('weak_password', weakness);
   const emailHash = await hashEmailForThrottle(caller.email);
   const claim = { nowSeconds: context.nowSeconds, policy: context.lockout };
-  const state = await readLoginState(context.env, { email: caller.email, userId: caller.userId, emailHash, ipCounter: null, claim });
+  const state = await readLoginState(context.env, { email: caller.email, userId: caller.userId, emailHash, claim });
   const granted = requireGrantedClaim(state.claim, state.failures, context.lockout, context.nowSeconds);
   const user = state.user;
   if (!user) throw invalidToken(true, 'user no longer exists');

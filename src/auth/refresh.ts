@@ -1,15 +1,13 @@
-// Refresh-token rotation with a grace window for concurrent tabs and reuse detection.
+// Refresh-token rotation in one D1 round trip, with a grace window for concurrent tabs and reuse detection.
 
 import { AuthError } from '../errors';
-import { looksLikeRefreshToken, newRefreshToken } from '../ids';
+import { newReuseProof, newRefreshToken, parseRefreshToken, type RefreshTokenShape } from '../ids';
 import { logAuthEvent } from '../log';
 import type { StorageBindings } from '../storage/database';
-import { findRefreshToken, rotateRefreshToken, type RefreshTokenRecord } from '../storage/refresh-tokens';
-import { hashRefreshToken, sealSuccessor, unsealSuccessor } from '../tokens/refresh';
-import { insertAuthEventStatement } from '../storage/auth-events';
+import { findLegacyTokenSession, rotateRefreshToken, type RefreshState } from '../storage/refresh-tokens';
+import { hashRefreshToken, hashReuseProof, sealSuccessor, unsealSuccessor } from '../tokens/refresh';
 import type { ClientInfo } from './client-info';
 import { revokeSessions, type RevocationSettings } from './revoke';
-import { enforceIpLimit, ipCounterFor } from './throttle';
 import type { IssuedSession } from './token-response';
 
 /** What a refresh needs besides the presented token. */
@@ -19,7 +17,6 @@ export interface RefreshContext {
   graceSeconds: number;
   revocation: RevocationSettings;
   client: ClientInfo;
-  ipRateLimitPerMinute: number;
 }
 
 /** 401 `invalid_refresh_token`; the reason goes to the log only. */
@@ -28,84 +25,96 @@ export function invalidRefreshToken(logReason: string): AuthError {
 }
 
 /**
- * Exchanges a refresh token for its successor. At most two D1 round trips
- * and no KV operation on the normal path: one lookup (batched with the
- * per-IP counter), one rotation batch (with the `refresh` event).
- * A replay of the immediate predecessor inside the grace window gets the
- * same successor (no write at all); any other reuse revokes the session.
+ * Exchanges a refresh token for its successor in one D1 batch (one round
+ * trip, one row written, no KV call): the successor is drawn and sealed
+ * under the presented token first, then the batch rotates only if the
+ * presented token is still current and reads the session back.
+ * - The winner of concurrent rotations gets its successor; the others are
+ *   replays of the immediate predecessor and, inside the grace window, get
+ *   the same successor back (and leave a `refresh_token_replayed` event).
+ * - Any other genuine token of the session (its predecessor past the window,
+ *   or any earlier one: it carries the session's reuse proof) revokes the
+ *   session. A token that proves nothing is only refused.
  */
 export async function refreshSession(context: RefreshContext, presented: string): Promise<IssuedSession> {
-  if (!looksLikeRefreshToken(presented)) throw invalidRefreshToken('not shaped like a refresh token');
+  const shape = parseRefreshToken(presented);
+  if (!shape) throw invalidRefreshToken('not shaped like a refresh token');
   const presentedHash = await hashRefreshToken(presented);
-  const ipCounter = ipCounterFor(context.client.ip, context.ipRateLimitPerMinute, context.nowSeconds);
-  const { record, ipRequests } = await findRefreshToken(context.env, presentedHash, presented, ipCounter);
-  enforceIpLimit(ipRequests, context.ipRateLimitPerMinute, context.nowSeconds);
-  if (!record) throw invalidRefreshToken('unknown refresh token');
-  if (record.sessionRevokedAt !== null) throw invalidRefreshToken('session revoked');
-  if (record.sessionExpiresAt <= context.nowSeconds || record.expiresAt <= context.nowSeconds) {
-    throw invalidRefreshToken('refresh token expired');
-  }
-  if (record.rotatedAt === null) return rotate(context, presented, record);
-  return replayWithinGrace(context, presented, record);
-}
-
-async function rotate(context: RefreshContext, presented: string, record: RefreshTokenRecord): Promise<IssuedSession> {
-  const successor = newRefreshToken();
-  const successorSealed = await sealSuccessor(presented, successor);
+  // A token from before migration 0005 does not name its session: one more
+  // round trip finds it, once per such session (its successor names it).
+  const sessionId = shape.format === 'session' ? shape.sessionId : (await findLegacyTokenSession(context.env, presentedHash, presented))?.sessionId ?? null;
+  if (sessionId === null) throw invalidRefreshToken('unknown refresh token');
+  // A pre-0005 session gets its reuse proof with its first new-format token.
+  const reuseProof = shape.format === 'session' ? shape.reuseProof : newReuseProof();
+  const successor = newRefreshToken(sessionId, reuseProof);
   const successorHash = await hashRefreshToken(successor);
-  const event = { type: 'refresh' as const, userId: record.userId, sessionId: record.sessionId, client: context.client };
-  const outcome = await rotateRefreshToken(context.env, {
-    presentedHash: record.tokenHash,
-    sessionId: record.sessionId,
+  const state = await rotateRefreshToken(context.env, {
+    sessionId,
+    presentedHash,
     successorHash,
-    successorSealed,
-    expiresAt: record.sessionExpiresAt,
+    successorSealed: await sealSuccessor(presented, successor),
+    reuseHash: await hashReuseProof(reuseProof),
     nowSeconds: context.nowSeconds,
-    // The event lands only if this rotation won.
-    extraStatements: (db) => [
-      insertAuthEventStatement(db, event, context.nowSeconds, {
-        sql: 'EXISTS (SELECT 1 FROM refresh_tokens WHERE token_hash = ?8 AND successor_hash = ?9)',
-        parameters: [record.tokenHash, successorHash],
-      }),
-    ],
+    graceSeconds: context.graceSeconds,
+    client: context.client,
   });
-  if (outcome.outcome === 'session_gone') throw invalidRefreshToken('session ended during rotation');
-  if (outcome.outcome === 'rotated') return issued(record, successor);
-  // A concurrent request rotated the same token first: hand back its successor.
-  const winner = await unsealSuccessor(presented, outcome.successorSealed);
-  if (!winner) throw invalidRefreshToken('winning successor did not unseal');
-  return issued(record, winner);
+  if (!state) throw invalidRefreshToken('unknown refresh token');
+  if (state.refreshHash === successorHash) return issued(state, successor);
+  return answerNonCurrent(context, presented, presentedHash, state, shape);
 }
 
-async function replayWithinGrace(context: RefreshContext, presented: string, record: RefreshTokenRecord): Promise<IssuedSession> {
-  const rotatedAt = record.rotatedAt ?? 0;
-  const withinGrace = context.nowSeconds - rotatedAt <= context.graceSeconds;
-  if (withinGrace && record.successorIsCurrent && record.successorSealed !== null) {
-    const successor = await unsealSuccessor(presented, record.successorSealed);
-    if (successor) return issued(record, successor);
+/** The presented token is not (or no longer) current: a replay in the window, a reuse, or nothing. */
+async function answerNonCurrent(
+  context: RefreshContext,
+  presented: string,
+  presentedHash: string,
+  state: RefreshState,
+  shape: RefreshTokenShape,
+): Promise<IssuedSession> {
+  if (state.revokedAt !== null) throw invalidRefreshToken('session revoked');
+  if (state.expiresAt <= context.nowSeconds) throw invalidRefreshToken('refresh token expired');
+  const secondsSinceRotation = state.rotatedAt === null ? null : context.nowSeconds - state.rotatedAt;
+  if (state.previousHash === presentedHash) {
+    const withinGrace = secondsSinceRotation !== null && secondsSinceRotation <= context.graceSeconds;
+    if (withinGrace && state.successorSealed !== null) {
+      const successor = await unsealSuccessor(presented, state.successorSealed);
+      if (successor !== null && (await hashRefreshToken(successor)) === state.refreshHash) {
+        logAuthEvent('refresh_token_replayed', { sid: state.sessionId, user_id: state.userId, seconds_since_rotation: secondsSinceRotation ?? undefined });
+        return issued(state, successor);
+      }
+      throw invalidRefreshToken('sealed successor did not open');
+    }
+    return revokeForReuse(context, state, secondsSinceRotation);
   }
+  const genuineOlder =
+    shape.format === 'session' ? state.reuseHash !== null && (await hashReuseProof(shape.reuseProof)) === state.reuseHash : state.legacyTokenKnown;
+  if (genuineOlder) return revokeForReuse(context, state, secondsSinceRotation);
+  throw invalidRefreshToken('unknown refresh token');
+}
+
+async function revokeForReuse(context: RefreshContext, state: RefreshState, secondsSinceRotation: number | null): Promise<never> {
   logAuthEvent('refresh_token_reused', {
-    sid: record.sessionId,
-    user_id: record.userId,
-    seconds_since_rotation: context.nowSeconds - rotatedAt,
+    sid: state.sessionId,
+    user_id: state.userId,
+    seconds_since_rotation: secondsSinceRotation ?? undefined,
     ip: context.client.ip,
   });
   await revokeSessions(context.env, context.revocation, {
-    target: { sessions: [{ sessionId: record.sessionId, userId: record.userId }] },
+    target: { sessions: [{ sessionId: state.sessionId, userId: state.userId }] },
     reason: 'refresh_token_reused',
     nowSeconds: context.nowSeconds,
-    event: { userId: record.userId, sessionId: record.sessionId, client: context.client },
+    event: { userId: state.userId, sessionId: state.sessionId, client: context.client },
   });
   throw invalidRefreshToken('refresh token reused');
 }
 
-function issued(record: RefreshTokenRecord, refreshToken: string): IssuedSession {
+function issued(state: RefreshState, refreshToken: string): IssuedSession {
   return {
-    userId: record.userId,
-    sessionId: record.sessionId,
-    email: record.email,
-    roles: record.roles,
+    userId: state.userId,
+    sessionId: state.sessionId,
+    email: state.email,
+    roles: state.roles,
     refreshToken,
-    sessionExpiresAt: record.sessionExpiresAt,
+    sessionExpiresAt: state.expiresAt,
   };
 }

@@ -3,7 +3,8 @@
 import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from '../tokens/access';
 import { insertAuthEventStatement, type EventClient } from '../storage/auth-events';
 import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
-import { flagSessionRevoked, revocationFlagTtlSeconds } from '../storage/revocations';
+import { forgetNotRevoked } from '../storage/revocation-cache';
+import { flagSessionRevoked, readRevocationFlag, revocationFlagTtlSeconds } from '../storage/revocations';
 import {
   recentlyRevokedSessionStatement,
   recentlyRevokedUserSessionsStatement,
@@ -43,11 +44,14 @@ export interface RevocationRequest {
 /**
  * Revokes sessions in D1 in one batch (with the event and any extra
  * statements, atomically), then raises the KV flag of every session it
- * revoked, for as long as any of its access tokens could still verify.
- * Sessions already revoked keep their first revocation, but their flag is
- * raised again while their access tokens could still verify (so a retry
- * after a failed KV write still kills them). Costs one D1 round trip plus
- * one KV write per such session. Returns the ids this call revoked.
+ * revoked, for as long as any of its access tokens could still verify, and
+ * makes this isolate forget at once that they were live (revocation cache).
+ * Sessions already revoked keep their first revocation; while their access
+ * tokens could still verify, their flag is read and raised again only if
+ * it is missing (so a retry after a failed KV write still kills them, and a
+ * repeated logout rewrites nothing). Costs one D1 round trip, one KV write
+ * per session this call revoked, and one KV read (plus a write only when the
+ * flag is missing) per session revoked earlier. Returns the ids this call revoked.
  *
  * @example
  * await revokeSessions(env, config, { target: { userId }, reason: 'logout_all', nowSeconds });
@@ -77,19 +81,35 @@ export async function revokeSessions(env: StorageBindings, settings: RevocationS
       : [recentlyRevokedUserSessionsStatement(db, target.userId, target.exceptSessionId ?? null, flagWindowStart)];
   const results = await runStorage(`revoke sessions (${reason})`, () => db.batch([...statements, ...toFlag]));
   const idsIn = (batchResults: D1Result[]) => batchResults.flatMap((result) => (result.results as { id: string }[]).map((row) => row.id));
-  const revokedIds = idsIn(results.slice(0, revocations.length));
-  await raiseRevocationFlags(env, idsIn(results.slice(statements.length)), nowSeconds);
-  return [...new Set(revokedIds)];
+  const revokedIds = new Set(idsIn(results.slice(0, revocations.length)));
+  const recentlyRevokedIds = new Set(idsIn(results.slice(statements.length)));
+  forgetNotRevoked([...revokedIds, ...recentlyRevokedIds]);
+  await raiseRevocationFlags(env, revokedIds, recentlyRevokedIds, nowSeconds);
+  return [...revokedIds];
 }
 
 /**
- * Raises the KV flag of each session id (one write each). A flag outlives the
- * longest access token any verifier may still accept: one issued under an
- * earlier, longer ACCESS_TOKEN_TTL_SECONDS included, so it covers the ceiling
- * (`MAX_ACCESS_TOKEN_TTL_SECONDS`, what createVerifier accepts by default),
- * not just today's setting.
+ * Raises the KV flag of each session this call revoked (one write each),
+ * and of each session revoked earlier whose flag is missing (one read each,
+ * a write only when the read finds nothing: the retry of a failed write).
+ * A flag outlives the longest access token any verifier may still accept:
+ * one issued under an earlier, longer ACCESS_TOKEN_TTL_SECONDS included, so
+ * it covers the ceiling (`MAX_ACCESS_TOKEN_TTL_SECONDS`, what createVerifier
+ * accepts by default), not just today's setting.
  */
-async function raiseRevocationFlags(env: StorageBindings, sessionIds: readonly string[], nowSeconds: number): Promise<void> {
+async function raiseRevocationFlags(
+  env: StorageBindings,
+  revokedNow: ReadonlySet<string>,
+  revokedEarlier: ReadonlySet<string>,
+  nowSeconds: number,
+): Promise<void> {
   const ttlSeconds = revocationFlagTtlSeconds(MAX_ACCESS_TOKEN_TTL_SECONDS, CLOCK_SKEW_SECONDS);
-  await Promise.all([...new Set(sessionIds)].map((sessionId) => flagSessionRevoked(env.KV, sessionId, ttlSeconds, nowSeconds)));
+  const raise = (sessionId: string) => flagSessionRevoked(env.KV, sessionId, ttlSeconds, nowSeconds);
+  const earlierOnly = [...revokedEarlier].filter((sessionId) => !revokedNow.has(sessionId));
+  await Promise.all([
+    ...[...revokedNow].map(raise),
+    ...earlierOnly.map(async (sessionId) => {
+      if (!(await readRevocationFlag(env.KV, sessionId))) await raise(sessionId);
+    }),
+  ]);
 }

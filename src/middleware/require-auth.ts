@@ -54,7 +54,8 @@ export function verifyRequestAccessToken(c: Context<AppEnv>, token: string): Pro
 
 /**
  * Verifies a bearer token fully: signature, claims and the KV revocation
- * flag. Returns the caller or throws a 401. A KV outage fails closed (503).
+ * flag (remembered "not revoked" for REVOCATION_CACHE_SECONDS in this
+ * isolate). Returns the caller or throws a 401. A KV outage fails closed (503).
  */
 export async function authenticateRequest(c: Context<AppEnv>): Promise<AuthContext> {
   const token = readBearerToken(c.req.raw);
@@ -65,7 +66,8 @@ export async function authenticateRequest(c: Context<AppEnv>): Promise<AuthConte
     throw invalidToken(true, verification.reason);
   }
   const { claims } = verification;
-  if (await isSessionRevoked(c.env.KV, claims.sid)) {
+  const cache = { cacheSeconds: c.var.config.revocationCacheSeconds, nowSeconds: c.var.nowSeconds };
+  if (await isSessionRevoked(c.env.KV, claims.sid, cache)) {
     logAuthEvent('access_token_rejected', { reason: 'session revoked', sid: claims.sid, jti: claims.jti });
     throw invalidToken(true, 'session revoked');
   }

@@ -15,6 +15,7 @@ import { clearedLegacyRefreshCookie, clearedRefreshCookie, readRefreshCookie, ty
 import { defineRoute } from '../http/define-route';
 import { parseWithSchema } from '../http/schema';
 import { logAuthEvent } from '../log';
+import { limitPerIp } from '../middleware/ip-rate-limit';
 import { requireTrustedOrigin } from '../middleware/origin-check';
 import { readBearerToken, requireAuth, verifyRequestAccessToken } from '../middleware/require-auth';
 import { loginBody, refreshBody, registerBody } from './schemas';
@@ -30,11 +31,11 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
       summary: 'Create an account.',
       responses: { 201: 'The new user.', 400: 'invalid_request or weak_password.', 409: 'email_taken.', 429: 'too_many_attempts (per-IP limit).' },
     },
+    limitPerIp('auth'),
     async (c) => {
       const input = parseWithSchema(registerBody, await readJsonBody(c.req.raw));
       const client = readClientInfo(c.req.raw);
-      const throttle = { ip: client.ip, ipRateLimitPerMinute: c.var.config.ipRateLimitPerMinute };
-      const user = await registerUser(c.env, input.email, input.password, c.var.nowSeconds, throttle);
+      const user = await registerUser(c.env, input.email, input.password, c.var.nowSeconds);
       logAuthEvent('register', { user_id: user.id, ip: client.ip });
       return c.json({ user: { id: user.id, email: user.email, created_at: new Date(user.createdAt * 1000).toISOString() } }, 201);
     },
@@ -47,6 +48,7 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
       summary: 'Sign in with email and password; opens a session.',
       responses: { 200: 'Access token; refresh token in an HttpOnly cookie, or in the body with token_delivery "body".', 400: 'invalid_request.', 401: 'invalid_credentials.', 429: 'too_many_attempts.' },
     },
+    limitPerIp('auth'),
     async (c) => {
       const input = parseWithSchema(loginBody, await readJsonBody(c.req.raw));
       const config = c.var.config;
@@ -58,7 +60,6 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
           refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
           client,
           lockout: lockoutPolicyFor(config),
-          ipRateLimitPerMinute: config.ipRateLimitPerMinute,
         },
         input.email,
         input.password,
@@ -77,6 +78,7 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
       responses: { 200: 'Same body as login; the rotated refresh token comes back in the channel it came in.', 400: 'invalid_request.', 401: 'invalid_refresh_token (the cookie is cleared).', 403: 'forbidden_origin.', 429: 'too_many_attempts (per-IP limit).' },
     },
     requireTrustedOrigin(),
+    limitPerIp('auth'),
     async (c) => {
       const presented = await readPresentedRefreshToken(c);
       if (presented.kind === 'ambiguous') return clearCookieAndRethrow(c, invalidRefreshToken('several refresh cookies (cookie tossing?)'));
@@ -90,7 +92,6 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
             graceSeconds: config.refreshReuseGraceSeconds,
             revocation: config,
             client: readClientInfo(c.req.raw),
-            ipRateLimitPerMinute: config.ipRateLimitPerMinute,
           },
           presented.token,
         );
@@ -112,9 +113,10 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     {
       method: 'POST', path: '/auth/logout', tag: TAG, auth: 'refresh-or-bearer', body: refreshBody, bodyOptional: true,
       summary: 'End this session (refresh cookie, body token and/or bearer). Idempotent.',
-      responses: { 204: 'Logged out; the cookie is cleared.', 400: 'invalid_request.', 403: 'forbidden_origin.' },
+      responses: { 204: 'Logged out; the cookie is cleared.', 400: 'invalid_request.', 403: 'forbidden_origin.', 429: 'too_many_attempts (per-IP limit).' },
     },
     requireTrustedOrigin(),
+    limitPerIp('auth'),
     async (c) => {
       const refreshToken = await readLogoutRefreshToken(c);
       const bearerSession = await readOptionalBearerSession(c);

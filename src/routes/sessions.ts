@@ -33,7 +33,10 @@ export function addSessionRoutes(app: Hono<AppEnv>): void {
     {
       method: 'GET', path: '/auth/sessions', tag: TAG, auth: 'bearer',
       summary: 'The live sessions of the signed-in user, most recently used first.',
-      responses: { 200: 'The sessions; "current" marks the one this access token belongs to.', 401: 'invalid_token.' },
+      responses: {
+        200: 'The sessions; "current" marks the one this access token belongs to. "last_used_at" is the last sign-in or refresh of the session (access-token use is not recorded), so it can trail real use by up to one access-token lifetime.',
+        401: 'invalid_token.',
+      },
     },
     requireAuth(),
     async (c) => {

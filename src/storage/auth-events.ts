@@ -7,7 +7,9 @@ export type AuthEventType =
   | 'login_succeeded'
   | 'login_failed'
   | 'lockout'
+  /** Written before migration 0005 only: a routine refresh is now a log line. */
   | 'refresh'
+  | 'refresh_token_replayed'
   | 'refresh_token_reused'
   | 'logout'
   | 'logout_all'
@@ -50,14 +52,20 @@ interface AuthEventRow {
   created_at: number;
 }
 
-const INSERT_COLUMNS = 'INSERT INTO auth_events (type, user_id, session_id, ip, user_agent, country, created_at)';
+const INSERT_COLUMNS = 'INSERT INTO auth_events (type, user_id, session_id, ip, user_agent, country, created_at, id)';
+
+/** The next id of a user's events in one second (the primary key's prefix: no scan). */
+function nextEventIdSql(userSql: string, timeSql: string): string {
+  return `(SELECT COALESCE(MAX(e.id), 0) + 1 FROM auth_events e WHERE e.user_id = ${userSql} AND e.created_at = ${timeSql})`;
+}
 
 /**
  * A statement recording one event, for the batch that makes the change the
- * event describes, so both land together or not at all. `when` makes the
- * insert conditional: its SQL becomes the WHERE clause; it may use the
- * event's own values (?1 type, ?2 user_id, ?3 session_id, ?7 time) and binds
- * its own parameters from ?8 on.
+ * event describes, so both land together or not at all. One row written
+ * (the table has no rowid and no other index). `when` makes the insert
+ * conditional: its SQL becomes the WHERE clause; it may use the event's own
+ * values (?1 type, ?2 user_id, ?3 session_id, ?7 time) and binds its own
+ * parameters from ?8 on. An event without a user is kept under ''.
  */
 export function insertAuthEventStatement(
   db: D1Database,
@@ -67,8 +75,29 @@ export function insertAuthEventStatement(
 ): D1PreparedStatement {
   const client = event.client;
   const values = [event.type, event.userId, event.sessionId, client?.ip ?? null, client?.userAgent ?? null, client?.country ?? null, nowSeconds];
-  if (!when) return db.prepare(`${INSERT_COLUMNS} VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`).bind(...values);
-  return db.prepare(`${INSERT_COLUMNS} SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE ${when.sql}`).bind(...values, ...when.parameters);
+  const selected = `SELECT ?1, COALESCE(?2, ''), ?3, ?4, ?5, ?6, ?7, ${nextEventIdSql("COALESCE(?2, '')", '?7')}`;
+  if (!when) return db.prepare(`${INSERT_COLUMNS} ${selected}`).bind(...values);
+  return db.prepare(`${INSERT_COLUMNS} ${selected} WHERE ${when.sql}`).bind(...values, ...when.parameters);
+}
+
+/**
+ * A statement recording an event for the session `s` that `where` selects
+ * (its SQL names the session row `s`, binds its parameters from ?6 on): for
+ * a batch that knows the session but not yet its user.
+ */
+export function insertSessionEventStatement(
+  db: D1Database,
+  event: { type: AuthEventType; client: EventClient | null; nowSeconds: number },
+  where: { sql: string; parameters: readonly unknown[] },
+): D1PreparedStatement {
+  const client = event.client;
+  const renumbered = where.sql.replace(/\?(\d+)/g, (_match, index: string) => `?${Number(index) + 5}`);
+  return db
+    .prepare(
+      `${INSERT_COLUMNS} SELECT ?1, s.user_id, s.id, ?2, ?3, ?4, ?5, ${nextEventIdSql('s.user_id', '?5')}
+       FROM sessions s WHERE ${renumbered}`,
+    )
+    .bind(event.type, client?.ip ?? null, client?.userAgent ?? null, client?.country ?? null, event.nowSeconds, ...where.parameters);
 }
 
 /** The user's most recent events, newest first. One round trip. */

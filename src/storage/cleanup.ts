@@ -1,4 +1,4 @@
-// Deleting what has outlived its use, in bounded batches: expired tokens, ended sessions, old events and counters.
+// Deleting what has outlived its use, in bounded batches: expired tokens, ended sessions, old events, and sealed successors past their window.
 
 import { runStorage, type StorageBindings } from './database';
 
@@ -10,8 +10,8 @@ export interface RetentionPolicy {
   eventRetentionSeconds: number;
   /** Failure records untouched this long are gone (they are forgotten at this age anyway). */
   failureRecordRetentionSeconds: number;
-  /** Per-IP counters of windows older than this are gone. */
-  ipCounterRetentionSeconds: number;
+  /** A sealed successor is cleared once this long has passed since its rotation (the grace window). */
+  sealedSuccessorSeconds: number;
 }
 
 /** How much one cleanup run may delete. */
@@ -28,7 +28,8 @@ export interface CleanupReport {
   sessions: number;
   events: number;
   loginFailures: number;
-  ipCounters: number;
+  /** Sealed successors cleared (not rows deleted: the session stays). */
+  sealedSuccessors: number;
 }
 
 interface CleanupStep {
@@ -68,16 +69,27 @@ export async function deleteExpiredRows(
                 AND NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.session_id = s.id) LIMIT ?2)`,
       cutoff: endedBefore,
     },
-    { key: 'events', sql: 'DELETE FROM auth_events WHERE id IN (SELECT id FROM auth_events WHERE created_at <= ?1 LIMIT ?2)', cutoff: nowSeconds - retention.eventRetentionSeconds },
+    {
+      key: 'events',
+      sql: `DELETE FROM auth_events WHERE (user_id, created_at, id) IN (
+              SELECT user_id, created_at, id FROM auth_events WHERE created_at <= ?1 LIMIT ?2)`,
+      cutoff: nowSeconds - retention.eventRetentionSeconds,
+    },
     {
       key: 'loginFailures',
       sql: `DELETE FROM login_failures WHERE email_hash IN (
               SELECT email_hash FROM login_failures WHERE updated_at <= ?1 AND (locked_until IS NULL OR locked_until <= ?1) LIMIT ?2)`,
       cutoff: nowSeconds - retention.failureRecordRetentionSeconds,
     },
-    { key: 'ipCounters', sql: 'DELETE FROM ip_rate_limits WHERE ip_key IN (SELECT ip_key FROM ip_rate_limits WHERE window_start <= ?1 LIMIT ?2)', cutoff: nowSeconds - retention.ipCounterRetentionSeconds },
+    {
+      key: 'sealedSuccessors',
+      // Past its grace window a sealed successor only helps someone holding an old token and a copy of D1.
+      sql: `UPDATE sessions SET successor_sealed = NULL WHERE id IN (
+              SELECT id FROM sessions WHERE successor_sealed IS NOT NULL AND rotated_at < ?1 LIMIT ?2)`,
+      cutoff: nowSeconds - retention.sealedSuccessorSeconds,
+    },
   ];
-  const report: CleanupReport = { refreshTokens: 0, sessions: 0, events: 0, loginFailures: 0, ipCounters: 0 };
+  const report: CleanupReport = { refreshTokens: 0, sessions: 0, events: 0, loginFailures: 0, sealedSuccessors: 0 };
   for (const step of steps) report[step.key] += await deleteInBatches(env, step.sql, step.cutoff, bounds);
   return report;
 }

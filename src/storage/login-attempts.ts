@@ -13,7 +13,6 @@ import {
   type LockoutPolicy,
   type LoginFailureState,
 } from './login-failures';
-import { countIpRequestStatement, readIpRequestCount, type IpCounterRequest } from './rate-limits';
 import { findUserByEmailStatement, findUserByIdStatement, readUser, type UserRecord } from './users';
 
 /** What the first look of a login reads (each part optional). */
@@ -23,7 +22,6 @@ export interface LoginLookup {
   /** Find the user by id instead of by email (the email still routes and names the failure record). */
   userId?: string;
   emailHash: string | null;
-  ipCounter: IpCounterRequest | null;
   /**
    * Claim a password check on the account's failure record (needs
    * `emailHash`), in the same round trip: see `claimCheckStatement`.
@@ -33,8 +31,6 @@ export interface LoginLookup {
 
 /** What the first look found. */
 export interface LoginState {
-  /** Requests from this client in the current window, this one included; `null` when not counted. */
-  ipRequests: number | null;
   user: UserRecord | null;
   /** The failure record as it stands after the claim, if any. */
   failures: LoginFailureState | null;
@@ -48,24 +44,21 @@ function databaseForEmail(env: StorageBindings, email: string | null): D1Databas
 }
 
 /**
- * One batch (one round trip): count this request against the client's IP,
- * find the user, claim a password check if asked, and read the account's
- * failure record.
+ * One batch (one round trip): find the user, claim a password check if
+ * asked, and read the account's failure record.
  */
 export async function readLoginState(env: StorageBindings, lookup: LoginLookup): Promise<LoginState> {
   const db = databaseForEmail(env, lookup.email);
   const statements: D1PreparedStatement[] = [];
   const slot = (statement: D1PreparedStatement | null): number => (statement ? statements.push(statement) - 1 : -1);
-  const ipSlot = slot(lookup.ipCounter ? countIpRequestStatement(db, lookup.ipCounter) : null);
   const userSlot = slot(
     lookup.userId !== undefined ? findUserByIdStatement(db, lookup.userId) : lookup.email !== null ? findUserByEmailStatement(db, lookup.email) : null,
   );
   const claimSlot = slot(lookup.claim && lookup.emailHash !== null ? claimCheckStatement(db, lookup.emailHash, lookup.claim.nowSeconds, lookup.claim.policy) : null);
   const failureSlot = slot(lookup.emailHash !== null ? findLoginFailuresStatement(db, lookup.emailHash) : null);
-  if (statements.length === 0) return { ipRequests: null, user: null, failures: null, claim: null };
+  if (statements.length === 0) return { user: null, failures: null, claim: null };
   const results = await runStorage('read login state', () => db.batch(statements));
   return {
-    ipRequests: ipSlot < 0 ? null : readIpRequestCount(results[ipSlot]),
     user: userSlot < 0 ? null : readUser(results[userSlot]),
     failures: failureSlot < 0 ? null : readLoginFailures(results[failureSlot]),
     claim: claimSlot < 0 ? null : readClaimedCheck(results[claimSlot]),

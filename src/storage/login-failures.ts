@@ -141,7 +141,3 @@ export function settleSuccessfulCheckStatements(db: D1Database, emailHash: strin
   ];
 }
 
-/** A statement that gives back a claim whose check never ran (the request was refused for another reason). */
-export function releaseClaimStatement(db: D1Database, emailHash: string): D1PreparedStatement {
-  return db.prepare('UPDATE login_failures SET pending = MAX(0, pending - 1) WHERE email_hash = ?1').bind(emailHash);
-}

@@ -1,140 +1,151 @@
-// D1 queries on refresh_tokens: the lookup and the atomic rotation.
+// D1 queries on a session's refresh state: the one-batch rotation and the lookups of a presented token.
 
+import { insertSessionEventStatement, type EventClient } from './auth-events';
 import { databaseForKey, runStorage, type StorageBindings } from './database';
-import { countIpRequestStatement, readIpRequestCount, type IpCounterRequest } from './rate-limits';
 import { parseRoles } from './users';
 
-/** A refresh token with its session and user, as one lookup returns them. */
-export interface RefreshTokenRecord {
-  tokenHash: string;
+/** A session's refresh state as the rotation batch read it back. */
+export interface RefreshState {
   sessionId: string;
   userId: string;
   email: string;
   roles: string[];
   expiresAt: number;
-  sessionExpiresAt: number;
-  sessionRevokedAt: number | null;
+  revokedAt: number | null;
+  refreshHash: string | null;
+  reuseHash: string | null;
+  previousHash: string | null;
   rotatedAt: number | null;
-  successorHash: string | null;
   successorSealed: string | null;
-  /** Whether the successor is itself still unrotated (the chain's current token). */
-  successorIsCurrent: boolean;
+  /** A pre-0005 token of this session with the presented hash exists (a genuine older token). */
+  legacyTokenKnown: boolean;
 }
 
-interface RefreshTokenRow {
-  token_hash: string;
-  session_id: string;
+interface RefreshStateRow {
+  id: string;
   user_id: string;
   email: string;
   roles: string;
   expires_at: number;
-  session_expires_at: number;
-  session_revoked_at: number | null;
+  revoked_at: number | null;
+  refresh_hash: string | null;
+  reuse_hash: string | null;
+  previous_hash: string | null;
   rotated_at: number | null;
-  successor_hash: string | null;
   successor_sealed: string | null;
-  successor_present: number | null;
-  successor_rotated_at: number | null;
+  legacy_known: number;
 }
 
-function mapRefreshTokenRow(row: RefreshTokenRow): RefreshTokenRecord {
+function mapRefreshStateRow(row: RefreshStateRow): RefreshState {
   return {
-    tokenHash: row.token_hash,
-    sessionId: row.session_id,
+    sessionId: row.id,
     userId: row.user_id,
     email: row.email,
     roles: parseRoles(row.roles),
     expiresAt: row.expires_at,
-    sessionExpiresAt: row.session_expires_at,
-    sessionRevokedAt: row.session_revoked_at,
+    revokedAt: row.revoked_at,
+    refreshHash: row.refresh_hash,
+    reuseHash: row.reuse_hash,
+    previousHash: row.previous_hash,
     rotatedAt: row.rotated_at,
-    successorHash: row.successor_hash,
     successorSealed: row.successor_sealed,
-    successorIsCurrent: row.successor_present === 1 && row.successor_rotated_at === null,
+    legacyTokenKnown: row.legacy_known === 1,
   };
 }
 
 /**
- * Looks up a refresh token by hash with its session and user, and counts
- * the request against the client's IP when asked: one batch, one round trip.
+ * The session of a token issued before migration 0005 (such tokens do not
+ * name their session): one round trip, once per such session.
  */
-export async function findRefreshToken(
+export async function findLegacyTokenSession(
   env: StorageBindings,
   tokenHash: string,
   routingKey: string,
-  ipCounter: IpCounterRequest | null = null,
-): Promise<{ record: RefreshTokenRecord | null; ipRequests: number | null }> {
-  const db = databaseForKey(env, routingKey);
-  const lookup = db
-    .prepare(
-      `SELECT t.token_hash, t.session_id, s.user_id, u.email, u.roles, t.expires_at,
-              s.expires_at AS session_expires_at, s.revoked_at AS session_revoked_at,
-              t.rotated_at, t.successor_hash, t.successor_sealed,
-              CASE WHEN n.token_hash IS NULL THEN 0 ELSE 1 END AS successor_present,
-              n.rotated_at AS successor_rotated_at
-       FROM refresh_tokens t
-       JOIN sessions s ON s.id = t.session_id
-       JOIN users u ON u.id = s.user_id
-       LEFT JOIN refresh_tokens n ON n.token_hash = t.successor_hash
-       WHERE t.token_hash = ?1`,
-    )
-    .bind(tokenHash);
-  const statements = ipCounter ? [countIpRequestStatement(db, ipCounter), lookup] : [lookup];
-  const results = await runStorage('find refresh token', () => db.batch(statements));
-  const row = results[results.length - 1]?.results[0] as RefreshTokenRow | undefined;
-  return { record: row ? mapRefreshTokenRow(row) : null, ipRequests: ipCounter ? readIpRequestCount(results[0]) : null };
+): Promise<{ sessionId: string; userId: string } | null> {
+  const row = await runStorage('find legacy refresh token', () =>
+    databaseForKey(env, routingKey)
+      .prepare('SELECT s.id, s.user_id FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = ?1')
+      .bind(tokenHash)
+      .first<{ id: string; user_id: string }>(),
+  );
+  return row ? { sessionId: row.id, userId: row.user_id } : null;
 }
 
-/** What a rotation attempt found once its batch committed. */
-export type RotationOutcome =
-  | { outcome: 'rotated' }
-  | { outcome: 'lost_race'; successorSealed: string; rotatedAt: number }
-  | { outcome: 'session_gone' };
-
-/** The rotation to attempt. */
+/** One rotation attempt: the presented token and the successor that replaces it if it still is current. */
 export interface RotationRequest {
-  presentedHash: string;
   sessionId: string;
+  presentedHash: string;
   successorHash: string;
+  /** The successor sealed under the presented token. */
   successorSealed: string;
-  expiresAt: number;
+  /** Hash of the reuse proof the successor carries; kept only if the session has none yet (a pre-0005 session). */
+  reuseHash: string;
   nowSeconds: number;
-  /** More statements to commit only if this rotation wins (e.g. an event row). */
-  extraStatements?: (db: D1Database) => D1PreparedStatement[];
+  graceSeconds: number;
+  /** Who presented it: recorded if this turns out to be a replay inside the grace window. */
+  client: EventClient;
 }
 
 /**
- * Rotates a refresh token in one `batch()` (one round trip, one transaction):
- * marks the presented token rotated only if it still is current and its
- * session is live, inserts the successor only if that mark is ours, and
- * reads back which rotation won. Two concurrent rotations can never both
- * create a successor; the loser learns the winner's sealed successor.
+ * One `batch()` (one round trip, one transaction) that rotates and reads back:
+ * 1. records a `refresh_token_replayed` event only if the presented token is
+ *    the session's immediate predecessor, inside the grace window (a replay);
+ * 2. rewrites the session row only if the presented token is its current one
+ *    and the session is live: the successor becomes current, the presented
+ *    token its predecessor (one row, no indexed column: one row written);
+ * 3. reads the session's refresh state and user (and whether the presented
+ *    hash is a pre-0005 token of it).
+ * Two concurrent rotations cannot both win: the row's `refresh_hash` moves once.
+ * The caller compares `refreshHash` with its successor to learn who won.
  */
-export async function rotateRefreshToken(env: StorageBindings, request: RotationRequest): Promise<RotationOutcome> {
-  const db = databaseForKey(env, request.sessionId);
-  const { presentedHash, sessionId, successorHash, successorSealed, expiresAt, nowSeconds } = request;
-  const wonRotation = 'EXISTS (SELECT 1 FROM refresh_tokens WHERE token_hash = ?1 AND successor_hash = ?2)';
-  const statements = [
-    db
+export async function rotateRefreshToken(env: StorageBindings, request: RotationRequest): Promise<RefreshState | null> {
+  const { sessionId, presentedHash, successorHash, nowSeconds } = request;
+  const db = databaseForKey(env, sessionId);
+  const replayEvent = insertSessionEventStatement(db, { type: 'refresh_token_replayed', client: request.client, nowSeconds }, {
+    sql: `s.id = ?1 AND s.previous_hash = ?2 AND s.rotated_at >= ?3 AND s.successor_sealed IS NOT NULL
+          AND s.revoked_at IS NULL AND s.expires_at > ?4`,
+    parameters: [sessionId, presentedHash, nowSeconds - request.graceSeconds, nowSeconds],
+  });
+  const rotation = db
+    .prepare(
+      `UPDATE sessions SET refresh_hash = ?3, previous_hash = ?2, rotated_at = ?4, successor_sealed = ?5,
+         reuse_hash = COALESCE(reuse_hash, ?6), last_used_at = ?4
+       WHERE id = ?1 AND refresh_hash = ?2 AND revoked_at IS NULL AND expires_at > ?4`,
+    )
+    .bind(sessionId, presentedHash, successorHash, nowSeconds, request.successorSealed, request.reuseHash);
+  const readBack = db
+    .prepare(
+      `SELECT s.id, s.user_id, u.email, u.roles, s.expires_at, s.revoked_at, s.refresh_hash, s.reuse_hash,
+              s.previous_hash, s.rotated_at, s.successor_sealed,
+              EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.token_hash = ?2 AND t.session_id = s.id) AS legacy_known
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?1`,
+    )
+    .bind(sessionId, presentedHash);
+  const results = await runStorage('rotate refresh token', () => db.batch([replayEvent, rotation, readBack]));
+  const row = results[2]?.results[0] as RefreshStateRow | undefined;
+  return row ? mapRefreshStateRow(row) : null;
+}
+
+/**
+ * The session a presented token belongs to, for logout: its current token,
+ * its predecessor, any earlier token (by the reuse proof) or a pre-0005
+ * token of it. One round trip; `null` when none matches.
+ */
+export async function findSessionOfRefreshToken(
+  env: StorageBindings,
+  sessionId: string,
+  presentedHash: string,
+  reuseHash: string | null,
+): Promise<{ sessionId: string; userId: string } | null> {
+  const row = await runStorage('find session by refresh token', () =>
+    databaseForKey(env, sessionId)
       .prepare(
-        `UPDATE refresh_tokens SET rotated_at = ?2, successor_hash = ?3, successor_sealed = ?4
-         WHERE token_hash = ?1 AND rotated_at IS NULL
-           AND EXISTS (SELECT 1 FROM sessions WHERE id = ?5 AND revoked_at IS NULL AND expires_at > ?2)`,
+        `SELECT s.id, s.user_id FROM sessions s WHERE s.id = ?1
+           AND (s.refresh_hash = ?2 OR s.previous_hash = ?2 OR s.reuse_hash = ?3
+                OR EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.token_hash = ?2 AND t.session_id = s.id))`,
       )
-      .bind(presentedHash, nowSeconds, successorHash, successorSealed, sessionId),
-    db
-      .prepare(`INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) SELECT ?2, ?3, ?4, ?5 WHERE ${wonRotation}`)
-      .bind(presentedHash, successorHash, sessionId, nowSeconds, expiresAt),
-    db.prepare(`UPDATE sessions SET last_used_at = ?3 WHERE id = ?4 AND ${wonRotation}`).bind(presentedHash, successorHash, nowSeconds, sessionId),
-    ...(request.extraStatements?.(db) ?? []),
-    db.prepare('SELECT rotated_at, successor_hash, successor_sealed FROM refresh_tokens WHERE token_hash = ?1').bind(presentedHash),
-  ];
-  const results = await runStorage('rotate refresh token', () => db.batch(statements));
-  const last = results[results.length - 1]?.results[0] as
-    | { rotated_at: number | null; successor_hash: string | null; successor_sealed: string | null }
-    | undefined;
-  if (!last || last.rotated_at === null) return { outcome: 'session_gone' };
-  if (last.successor_hash === successorHash) return { outcome: 'rotated' };
-  if (last.successor_sealed === null) return { outcome: 'session_gone' };
-  return { outcome: 'lost_race', successorSealed: last.successor_sealed, rotatedAt: last.rotated_at };
+      .bind(sessionId, presentedHash, reuseHash)
+      .first<{ id: string; user_id: string }>(),
+  );
+  return row ? { sessionId: row.id, userId: row.user_id } : null;
 }

@@ -1,6 +1,7 @@
 // KV revocation flags: one key per revoked session, read once per protected request.
 
 import { runStorage } from './database';
+import { isKnownNotRevoked, rememberNotRevoked } from './revocation-cache';
 import { revocationKey } from './revocation-key';
 
 export { revocationKey };
@@ -22,8 +23,26 @@ export async function flagSessionRevoked(kv: KVNamespace, sessionId: string, ttl
   );
 }
 
-/** Whether a session's flag is raised. One KV read. */
-export async function isSessionRevoked(kv: KVNamespace, sessionId: string): Promise<boolean> {
+/** How long an isolate may remember "not revoked" (REVOCATION_CACHE_SECONDS; 0 = never), at what time. */
+export interface RevocationCacheSettings {
+  cacheSeconds: number;
+  nowSeconds: number;
+}
+
+/**
+ * Whether a session's flag is raised. One KV read, or none while this
+ * isolate remembers (for at most `cacheSeconds`) that KV said "not raised".
+ * A raised flag is never cached: it is final.
+ */
+export async function isSessionRevoked(kv: KVNamespace, sessionId: string, cache: RevocationCacheSettings): Promise<boolean> {
+  if (cache.cacheSeconds > 0 && isKnownNotRevoked(sessionId, cache.nowSeconds)) return false;
+  const flag = await runStorage('read revocation flag', () => kv.get(revocationKey(sessionId)));
+  if (flag === null && cache.cacheSeconds > 0) rememberNotRevoked(sessionId, cache.nowSeconds + cache.cacheSeconds);
+  return flag !== null;
+}
+
+/** Whether a session's flag is raised, always from KV (one read): for writers deciding whether to raise it. */
+export async function readRevocationFlag(kv: KVNamespace, sessionId: string): Promise<boolean> {
   const flag = await runStorage('read revocation flag', () => kv.get(revocationKey(sessionId)));
   return flag !== null;
 }

@@ -5,11 +5,12 @@ import { databaseForKey, runStorage, type StorageBindings } from './database';
 /** Why a session ended; stored in sessions.revoked_reason. */
 export type RevocationReason = 'logout' | 'logout_all' | 'session_deleted' | 'password_changed' | 'admin_revoked' | 'refresh_token_reused';
 
-/** A new session and the hash of its first refresh token. */
+/** A new session, the hash of its first refresh token and of its reuse proof. */
 export interface NewSession {
   sessionId: string;
   userId: string;
   refreshTokenHash: string;
+  reuseProofHash: string;
   createdAt: number;
   expiresAt: number;
   userAgent: string | null;
@@ -18,45 +19,35 @@ export interface NewSession {
 }
 
 /**
- * Statements that open a session with its first refresh token. Run them in
- * one `batch()` (with anything else the login writes) so they land together.
+ * Statements that open a session with its first refresh token: one row (the
+ * token's state lives in it; three rows written with its two index entries).
+ * Run them in one `batch()` with anything else the login writes.
  */
 export function openSessionStatements(env: StorageBindings, session: NewSession): D1PreparedStatement[] {
   const db = databaseForKey(env, session.sessionId);
   return [
     db
       .prepare(
-        `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip, country)
-         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7)`,
+        `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip, country, refresh_hash, reuse_hash)
+         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`,
       )
-      .bind(session.sessionId, session.userId, session.createdAt, session.expiresAt, session.userAgent, session.ip, session.country),
-    db
-      .prepare('INSERT INTO refresh_tokens (token_hash, session_id, issued_at, expires_at) VALUES (?1, ?2, ?3, ?4)')
-      .bind(session.refreshTokenHash, session.sessionId, session.createdAt, session.expiresAt),
+      .bind(
+        session.sessionId,
+        session.userId,
+        session.createdAt,
+        session.expiresAt,
+        session.userAgent,
+        session.ip,
+        session.country,
+        session.refreshTokenHash,
+        session.reuseProofHash,
+      ),
   ];
 }
 
 /** Runs statements as one atomic batch: one round trip. */
 export async function runBatch(env: StorageBindings, routingKey: string, statements: D1PreparedStatement[], operation: string): Promise<D1Result[]> {
   return runStorage(operation, () => databaseForKey(env, routingKey).batch(statements));
-}
-
-/**
- * The session owning this refresh token (any token of its chain), or `null`.
- * One round trip.
- */
-export async function findSessionByRefreshTokenHash(
-  env: StorageBindings,
-  tokenHash: string,
-  routingKey: string,
-): Promise<{ sessionId: string; userId: string } | null> {
-  const row = await runStorage('find session by refresh token', () =>
-    databaseForKey(env, routingKey)
-      .prepare('SELECT s.id, s.user_id FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = ?1')
-      .bind(tokenHash)
-      .first<{ id: string; user_id: string }>(),
-  );
-  return row ? { sessionId: row.id, userId: row.user_id } : null;
 }
 
 /** A statement revoking one live session of a user; returns its id only if this revoked it. */

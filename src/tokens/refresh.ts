@@ -10,6 +10,19 @@ export async function hashRefreshToken(token: string): Promise<string> {
   return bytesToHex(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(token))));
 }
 
+const REUSE_PROOF_LABEL = utf8('edge-auth reuse proof v1:');
+
+/**
+ * SHA-256 of a session's reuse proof (with its own label), hex: what D1
+ * keeps to recognise any earlier token of the session as genuine.
+ */
+export async function hashReuseProof(reuseProof: Uint8Array): Promise<string> {
+  const labelled = new Uint8Array(REUSE_PROOF_LABEL.length + reuseProof.length);
+  labelled.set(REUSE_PROOF_LABEL, 0);
+  labelled.set(reuseProof, REUSE_PROOF_LABEL.length);
+  return bytesToHex(new Uint8Array(await crypto.subtle.digest('SHA-256', labelled)));
+}
+
 async function sealingKey(predecessor: string): Promise<CryptoKey> {
   // HKDF with its own label: the stored SHA-256 hash cannot open the seal.
   const material = await crypto.subtle.importKey('raw', utf8(predecessor), 'HKDF', false, ['deriveKey']);

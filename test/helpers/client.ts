@@ -31,6 +31,8 @@ export interface TestClientOptions {
   /** Variables to override (strings, as in wrangler.toml). */
   vars?: Partial<Record<string, string>>;
   clock?: TestClock;
+  /** Another real D1 database to run against (the migration test's). */
+  db?: D1Database;
 }
 
 export interface TestClient {
@@ -46,7 +48,7 @@ export interface TestClient {
 /** Builds a client around a fresh app instance over the real bindings. */
 export function createTestClient(options: TestClientOptions = {}): TestClient {
   const clock = options.clock ?? createTestClock();
-  const storage = instrumentBindings(env.DB, env.KV);
+  const storage = instrumentBindings(options.db ?? env.DB, env.KV);
   const testEnv = { ...env, ...options.vars, DB: storage.DB, KV: storage.KV } as unknown as Bindings;
   const app = createApp({ now: clock.now });
   async function send(path: string, init?: RequestInit): Promise<Response> {

@@ -9,6 +9,12 @@ import {
   signUpAndLogIn,
 } from '../helpers/client';
 
+/** SHA-256 hex computed here, independently of the service's own helper. */
+async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return [...digest].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 interface TokenBody {
   access_token: string;
   token_type: string;
@@ -28,7 +34,7 @@ describe('POST /auth/refresh', () => {
     expect(body.refresh_token).toBeUndefined();
     expect(JSON.stringify(body)).not.toContain(user.refreshToken);
     const successor = refreshCookieFrom(response);
-    expect(successor).toMatch(/^00\.[A-Za-z0-9_-]{43}$/);
+    expect(successor).toMatch(/^00\.[A-Za-z0-9_-]{86}$/);
     expect(successor).not.toBe(user.refreshToken);
     expect(JSON.stringify(body)).not.toContain(successor);
     expect((await getMe(client, body.access_token)).status).toBe(200);
@@ -104,10 +110,9 @@ describe('POST /auth/refresh', () => {
     const [successor] = [...successors];
     const next = await refreshWithCookie(client, successor ?? '');
     expect(next.status).toBe(200);
-    const rows = await client.env.DB.prepare('SELECT COUNT(*) AS live FROM refresh_tokens WHERE session_id = ?1 AND rotated_at IS NULL')
-      .bind(user.sessionId)
-      .first<{ live: number }>();
-    expect(rows?.live).toBe(1);
+    // The session row names one current token: the successor's successor.
+    const row = await client.env.DB.prepare('SELECT refresh_hash FROM sessions WHERE id = ?1').bind(user.sessionId).first<{ refresh_hash: string }>();
+    expect(row?.refresh_hash).toBe(await sha256Hex(refreshCookieFrom(next) ?? ''));
   });
 
   it('answers a replay of the just-rotated token inside the grace window with the same successor', async () => {
@@ -166,10 +171,10 @@ describe('POST /auth/refresh', () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
     const successor = refreshCookieFrom(await refreshWithCookie(client, user.refreshToken)) ?? '';
-    const { results } = await client.env.DB.prepare('SELECT * FROM refresh_tokens WHERE session_id = ?1').bind(user.sessionId).all();
+    const { results } = await client.env.DB.prepare('SELECT * FROM sessions WHERE id = ?1').bind(user.sessionId).all();
     const dump = JSON.stringify(results);
     expect(dump).not.toContain(user.refreshToken.slice(3));
     expect(dump).not.toContain(successor.slice(3));
-    expect(results).toHaveLength(2);
+    expect(results).toMatchObject([{ refresh_hash: await sha256Hex(successor), previous_hash: await sha256Hex(user.refreshToken) }]);
   });
 });

@@ -113,7 +113,7 @@ describe('POST /auth/login', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('Set-Cookie')).toBeNull();
     const body = (await response.json()) as { refresh_token: string };
-    expect(body.refresh_token).toMatch(/^00\.[A-Za-z0-9_-]{43}$/);
+    expect(body.refresh_token).toMatch(/^00\.[A-Za-z0-9_-]{86}$/);
   });
 
   it('gives a wrong password and an unknown email the same 401 invalid_credentials', async () => {

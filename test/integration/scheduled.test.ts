@@ -46,7 +46,7 @@ describe('scheduled cleanup', () => {
   it('deletes at most batchSize × maxBatchesPerTable rows of a table per run', async () => {
     const past = createTestClient({ clock: createTestClock(Date.now() - 400 * DAY_MILLISECONDS) });
     const user = await signUpAndLogIn(past);
-    for (let refresh = 0; refresh < 4; refresh++) await probeSession(past, user);
+    for (let failure = 0; failure < 4; failure++) await past.postJson('/auth/login', { email: user.email, password: 'not the password at all' });
     const nowSeconds = Math.floor(Date.now() / 1000);
     const before = await countRows('SELECT COUNT(*) AS n FROM auth_events WHERE created_at <= ?1', nowSeconds - 90 * 86_400);
     expect(before).toBeGreaterThanOrEqual(5);

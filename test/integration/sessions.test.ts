@@ -74,12 +74,14 @@ describe('GET /auth/sessions', () => {
 });
 
 describe('GET /auth/events', () => {
-  it('returns the caller’s own events, newest first, with no secret in them', async () => {
+  it('returns the caller’s own events, newest first, with no secret in them; a routine refresh is no event, a replay in the grace window is', async () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
     const stranger = await signUpAndLogIn(client);
     client.clock.advanceSeconds(1);
     const refreshed = await refreshWithCookie(client, user.refreshToken);
+    const replayed = await refreshWithCookie(client, user.refreshToken);
+    expect(refreshCookieFrom(replayed)).toBe(refreshCookieFrom(refreshed));
     const { access_token: accessToken } = (await refreshed.json()) as { access_token: string };
     client.clock.advanceSeconds(1);
     await client.postJson('/auth/login', { email: user.email, password: 'not the password at all' });
@@ -88,7 +90,7 @@ describe('GET /auth/events', () => {
     expect(response.status).toBe(200);
     const text = await response.text();
     const { events } = JSON.parse(text) as { events: { type: string; session_id: string | null }[] };
-    expect(events.map((event) => event.type)).toEqual(['login_failed', 'refresh', 'login_succeeded']);
+    expect(events.map((event) => event.type)).toEqual(['login_failed', 'refresh_token_replayed', 'login_succeeded']);
     expect(events[1]?.session_id).toBe(user.sessionId);
     expect(text).not.toContain(stranger.sessionId);
     expect(text).not.toContain(user.refreshToken);

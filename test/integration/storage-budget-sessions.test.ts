@@ -31,13 +31,14 @@ describe('storage budget with lockout, rate limit and events', () => {
     expect(client.storage.counts).toMatchObject({ d1RoundTrips: 1, kvWrites: 0, kvReads: 0 });
   });
 
-  it('a refresh costs two D1 round trips and no KV operation', async () => {
+  it('a refresh costs one D1 round trip, one row written and no KV operation', async () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
     client.storage.resetCounts();
     const response = await refreshWithCookie(client, user.refreshToken, { 'CF-Connecting-IP': uniqueIp() });
     expect(response.status).toBe(200);
-    expect(client.storage.counts).toMatchObject({ d1RoundTrips: 2, kvReads: 0, kvWrites: 0 });
+    expect(client.storage.counts).toMatchObject({ d1RoundTrips: 1, kvReads: 0, kvWrites: 0 });
+    expect(client.storage.rows.written).toBe(1);
   });
 
   it('revoking N sessions costs one D1 batch and N KV writes', async () => {

@@ -13,13 +13,23 @@ describe('storage budget per operation', () => {
     expect(client.storage.counts.kvWrites).toBe(0);
   });
 
-  it('a login makes at most 2 D1 round trips and no KV write', async () => {
+  it('a protected request inside the revocation cache time reads no KV at all', async () => {
+    const client = createTestClient();
+    const user = await signUpAndLogIn(client);
+    await getMe(client, user.accessToken);
+    client.storage.resetCounts();
+    expect((await getMe(client, user.accessToken)).status).toBe(200);
+    expect(client.storage.counts).toMatchObject({ d1RoundTrips: 0, kvReads: 0, kvWrites: 0 });
+  });
+
+  it('a login makes at most 2 D1 round trips, writes at most 4 rows (session, its index entries, the sign-in event) and no KV', async () => {
     const client = createTestClient();
     const email = uniqueEmail();
     await client.postJson('/auth/register', { email, password: DEFAULT_PASSWORD });
     client.storage.resetCounts();
     expect((await client.postJson('/auth/login', { email, password: DEFAULT_PASSWORD })).status).toBe(200);
     expect(client.storage.counts.d1RoundTrips).toBeLessThanOrEqual(2);
+    expect(client.storage.rows.written).toBeLessThanOrEqual(4);
     expect(client.storage.counts.kvWrites).toBe(0);
   });
 
@@ -31,22 +41,24 @@ describe('storage budget per operation', () => {
     expect(client.storage.counts.kvWrites).toBe(0);
   });
 
-  it('a refresh makes at most 2 D1 round trips and no KV operation', async () => {
+  it('a refresh makes 1 D1 round trip, writes at most 2 rows and makes no KV operation', async () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
     client.storage.resetCounts();
     expect((await refreshWithCookie(client, user.refreshToken)).status).toBe(200);
-    expect(client.storage.counts.d1RoundTrips).toBeLessThanOrEqual(2);
+    expect(client.storage.counts.d1RoundTrips).toBe(1);
+    expect(client.storage.rows.written).toBeLessThanOrEqual(2);
     expect(client.storage.counts.kvReads + client.storage.counts.kvWrites).toBe(0);
   });
 
-  it('a grace-window replay makes at most 2 D1 round trips and no KV operation', async () => {
+  it('a grace-window replay makes 1 D1 round trip, writes only its event row, and makes no KV operation', async () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
     await refreshWithCookie(client, user.refreshToken);
     client.storage.resetCounts();
     expect((await refreshWithCookie(client, user.refreshToken)).status).toBe(200);
-    expect(client.storage.counts.d1RoundTrips).toBeLessThanOrEqual(2);
+    expect(client.storage.counts.d1RoundTrips).toBe(1);
+    expect(client.storage.rows.written).toBe(1);
     expect(client.storage.counts.kvReads + client.storage.counts.kvWrites).toBe(0);
   });
 
@@ -61,6 +73,17 @@ describe('storage budget per operation', () => {
     expect(response.status).toBe(204);
     expect(client.storage.counts.d1RoundTrips).toBeLessThanOrEqual(2);
     expect(client.storage.counts.kvWrites).toBe(1);
+  });
+
+  it('logging out an already logged-out session rewrites no KV flag (it reads it once)', async () => {
+    const client = createTestClient();
+    const user = await signUpAndLogIn(client, { delivery: 'body' });
+    expect((await client.postJson('/auth/logout', { refresh_token: user.refreshToken })).status).toBe(204);
+    client.clock.advanceSeconds(5);
+    client.storage.resetCounts();
+    expect((await client.postJson('/auth/logout', { refresh_token: user.refreshToken })).status).toBe(204);
+    expect(client.storage.counts).toMatchObject({ kvWrites: 0, kvReads: 1 });
+    expect(client.storage.rows.written).toBe(0);
   });
 
   it('the JWKS makes no storage operation at all', async () => {

@@ -45,6 +45,7 @@ export async function startWithEdgeAuth(otherWorkers: WorkerOptions[]): Promise<
           compatibilityDate: COMPATIBILITY_DATE,
           d1Databases: ['DB'],
           kvNamespaces: ['KV'],
+          ratelimits: { IP_RATE_LIMITER: { namespace_id: '1201', simple: { limit: 60, period: 60 } } },
           bindings: { JWT_SIGNING_KEYS: JSON.stringify(keys), JWT_ISSUER: EDGE_AUTH_ISSUER },
         },
       ],

@@ -30,6 +30,7 @@ describe('configuration', () => {
       loginMaxFailures: 5,
       loginLockoutSeconds: 900,
       ipRateLimitPerMinute: 60,
+      revocationCacheSeconds: 10,
     });
     expect(config.allowedOrigins.size).toBe(0);
   });
@@ -42,6 +43,8 @@ describe('configuration', () => {
     ['LOGIN_MAX_FAILURES', '0'],
     ['LOGIN_LOCKOUT_SECONDS', 'forever'],
     ['IP_RATE_LIMIT_PER_MINUTE', '-1'],
+    ['REVOCATION_CACHE_SECONDS', '61'],
+    ['REVOCATION_CACHE_SECONDS', 'ten'],
     ['COOKIE_SAMESITE', 'Sometimes'],
     ['ALLOWED_ORIGINS', 'app.example.com'],
     ['ALLOWED_ORIGINS', 'https://app.example.com/path'],
