@@ -39,10 +39,6 @@ function headerOf(token: string): { alg: string; kid: string; typ: string } {
   return JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { alg: string; kid: string; typ: string };
 }
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-package.mjs'], { stdio: 'pipe' });
-});
-
 describe.each(['EdDSA', 'ES256', 'RS256'])('interop with an %s signing key', (alg) => {
   let server: Awaited<ReturnType<typeof startDevServer>>;
   let signingKid = '';
