@@ -5,7 +5,7 @@ import { MAX_BODY_BYTES } from './http/body';
 import { REFRESH_COOKIE_NAME } from './http/cookies';
 import { listRouteSpecs, type ResponseHeaderName, type ResponseSpec, type RouteSpec } from './http/route-registry';
 import { toJsonSchema, type NamedSchema } from './http/schema';
-import { HEADER_COMPONENTS, allowHeaders, responseHeaders } from './openapi-headers';
+import { EVERY_RESPONSE_HEADERS, HEADER_COMPONENTS, allowHeaders, responseHeaders } from './openapi-headers';
 import { errorResponse } from './routes/responses';
 
 const SECURITY_BY_AUTH: Record<RouteSpec['auth'], Record<string, string[]>[]> = {
@@ -39,9 +39,6 @@ function automaticResponses(spec: RouteSpec): Record<number, ResponseSpec> {
     extra[400] = { description: `${extra[400]?.description ?? ''} invalid_request: an access token in the URL, or two Authorization headers.`.trim(), headers: ['WWW-Authenticate'] };
     extra[401] = { description: 'invalid_token: no access token, or one that is malformed, expired or revoked.', headers: ['WWW-Authenticate'] };
   }
-  extra[413] = { description: `payload_too_large: a body (declared or streamed) over ${MAX_BODY_BYTES} bytes.` };
-  extra[500] = { description: 'server_misconfigured (a variable names itself in the message) or server_error.' };
-  extra[503] = { description: 'service_unavailable: D1 or KV cannot be reached; retry.', headers: ['Retry-After'] };
   return extra;
 }
 
@@ -65,10 +62,35 @@ function statusHeaders(status: number, spec: ResponseSpec): { optional: Response
   return { optional: optional.filter((name) => !always.includes(name)), always };
 }
 
-function errorSchemaFor(status: number): Record<string, unknown> {
+/** `Error<status>`: the error body with the codes of that status; added to `schemas` on first use. */
+function errorSchemaFor(status: number, schemas: Record<string, unknown>): Record<string, unknown> {
+  const name = `${errorResponse.name}${status}`;
   const codes = Object.entries(STATUS_BY_CODE).filter(([, codeStatus]) => codeStatus === status).map(([code]) => code);
-  return { allOf: [{ $ref: `#/components/schemas/${errorResponse.name}` }, { properties: { error: { enum: codes } } }] };
+  schemas[name] ??= { allOf: [{ $ref: `#/components/schemas/${errorResponse.name}` }, { properties: { error: { enum: codes } } }] };
+  return { $ref: `#/components/schemas/${name}` };
 }
+
+/** Answers any operation may give, before routing: `components.responses`, referenced by every operation. */
+function sharedResponses(schemas: Record<string, unknown>): Record<string, unknown> {
+  const error = (status: number, description: string, headers = responseHeaders([], [])) => ({
+    description,
+    headers,
+    content: { 'application/json': { schema: errorSchemaFor(status, schemas) } },
+  });
+  return {
+    PayloadTooLarge: error(413, `payload_too_large: a body (declared or streamed) over ${MAX_BODY_BYTES} bytes.`),
+    ServerError: error(500, 'server_misconfigured (the message names the variable) or server_error.'),
+    ServiceUnavailable: error(503, 'service_unavailable: D1 or KV cannot be reached; retry.', responseHeaders(['Retry-After'], [])),
+    MethodNotAllowed: error(405, 'method_not_allowed: Allow lists the methods this path serves.', allowHeaders(false)),
+    Preflight: { description: 'CORS preflight answered; Allow lists the methods.', headers: allowHeaders(true) },
+  };
+}
+
+const SHARED = {
+  413: { $ref: '#/components/responses/PayloadTooLarge' },
+  500: { $ref: '#/components/responses/ServerError' },
+  503: { $ref: '#/components/responses/ServiceUnavailable' },
+};
 
 function buildResponse(status: number, spec: ResponseSpec, schemas: Record<string, unknown>): Record<string, unknown> {
   const { optional, always } = statusHeaders(status, spec);
@@ -76,7 +98,7 @@ function buildResponse(status: number, spec: ResponseSpec, schemas: Record<strin
   const body: NamedSchema | undefined = spec.body ?? (status >= 400 ? errorResponse : undefined);
   if (body) {
     schemas[body.name] = toJsonSchema(body.schema);
-    const schema = spec.body ? { $ref: `#/components/schemas/${body.name}` } : errorSchemaFor(status);
+    const schema = spec.body ? { $ref: `#/components/schemas/${body.name}` } : errorSchemaFor(status, schemas);
     response.content = { 'application/json': { schema } };
   }
   return response;
@@ -94,16 +116,13 @@ function buildOperation(spec: RouteSpec, openApiPath: string, schemas: Record<st
     tags: [spec.tag],
     operationId: operationIdFor(spec.method.toLowerCase(), openApiPath),
     security: SECURITY_BY_AUTH[spec.auth],
-    responses: Object.fromEntries(statuses.map((status) => [status, buildResponse(status, merge(spec.responses[status], automatic[status]), schemas)])),
+    responses: {
+      ...Object.fromEntries(Object.entries(SHARED).filter(([status]) => !statuses.includes(Number(status)))),
+      ...Object.fromEntries(statuses.map((status) => [status, buildResponse(status, merge(spec.responses[status], automatic[status]), schemas)])),
+    },
   };
-  const parameters: Record<string, unknown>[] = [...spec.path.matchAll(/:([A-Za-z_]+)/g)].map((match) => ({
-    name: match[1],
-    in: 'path',
-    required: true,
-    schema: { type: 'string' },
-  }));
-  for (const [name, description] of Object.entries(spec.query ?? {})) parameters.push({ name, in: 'query', required: false, description, schema: { type: 'string' } });
-  if (parameters.length > 0) operation.parameters = parameters;
+  const query = Object.entries(spec.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } }));
+  if (query.length > 0) operation.parameters = query;
   if (spec.body) {
     schemas[spec.body.name] = toJsonSchema(spec.body.schema);
     operation.requestBody = {
@@ -117,16 +136,14 @@ function buildOperation(spec: RouteSpec, openApiPath: string, schemas: Record<st
 /** A method the path does not serve (405) and the CORS preflight (204), for one path. */
 function httpOperations(path: Record<string, unknown>, openApiPath: string): void {
   const served = DOCUMENTED_METHODS.filter((method) => path[method] !== undefined);
-  const always = (status: number, description: string) => ({ [status]: { description, headers: allowHeaders(false), content: { 'application/json': { schema: errorSchemaFor(status) } } } });
-  const shared = { ...always(413, `payload_too_large: a declared body over ${MAX_BODY_BYTES} bytes.`), ...always(500, 'server_misconfigured or server_error.'), ...always(503, 'service_unavailable.') };
   for (const method of DOCUMENTED_METHODS) {
     if (served.includes(method)) continue;
     path[method] = {
-      summary: `${method.toUpperCase()} is not served here.`,
+      summary: `${method.toUpperCase()} is not served here: 405 (this path serves ${served.map((m) => m.toUpperCase()).join(', ')}).`,
       tags: ['HTTP'],
       operationId: operationIdFor(method, openApiPath, 'NotAllowed'),
       security: [],
-      responses: { ...always(405, `method_not_allowed; Allow lists ${served.map((m) => m.toUpperCase()).join(', ')} and OPTIONS.`), ...shared },
+      responses: { 405: { $ref: '#/components/responses/MethodNotAllowed' }, ...SHARED },
     };
   }
   path.options = {
@@ -134,8 +151,20 @@ function httpOperations(path: Record<string, unknown>, openApiPath: string): voi
     tags: ['HTTP'],
     operationId: operationIdFor('options', openApiPath),
     security: [],
-    responses: { 204: { description: 'Preflight answered; Allow lists the methods.', headers: allowHeaders(true) }, ...shared },
+    responses: { 204: { $ref: '#/components/responses/Preflight' }, ...SHARED },
   };
+}
+
+/** A path item with its path parameters, which every method of the path shares (the 405s too). */
+function pathItem(path: string): Record<string, unknown> {
+  const parameters = [...path.matchAll(/:([A-Za-z_]+)/g)].map((match) => ({ name: match[1], in: 'path', required: true, schema: { type: 'string' } }));
+  return parameters.length > 0 ? { parameters } : {};
+}
+
+/** The header components some response refers to (each has an optional and an `Always` form). */
+function usedHeaderComponents(document: unknown): Record<string, unknown> {
+  const used = new Set([...JSON.stringify(document).matchAll(/#\/components\/headers\/([A-Za-z]+)/g)].map((match) => match[1]));
+  return Object.fromEntries(Object.entries(HEADER_COMPONENTS).filter(([name]) => used.has(name)));
 }
 
 /** The OpenAPI 3.1 document for every registered route. */
@@ -144,10 +173,12 @@ export function buildOpenApiDocument(serverUrl: string): Record<string, unknown>
   const schemas: Record<string, unknown> = { [errorResponse.name]: toJsonSchema(errorResponse.schema) };
   for (const spec of listRouteSpecs()) {
     const openApiPath = spec.path.replace(/:([A-Za-z_]+)/g, '{$1}');
-    paths[openApiPath] = { ...paths[openApiPath], [spec.method.toLowerCase()]: buildOperation(spec, openApiPath, schemas) };
+    paths[openApiPath] ??= pathItem(spec.path);
+    paths[openApiPath][spec.method.toLowerCase()] = buildOperation(spec, openApiPath, schemas);
   }
   for (const [openApiPath, path] of Object.entries(paths)) httpOperations(path, openApiPath);
-  return {
+  const responses = sharedResponses(schemas);
+  const document = {
     openapi: '3.1.0',
     info: {
       title: 'edge-auth',
@@ -156,14 +187,18 @@ export function buildOpenApiDocument(serverUrl: string): Record<string, unknown>
     },
     servers: [{ url: serverUrl }],
     tags: TAGS,
+    'x-every-response-headers': EVERY_RESPONSE_HEADERS,
     paths,
     components: {
       schemas,
-      headers: HEADER_COMPONENTS,
+      responses,
+      headers: {} as Record<string, unknown>,
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from login or refresh.' },
         refreshCookie: { type: 'apiKey', in: 'cookie', name: REFRESH_COOKIE_NAME, description: 'The HttpOnly refresh-token cookie.' },
       },
     },
   };
+  document.components.headers = usedHeaderComponents(document);
+  return document;
 }
