@@ -80,6 +80,27 @@ describe('the OpenAPI document', () => {
   });
 });
 
+describe('the response validator', () => {
+  it('reports an undocumented status, body field or header, and a missing required header', async () => {
+    const probe = new OpenApiResponseValidator(document);
+    const every = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' };
+    const answer = (status: number, body: string | null, headers: Record<string, string> = {}) =>
+      new Response(body, { status, headers: { ...every, 'Content-Type': 'application/json', ...headers } });
+    await probe.check('GET', `${server.url}/health`, answer(200, '{"ok":true}'));
+    expect(probe.problems).toEqual([]);
+    await probe.check('GET', `${server.url}/health`, answer(418, '{}'));
+    await probe.check('GET', `${server.url}/health`, answer(200, '{"ok":true,"extra":1}'));
+    await probe.check('GET', `${server.url}/health`, answer(200, '{"ok":true}', { 'X-Powered-By': 'something' }));
+    await probe.check('POST', `${server.url}/auth/refresh`, answer(401, '{"error":"invalid_refresh_token","message":"No."}'));
+    expect(probe.problems.map(({ problem }) => problem.split(' (')[0])).toEqual([
+      'status not documented',
+      expect.stringMatching(/^body: .*additional properties/),
+      'header x-powered-by not documented',
+      'required header set-cookie missing',
+    ]);
+  });
+});
+
 describe('a whole user journey through a response validator', () => {
   it('gets only statuses, bodies and headers the document describes, on every route', async () => {
     const email = `journey-${crypto.randomUUID()}@example.test`;
