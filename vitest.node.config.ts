@@ -7,6 +7,8 @@ export default defineConfig({
     silent: 'passed-only',
     include: ['test/node/**/*.test.{ts,mjs}'],
     environment: 'node',
+    // dist/lib (npm run build), for tests that import the package through its exports.
+    globalSetup: ['test/support/build-package.mjs'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // One file at a time: several of them start their own `npm start`.

@@ -12,7 +12,8 @@ import { gzipSync } from 'node:zlib';
 export const BUNDLE_BUDGET_GZIP_BYTES = 64 * 1024;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outdir = join(root, 'dist');
+// dist/worker only: dist/demo (static assets) and dist/lib (the package) belong to other builds.
+const outdir = join(root, 'dist', 'worker');
 const UPLOADED_MODULE = /\.(m?js|wasm)$/;
 
 rmSync(outdir, { recursive: true, force: true });

@@ -27,7 +27,8 @@ interface PlatformGlobals {
  * edge-auth service, so two services on one page never mix their tokens.
  */
 export function openCrossTabLink(name: string, options: CrossTabOptions | false, onMessage: (message: CrossTabMessage) => void): CrossTabLink {
-  const platform = globalThis as PlatformGlobals;
+  // Through unknown: without the DOM lib, globalThis's type shares nothing with PlatformGlobals.
+  const platform = globalThis as unknown as PlatformGlobals;
   const settings = options === false ? { channel: null, locks: null } : options;
   const channel = settings.channel !== undefined ? settings.channel : platform.BroadcastChannel ? new platform.BroadcastChannel(name) : null;
   const locks = settings.locks !== undefined ? settings.locks : (platform.navigator?.locks ?? null);

@@ -1,9 +1,23 @@
 // One list of every route: the app registers from it, OpenAPI is built from it, 405s are answered from it.
 
-import type { ObjectSchema } from './schema';
+import type { NamedSchema, ObjectSchema } from './schema';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 export type RouteAuth = 'none' | 'bearer' | 'refresh' | 'refresh-or-bearer' | 'bearer-admin';
+
+/** Response headers a route may document beyond the ones every response carries. */
+export type ResponseHeaderName = 'Set-Cookie' | 'WWW-Authenticate' | 'Retry-After' | 'ETag' | 'Cache-Control' | 'Location';
+
+/** One documented answer. A plain string is a description: an error body for 4xx/5xx, no body otherwise. */
+export interface ResponseSpec {
+  description: string;
+  /** The JSON body; errors default to `{"error","message"}`. */
+  body?: NamedSchema;
+  /** Headers this answer may carry. */
+  headers?: readonly ResponseHeaderName[];
+  /** Of those, the ones it always carries. */
+  requiredHeaders?: readonly ResponseHeaderName[];
+}
 
 /** What a route is, for humans and for the OpenAPI document. */
 export interface RouteSpec {
@@ -14,8 +28,10 @@ export interface RouteSpec {
   auth: RouteAuth;
   body?: ObjectSchema;
   bodyOptional?: boolean;
-  /** Status code → description of the response. */
-  responses: Record<number, string>;
+  /** Query parameters: name → description. */
+  query?: Record<string, string>;
+  /** Status code → description (a string) or a full description of the response. */
+  responses: Record<number, string | ResponseSpec>;
   tag: string;
 }
 

@@ -18,6 +18,7 @@ import { logAuthEvent } from '../log';
 import { limitPerIp } from '../middleware/ip-rate-limit';
 import { requireTrustedOrigin } from '../middleware/origin-check';
 import { readBearerToken, requireAuth, verifyRequestAccessToken } from '../middleware/require-auth';
+import { meResponse, registeredUserResponse, tokenResponse, type MeResponse, type RegisteredUserResponse } from './responses';
 import { loginBody, refreshBody, registerBody } from './schemas';
 
 const TAG = 'Authentication';
@@ -29,7 +30,7 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     {
       method: 'POST', path: '/auth/register', tag: TAG, auth: 'none', body: registerBody,
       summary: 'Create an account.',
-      responses: { 201: 'The new user.', 400: 'invalid_request or weak_password.', 409: 'email_taken.', 429: 'too_many_attempts (per-IP limit).' },
+      responses: { 201: { description: 'The new user.', body: registeredUserResponse }, 400: 'invalid_request or weak_password.', 409: 'email_taken.', 429: 'too_many_attempts (per-IP limit).' },
     },
     limitPerIp('auth'),
     async (c) => {
@@ -37,7 +38,8 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
       const client = readClientInfo(c.req.raw);
       const user = await registerUser(c.env, input.email, input.password, c.var.nowSeconds);
       logAuthEvent('register', { user_id: user.id, ip: client.ip });
-      return c.json({ user: { id: user.id, email: user.email, created_at: new Date(user.createdAt * 1000).toISOString() } }, 201);
+      const body: RegisteredUserResponse = { user: { id: user.id, email: user.email, created_at: new Date(user.createdAt * 1000).toISOString() } };
+      return c.json(body, 201);
     },
   );
 
@@ -46,7 +48,12 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     {
       method: 'POST', path: '/auth/login', tag: TAG, auth: 'none', body: loginBody,
       summary: 'Sign in with email and password; opens a session.',
-      responses: { 200: 'Access token; refresh token in an HttpOnly cookie, or in the body with token_delivery "body".', 400: 'invalid_request.', 401: 'invalid_credentials.', 429: 'too_many_attempts.' },
+      responses: {
+        200: { description: 'Access token; refresh token in an HttpOnly cookie, or in the body with token_delivery "body".', body: tokenResponse, headers: ['Set-Cookie'] },
+        400: 'invalid_request.',
+        401: 'invalid_credentials.',
+        429: 'too_many_attempts: the account is locked, or the per-IP limit is reached.',
+      },
     },
     limitPerIp('auth'),
     async (c) => {
@@ -75,7 +82,13 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     {
       method: 'POST', path: '/auth/refresh', tag: TAG, auth: 'refresh', body: refreshBody, bodyOptional: true,
       summary: 'Exchange a refresh token (cookie or body) for a new access token and a rotated refresh token.',
-      responses: { 200: 'Same body as login; the rotated refresh token comes back in the channel it came in.', 400: 'invalid_request.', 401: 'invalid_refresh_token (the cookie is cleared).', 403: 'forbidden_origin.', 429: 'too_many_attempts (per-IP limit).' },
+      responses: {
+        200: { description: 'Same body as login; the rotated refresh token comes back in the channel it came in.', body: tokenResponse, headers: ['Set-Cookie'] },
+        400: 'invalid_request: a malformed body, or a token both in the cookie and in the body.',
+        401: { description: 'invalid_refresh_token (the cookie is cleared): unknown, expired, revoked or reused, or several different refresh cookies.', requiredHeaders: ['Set-Cookie'] },
+        403: 'forbidden_origin.',
+        429: 'too_many_attempts (per-IP limit).',
+      },
     },
     requireTrustedOrigin(),
     limitPerIp('auth'),
@@ -113,7 +126,13 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     {
       method: 'POST', path: '/auth/logout', tag: TAG, auth: 'refresh-or-bearer', body: refreshBody, bodyOptional: true,
       summary: 'End this session (refresh cookie, body token and/or bearer). Idempotent.',
-      responses: { 204: 'Logged out; the cookie is cleared.', 400: 'invalid_request.', 403: 'forbidden_origin.', 429: 'too_many_attempts (per-IP limit).' },
+      responses: {
+        204: { description: 'Logged out; the cookie is cleared.', requiredHeaders: ['Set-Cookie'] },
+        400: 'invalid_request.',
+        401: 'invalid_token: an Authorization header that is not one well-formed bearer token.',
+        403: 'forbidden_origin.',
+        429: 'too_many_attempts (per-IP limit).',
+      },
     },
     requireTrustedOrigin(),
     limitPerIp('auth'),
@@ -133,12 +152,13 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     {
       method: 'GET', path: '/auth/me', tag: TAG, auth: 'bearer',
       summary: 'The signed-in user, from the access token alone (no database read).',
-      responses: { 200: 'The user and the session id.', 401: 'invalid_token.' },
+      responses: { 200: { description: 'The user and the session id.', body: meResponse }, 401: 'invalid_token.' },
     },
     requireAuth(),
     (c) => {
       const auth = c.var.auth;
-      return c.json({ user: { id: auth.userId, email: auth.email, roles: auth.roles }, session_id: auth.sessionId });
+      const body: MeResponse = { user: { id: auth.userId, email: auth.email, roles: [...auth.roles] }, session_id: auth.sessionId };
+      return c.json(body);
     },
   );
 }

@@ -13,6 +13,7 @@ import { parseWithSchema } from '../http/schema';
 import { requireAuth } from '../middleware/require-auth';
 import { listAuthEvents } from '../storage/auth-events';
 import { listLiveSessions, type RevocationReason } from '../storage/sessions';
+import { eventsResponse, sessionsResponse, type EventsResponse, type SessionsResponse } from './responses';
 import { passwordChangeBody } from './schemas';
 
 const TAG = 'Sessions';
@@ -34,7 +35,10 @@ export function addSessionRoutes(app: Hono<AppEnv>): void {
       method: 'GET', path: '/auth/sessions', tag: TAG, auth: 'bearer',
       summary: 'The live sessions of the signed-in user, most recently used first.',
       responses: {
-        200: 'The sessions; "current" marks the one this access token belongs to. "last_used_at" is the last sign-in or refresh of the session (access-token use is not recorded), so it can trail real use by up to one access-token lifetime.',
+        200: {
+          description: 'The sessions; "current" marks the one this access token belongs to. "last_used_at" is the last sign-in or refresh of the session (access-token use is not recorded), so it can trail real use by up to one access-token lifetime.',
+          body: sessionsResponse,
+        },
         401: 'invalid_token.',
       },
     },
@@ -42,7 +46,7 @@ export function addSessionRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const auth = c.var.auth;
       const sessions = await listLiveSessions(c.env, auth.userId, c.var.nowSeconds, MAX_LISTED_SESSIONS);
-      return c.json({
+      const body: SessionsResponse = {
         sessions: sessions.map((session) => ({
           id: session.id,
           created_at: isoTime(session.createdAt),
@@ -53,7 +57,8 @@ export function addSessionRoutes(app: Hono<AppEnv>): void {
           country: session.country,
           current: session.id === auth.sessionId,
         })),
-      });
+      };
+      return c.json(body);
     },
   );
 
@@ -108,12 +113,12 @@ export function addSessionRoutes(app: Hono<AppEnv>): void {
     {
       method: 'GET', path: '/auth/events', tag: TAG, auth: 'bearer',
       summary: `Your ${MAX_LISTED_EVENTS} most recent security events (sign-ins, failures, lockouts, revocations), newest first.`,
-      responses: { 200: 'The events.', 401: 'invalid_token.' },
+      responses: { 200: { description: 'The events.', body: eventsResponse }, 401: 'invalid_token.' },
     },
     requireAuth(),
     async (c) => {
       const events = await listAuthEvents(c.env, c.var.auth.userId, MAX_LISTED_EVENTS);
-      return c.json({
+      const body: EventsResponse = {
         events: events.map((event) => ({
           type: event.type,
           created_at: isoTime(event.createdAt),
@@ -122,7 +127,8 @@ export function addSessionRoutes(app: Hono<AppEnv>): void {
           user_agent: event.userAgent,
           country: event.country,
         })),
-      });
+      };
+      return c.json(body);
     },
   );
 }

@@ -8,6 +8,7 @@ import { STORAGE_RETRY_AFTER_SECONDS } from '../storage/database';
 import { probeDatabase, probeKv } from '../storage/health';
 import { ifNoneMatchHits } from '../http/etag';
 import { getPublicJwksDocument } from '../tokens/jwks-document';
+import { healthFailureResponse, healthResponse, jwksResponse, openApiResponse, type HealthFailureResponse, type HealthResponse } from './responses';
 
 /** How long verifiers may cache the JWKS; the key-rotation runbook waits at least this long. */
 export const JWKS_MAX_AGE_SECONDS = 300;
@@ -19,7 +20,10 @@ export function addWellKnownRoutes(app: Hono<AppEnv>): void {
     {
       method: 'GET', path: '/.well-known/jwks.json', tag: 'Keys', auth: 'none',
       summary: 'Public keys that verify access tokens (every configured key).',
-      responses: { 200: 'A JWK Set of public keys, each with kid, alg and use "sig".', 304: 'Not modified (If-None-Match matched the ETag).' },
+      responses: {
+        200: { description: 'A JWK Set of public keys, each with kid, alg and use "sig".', body: jwksResponse, requiredHeaders: ['ETag', 'Cache-Control'] },
+        304: { description: 'Not modified (If-None-Match matched the ETag).', requiredHeaders: ['ETag', 'Cache-Control'] },
+      },
     },
     async (c) => {
       const { body, etag } = await getPublicJwksDocument(c.var.config.signingKeys);
@@ -34,19 +38,20 @@ export function addWellKnownRoutes(app: Hono<AppEnv>): void {
     {
       method: 'GET', path: '/health', tag: 'Operations', auth: 'none',
       summary: 'Liveness check; with ?deep=1 also checks D1 (SELECT 1) and KV (one read).',
+      query: { deep: '"1" also checks D1 and KV.' },
       responses: {
-        200: '{"ok": true}; with ?deep=1 {"ok": true, "d1": "ok", "kv": "ok"}.',
-        503: 'With ?deep=1 when D1 or KV fails: service_unavailable with "d1" and "kv" each "ok" or "failed".',
+        200: { description: '{"ok": true}; with ?deep=1 {"ok": true, "d1": "ok", "kv": "ok"}.', body: healthResponse },
+        503: { description: 'With ?deep=1 when D1 or KV fails: service_unavailable with "d1" and "kv" each "ok" or "failed".', body: healthFailureResponse, requiredHeaders: ['Retry-After'] },
       },
     },
     async (c) => {
-      if (c.req.query('deep') !== '1') return c.json({ ok: true });
+      if (c.req.query('deep') !== '1') return c.json({ ok: true } satisfies HealthResponse);
       const [d1, kv] = await Promise.all([probeDatabase(c.env), probeKv(c.env)]);
-      if (d1 === 'ok' && kv === 'ok') return c.json({ ok: true, d1, kv });
+      if (d1 === 'ok' && kv === 'ok') return c.json({ ok: true, d1, kv } satisfies HealthResponse);
       // The error shape of every other failure, plus which dependency failed (never why).
       c.header('Retry-After', String(STORAGE_RETRY_AFTER_SECONDS));
       const message = 'A storage dependency is unavailable.';
-      return c.json({ error: 'service_unavailable', message, ok: false, d1, kv }, 503);
+      return c.json({ error: 'service_unavailable', message, ok: false, d1, kv } satisfies HealthFailureResponse, 503);
     },
   );
 
@@ -55,7 +60,7 @@ export function addWellKnownRoutes(app: Hono<AppEnv>): void {
     {
       method: 'GET', path: '/openapi.json', tag: 'Operations', auth: 'none',
       summary: 'This API described as OpenAPI 3.1.',
-      responses: { 200: 'The OpenAPI document.' },
+      responses: { 200: { description: 'The OpenAPI document.', body: openApiResponse } },
     },
     (c) => c.json(buildOpenApiDocument(new URL(c.req.url).origin)),
   );

@@ -7,7 +7,7 @@ import { createTestClient } from '../helpers/client';
 interface OpenApiDocument {
   openapi: string;
   paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref: string } }> } }>>;
-  components: { schemas: Record<string, { properties: Record<string, { enum?: string[] }>; required: string[]; additionalProperties: boolean }> };
+  components: { schemas: Record<string, { properties: Record<string, { enum?: string[]; anyOf?: { enum?: string[]; type?: string }[] }>; required: string[]; additionalProperties: boolean }> };
 }
 
 async function fetchDocument(): Promise<OpenApiDocument> {
@@ -40,7 +40,8 @@ describe('GET /openapi.json', () => {
     expect(ref).toBe(`#/components/schemas/${loginBody.name}`);
     const schema = document.components.schemas[loginBody.name];
     expect(schema?.required.sort()).toEqual(['email', 'password']);
-    expect(schema?.properties.token_delivery?.enum).toEqual(['cookie', 'body']);
+    // Optional fields also accept null (read as "not sent"), so the enum sits beside a null branch.
+    expect(schema?.properties.token_delivery?.anyOf).toMatchObject([{ type: 'string', enum: ['cookie', 'body'] }, { type: 'null' }]);
     expect(schema?.additionalProperties).toBe(false);
   });
 });

@@ -200,9 +200,14 @@ describe('POST /admin/users/:id/revoke-sessions', () => {
 describe('OpenAPI', () => {
   it('describes every session and admin route', async () => {
     const client = createTestClient();
-    const document = (await (await client.fetch('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
-    expect(Object.keys(document.paths['/auth/sessions'] ?? {})).toEqual(['get']);
-    expect(Object.keys(document.paths['/auth/sessions/{id}'] ?? {})).toEqual(['delete']);
+    const document = (await (await client.fetch('/openapi.json')).json()) as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    // Served methods only: the path items also document 405s and the preflight (tag HTTP).
+    const served = (path: string) =>
+      Object.entries(document.paths[path] ?? {})
+        .filter(([method, operation]) => method !== 'parameters' && !operation.tags?.includes('HTTP'))
+        .map(([method]) => method);
+    expect(served('/auth/sessions')).toEqual(['get']);
+    expect(served('/auth/sessions/{id}')).toEqual(['delete']);
     expect(document.paths['/auth/logout-all']).toHaveProperty('post');
     expect(document.paths['/auth/password']).toHaveProperty('post');
     expect(document.paths['/auth/events']).toHaveProperty('get');

@@ -1,5 +1,4 @@
 // examples/downstream-worker: a protected API in another Worker, verifying edge-auth tokens with edge-auth/verify.
-import { execFileSync } from 'node:child_process';
 import type { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPATIBILITY_DATE, EDGE_AUTH_ISSUER, bundleWorker, logOutOnEdgeAuth, signUpAndLogInOnEdgeAuth, startWithEdgeAuth } from '../support/edge-auth-miniflare';
@@ -12,8 +11,8 @@ function callExample(path: string, accessToken?: string): Promise<Response> {
 }
 
 beforeAll(async () => {
-  // The example imports edge-auth/verify as a consumer would: through package.json "exports" into dist/.
-  execFileSync(process.execPath, ['scripts/build-package.mjs'], { stdio: 'pipe' });
+  // The example imports edge-auth/verify as a consumer would: through package.json "exports" into
+  // dist/lib, which the Node suite's global setup builds.
   miniflare = await startWithEdgeAuth([
     {
       name: 'downstream-worker',

@@ -24,6 +24,20 @@ async function loadVerifyPackage(): Promise<typeof VerifyPackage> {
   return (await import(specifier)) as typeof VerifyPackage;
 }
 
+interface RecipeOptions {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  algorithms: string[];
+}
+type TokenVerifier = (token: string) => Promise<Record<string, unknown>>;
+
+/** A README recipe from examples/recipes/, loaded as it is written (plain JavaScript). */
+async function loadRecipe<Recipe>(file: string): Promise<Recipe> {
+  const url = new URL(`../../examples/recipes/${file}`, import.meta.url).href;
+  return (await import(url)) as Recipe;
+}
+
 async function registerAndLogIn(url: string): Promise<string> {
   const email = `interop-${crypto.randomUUID()}@example.test`;
   const password = 'interop passphrase that is long';
@@ -38,10 +52,6 @@ async function registerAndLogIn(url: string): Promise<string> {
 function headerOf(token: string): { alg: string; kid: string; typ: string } {
   return JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { alg: string; kid: string; typ: string };
 }
-
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-package.mjs'], { stdio: 'pipe' });
-});
 
 describe.each(['EdDSA', 'ES256', 'RS256'])('interop with an %s signing key', (alg) => {
   let server: Awaited<ReturnType<typeof startDevServer>>;
@@ -86,6 +96,48 @@ describe.each(['EdDSA', 'ES256', 'RS256'])('interop with an %s signing key', (al
     await expect(verify(`${header}.${forgedPayload}.${signature}`)).rejects.toThrow();
     expect(payload).not.toBe(forgedPayload);
   });
+
+  const recipeOptions = (): RecipeOptions => ({ jwksUrl: `${server.url}/.well-known/jwks.json`, issuer: server.url, audience: AUDIENCE, algorithms: [alg] });
+
+  it("issues tokens that the README's hono jwk recipe (typ at+jwt) accepts, and that hono refuses without typ", async () => {
+    const token = await registerAndLogIn(server.url);
+    const { createProtectedApp } = await loadRecipe<{ createProtectedApp(options: RecipeOptions): { request(path: string, init: RequestInit): Promise<Response> } }>('hono-jwk.mjs');
+    const app = createProtectedApp(recipeOptions());
+    const accepted = await app.request('/api/me', { headers: { Authorization: `Bearer ${token}` } });
+    expect(accepted.status).toBe(200);
+    expect(((await accepted.json()) as { sub: string }).sub).toMatch(/^00\./);
+    expect((await app.request('/api/me', { headers: { Authorization: `Bearer ${token.slice(0, -4)}AAAA` } })).status).toBe(401);
+
+    const { Hono } = await import('hono');
+    const { jwk } = await import('hono/jwk');
+    const untyped = new Hono().use('/api/*', jwk({ jwks_uri: recipeOptions().jwksUrl, alg: [alg as 'EdDSA'] })).get('/api/me', (c) => c.text('ok'));
+    expect((await untyped.request('/api/me', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+
+  it("issues tokens that the README's jose createRemoteJWKSet recipe accepts, and refuses when tampered", async () => {
+    const token = await registerAndLogIn(server.url);
+    const { createJoseVerifier } = await loadRecipe<{ createJoseVerifier(options: RecipeOptions): TokenVerifier }>('jose.mjs');
+    const verify = createJoseVerifier(recipeOptions());
+    await expect(verify(token)).resolves.toMatchObject({ iss: server.url, aud: AUDIENCE });
+    await expect(verify(`${token.slice(0, -4)}AAAA`)).rejects.toThrow();
+  });
+
+  it(
+    alg === 'EdDSA'
+      ? "issues tokens that the README's jsonwebtoken recipe cannot verify (jsonwebtoken has no EdDSA)"
+      : "issues tokens that the README's jsonwebtoken + jwks-rsa recipe accepts, and refuses when tampered",
+    async () => {
+      const token = await registerAndLogIn(server.url);
+      const { createJsonwebtokenVerifier } = await loadRecipe<{ createJsonwebtokenVerifier(options: RecipeOptions): TokenVerifier }>('jsonwebtoken.mjs');
+      const verify = createJsonwebtokenVerifier(recipeOptions());
+      if (alg === 'EdDSA') {
+        await expect(verify(token)).rejects.toThrow();
+        return;
+      }
+      await expect(verify(token)).resolves.toMatchObject({ iss: server.url, aud: AUDIENCE });
+      await expect(verify(`${token.slice(0, -4)}AAAA`)).rejects.toThrow();
+    },
+  );
 
   it('issues tokens that edge-auth/verify accepts on Node 22 from the JWKS URL', async () => {
     const token = await registerAndLogIn(server.url);

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// `npm run build:demo`: bundles the demo page (with the client SDK from source) into dist/demo,
+// which Workers static assets serve. wrangler runs it before `wrangler dev` and `wrangler deploy`
+// ([build] in wrangler.toml). It touches dist/demo only: the package build owns dist/lib.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const demoOut = `${root}dist/demo`;
+const STATIC_DEMO_FILES = ['index.html', 'styles.css', '_headers'];
+
+rmSync(demoOut, { recursive: true, force: true });
+mkdirSync(demoOut, { recursive: true });
+await build({
+  entryPoints: [`${root}demo/app.ts`],
+  outfile: `${demoOut}/app.js`,
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  sourcemap: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+  platform: 'browser',
+  minify: true,
+});
+for (const file of STATIC_DEMO_FILES) copyFileSync(`${root}demo/${file}`, `${demoOut}/${file}`);

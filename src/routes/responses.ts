@@ -1,0 +1,130 @@
+// Response-body schemas: route handlers build their bodies as these types, and /openapi.json describes them.
+
+import * as v from 'valibot';
+import { STATUS_BY_CODE, type ErrorCode } from '../errors';
+import { namedSchema } from '../http/schema';
+
+const isoTime = (description: string) => v.pipe(v.string(), v.isoTimestamp(), v.description(description));
+const seconds = (description: string) => v.pipe(v.number(), v.integer(), v.minValue(0), v.description(description));
+const nullableText = (description: string) => v.pipe(v.nullable(v.string()), v.description(description));
+
+/** `{"error","message"}`: every error the service answers. */
+export const errorResponse = namedSchema(
+  'Error',
+  v.strictObject({
+    error: v.pipe(v.picklist(Object.keys(STATUS_BY_CODE) as ErrorCode[]), v.description('A stable code to branch on.')),
+    message: v.pipe(v.string(), v.description('One sentence for a person; never echoes what was sent.')),
+  }),
+);
+
+/** The answer of login and refresh. */
+export const tokenResponse = namedSchema(
+  'TokenResponse',
+  v.strictObject({
+    access_token: v.pipe(v.string(), v.description('A JWT (typ at+jwt) for Authorization: Bearer.')),
+    token_type: v.literal('Bearer'),
+    expires_in: seconds('Seconds until the access token expires.'),
+    refresh_token: v.optional(v.pipe(v.string(), v.description('Only with body delivery: the (rotated) refresh token.'))),
+    refresh_token_expires_in: v.optional(seconds('Only with body delivery: seconds until the session ends.')),
+  }),
+);
+export type TokenResponse = v.InferOutput<typeof tokenResponse.schema>;
+
+/** The answer of register. */
+export const registeredUserResponse = namedSchema(
+  'RegisteredUserResponse',
+  v.strictObject({
+    user: v.strictObject({ id: v.string(), email: v.string(), created_at: isoTime('When the account was created.') }),
+  }),
+);
+export type RegisteredUserResponse = v.InferOutput<typeof registeredUserResponse.schema>;
+
+/** The answer of GET /auth/me. */
+export const meResponse = namedSchema(
+  'MeResponse',
+  v.strictObject({
+    user: v.strictObject({ id: v.string(), email: v.string(), roles: v.array(v.string()) }),
+    session_id: v.string(),
+  }),
+);
+export type MeResponse = v.InferOutput<typeof meResponse.schema>;
+
+/** The answer of GET /auth/sessions. */
+export const sessionsResponse = namedSchema(
+  'SessionsResponse',
+  v.strictObject({
+    sessions: v.array(
+      v.strictObject({
+        id: v.string(),
+        created_at: isoTime('When the session signed in.'),
+        last_used_at: isoTime('The last refresh.'),
+        expires_at: isoTime('When the session ends unless refreshed.'),
+        user_agent: nullableText('User-Agent at sign-in.'),
+        ip: nullableText('Client address at sign-in.'),
+        country: nullableText('Country at sign-in, when Cloudflare knows it.'),
+        current: v.pipe(v.boolean(), v.description('True for the session of the token that asked.')),
+      }),
+    ),
+  }),
+);
+export type SessionsResponse = v.InferOutput<typeof sessionsResponse.schema>;
+
+/** The answer of GET /auth/events. */
+export const eventsResponse = namedSchema(
+  'EventsResponse',
+  v.strictObject({
+    events: v.array(
+      v.strictObject({
+        type: v.pipe(v.string(), v.description('What happened, e.g. login_succeeded, lockout, session_deleted.')),
+        created_at: isoTime('When it happened.'),
+        session_id: nullableText('The session it concerns.'),
+        ip: nullableText('Client address.'),
+        user_agent: nullableText('User-Agent.'),
+        country: nullableText('Country, when Cloudflare knows it.'),
+      }),
+    ),
+  }),
+);
+export type EventsResponse = v.InferOutput<typeof eventsResponse.schema>;
+
+/** GET /.well-known/jwks.json. */
+export const jwksResponse = namedSchema(
+  'JwkSet',
+  v.strictObject({
+    keys: v.array(
+      v.strictObject({
+        kty: v.picklist(['OKP', 'EC', 'RSA']),
+        kid: v.string(),
+        alg: v.picklist(['EdDSA', 'ES256', 'RS256']),
+        use: v.literal('sig'),
+        crv: v.optional(v.picklist(['Ed25519', 'P-256'])),
+        x: v.optional(v.string()),
+        y: v.optional(v.string()),
+        n: v.optional(v.string()),
+        e: v.optional(v.string()),
+      }),
+    ),
+  }),
+);
+
+const probe = v.picklist(['ok', 'failed']);
+
+/** GET /health. */
+export const healthResponse = namedSchema(
+  'HealthResponse',
+  v.strictObject({ ok: v.literal(true), d1: v.optional(v.literal('ok')), kv: v.optional(v.literal('ok')) }),
+);
+export type HealthResponse = v.InferOutput<typeof healthResponse.schema>;
+
+/** GET /health?deep=1 when a dependency fails: the error shape plus which one. */
+export const healthFailureResponse = namedSchema(
+  'HealthFailureResponse',
+  v.strictObject({ error: v.literal('service_unavailable'), message: v.string(), ok: v.literal(false), d1: probe, kv: probe }),
+);
+export type HealthFailureResponse = v.InferOutput<typeof healthFailureResponse.schema>;
+
+/** GET /openapi.json. */
+export const openApiResponse = namedSchema(
+  'OpenApiDocument',
+  v.looseObject({ openapi: v.literal('3.1.0'), info: v.looseObject({}), paths: v.record(v.string(), v.unknown()) }),
+);

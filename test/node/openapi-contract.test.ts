@@ -1,0 +1,207 @@
+// /openapi.json is a contract machines can trust: Redocly's recommended lint passes, docs/api.md covers it,
+// and a whole user journey against `npm start` (successes and errors) gets only answers it describes.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevServer, type DevServer } from '../support/dev-server.mjs';
+import { OpenApiResponseValidator } from '../support/openapi-validator';
+
+const APP_ORIGIN = 'https://app.example.test';
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
+
+let server: DevServer;
+let document: Record<string, unknown>;
+let validator: OpenApiResponseValidator;
+
+beforeAll(async () => {
+  server = await startDevServer({ vars: { ALLOWED_ORIGINS: APP_ORIGIN } });
+  document = (await (await fetch(`${server.url}/openapi.json`)).json()) as Record<string, unknown>;
+  validator = new OpenApiResponseValidator(document);
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** One request through the validator; returns the response for the journey's own assertions. */
+async function call(method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}): Promise<Response> {
+  const url = `${server.url}${path}`;
+  const response = await fetch(url, { method, redirect: 'manual', ...init });
+  await validator.check(method, url, response);
+  return response;
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+const cookieOf = (response: Response) => response.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+
+async function logIn(email: string, password: string, delivery: 'cookie' | 'body' = 'cookie') {
+  const response = await call('POST', '/auth/login', { headers: JSON_HEADERS, body: json({ email, password, token_delivery: delivery }) });
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { access_token: string; refresh_token?: string };
+  return { accessToken: body.access_token, refreshToken: body.refresh_token, cookie: cookieOf(response) };
+}
+
+describe('the OpenAPI document', () => {
+  it("passes Redocly's recommended lint with no error and only the warnings docs/api.md justifies", () => {
+    const directory = mkdtempSync(join(tmpdir(), 'edge-auth-openapi-lint-'));
+    try {
+      const file = join(directory, 'openapi.json');
+      writeFileSync(file, JSON.stringify(document));
+      const lint = spawnSync(process.execPath, ['scripts/lint-openapi.mjs', file], { encoding: 'utf8' });
+      expect(lint.stderr).toBe('');
+      const summary = JSON.parse(lint.stdout.trim().split('\n').at(-1) ?? '{}') as { errors: number; unjustifiedWarnings: number };
+      expect(summary).toMatchObject({ errors: 0, unjustifiedWarnings: 0 });
+      expect(lint.status).toBe(0);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('declares security on every operation (an empty list for public ones)', () => {
+    for (const [path, item] of Object.entries(document.paths as Record<string, Record<string, { security?: unknown }>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        if (method === 'parameters') continue;
+        expect(Array.isArray(operation.security), `${method} ${path}`).toBe(true);
+      }
+    }
+  });
+
+  it('has every path and method of the document in docs/api.md', () => {
+    const apiDoc = readFileSync('docs/api.md', 'utf8');
+    for (const [path, item] of Object.entries(document.paths as Record<string, Record<string, { operationId?: string }>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        if (method === 'parameters' || method === 'options' || operation.operationId?.endsWith('NotAllowed')) continue;
+        expect(apiDoc, `${method.toUpperCase()} ${path} missing from docs/api.md`).toContain(`${method.toUpperCase()} ${path}`);
+      }
+    }
+  });
+});
+
+describe('the response validator', () => {
+  it('reports an undocumented status, body field or header, and a missing required header', async () => {
+    const probe = new OpenApiResponseValidator(document);
+    const every = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY' };
+    const answer = (status: number, body: string | null, headers: Record<string, string> = {}) =>
+      new Response(body, { status, headers: { ...every, 'Content-Type': 'application/json', ...headers } });
+    await probe.check('GET', `${server.url}/health`, answer(200, '{"ok":true}'));
+    expect(probe.problems).toEqual([]);
+    await probe.check('GET', `${server.url}/health`, answer(418, '{}'));
+    await probe.check('GET', `${server.url}/health`, answer(200, '{"ok":true,"extra":1}'));
+    await probe.check('GET', `${server.url}/health`, answer(200, '{"ok":true}', { 'X-Powered-By': 'something' }));
+    await probe.check('POST', `${server.url}/auth/refresh`, answer(401, '{"error":"invalid_refresh_token","message":"No."}'));
+    expect(probe.problems.map(({ problem }) => problem.split(' (')[0])).toEqual([
+      'status not documented',
+      expect.stringMatching(/^body: .*additional properties/),
+      'header x-powered-by not documented',
+      'required header set-cookie missing',
+    ]);
+  });
+});
+
+describe('a whole user journey through a response validator', () => {
+  it('gets only statuses, bodies and headers the document describes, on every route', async () => {
+    const email = `journey-${crypto.randomUUID()}@example.test`;
+    const password = 'a journey through the contract';
+
+    // Operations, keys and the description itself.
+    expect((await call('GET', '/health')).status).toBe(200);
+    expect((await call('GET', '/health?deep=1')).status).toBe(200);
+    expect((await call('GET', '/openapi.json')).status).toBe(200);
+    const jwks = await call('GET', '/.well-known/jwks.json');
+    expect(jwks.status).toBe(200);
+    expect((await call('GET', '/.well-known/jwks.json', { headers: { 'If-None-Match': jwks.headers.get('ETag') ?? '' } })).status).toBe(304);
+
+    // Register: success and every kind of bad body.
+    expect((await call('POST', '/auth/register', { headers: JSON_HEADERS, body: json({ email, password }) })).status).toBe(201);
+    expect((await call('POST', '/auth/register', { headers: JSON_HEADERS, body: json({ email, password }) })).status).toBe(409);
+    expect((await call('POST', '/auth/register', { headers: JSON_HEADERS, body: json({ email: `w-${email}`, password: 'password' }) })).status).toBe(400);
+    expect((await call('POST', '/auth/register', { headers: JSON_HEADERS, body: json({ email, password, admin: true }) })).status).toBe(400);
+    expect((await call('POST', '/auth/register', { headers: JSON_HEADERS, body: '{"email":"a@b.c","email":"d@e.f","password":"x"}' })).status).toBe(400);
+    expect((await call('POST', '/auth/register', { headers: { 'Content-Type': 'text/plain' }, body: json({ email, password }) })).status).toBe(415);
+    expect((await call('POST', '/auth/register', { headers: JSON_HEADERS, body: json({ email, password: 'x'.repeat(20_000) }) })).status).toBe(413);
+
+    // Login in both channels, and refused.
+    const browser = await logIn(email, password);
+    const app = await logIn(email, password, 'body');
+    expect((await call('POST', '/auth/login', { headers: JSON_HEADERS, body: json({ email, password: 'not the password' }) })).status).toBe(401);
+
+    // Bearer routes: success, no token, a bad token, a token in the URL, a non-Bearer header.
+    expect((await call('GET', '/auth/me', { headers: bearer(browser.accessToken) })).status).toBe(200);
+    expect((await call('GET', '/auth/me')).status).toBe(401);
+    expect((await call('GET', '/auth/me', { headers: bearer('not.a.token') })).status).toBe(401);
+    expect((await call('GET', `/auth/me?access_token=${browser.accessToken}`)).status).toBe(400);
+    const sessions = await call('GET', '/auth/sessions', { headers: bearer(browser.accessToken) });
+    expect(sessions.status).toBe(200);
+    expect((await call('GET', '/auth/events', { headers: bearer(browser.accessToken) })).status).toBe(200);
+    expect((await call('DELETE', '/auth/sessions/00.no-such-session', { headers: bearer(browser.accessToken) })).status).toBe(404);
+
+    // Refresh: cookie, body, both, refused, and from a foreign origin.
+    const refreshed = await call('POST', '/auth/refresh', { headers: { Cookie: browser.cookie } });
+    expect(refreshed.status).toBe(200);
+    const cookie = cookieOf(refreshed);
+    const appRefresh = await call('POST', '/auth/refresh', { headers: JSON_HEADERS, body: json({ refresh_token: app.refreshToken }) });
+    expect(appRefresh.status).toBe(200);
+    const appToken = ((await appRefresh.json()) as { access_token: string }).access_token;
+    expect((await call('POST', '/auth/refresh', { headers: { ...JSON_HEADERS, Cookie: cookie }, body: json({ refresh_token: 'x' }) })).status).toBe(400);
+    expect((await call('POST', '/auth/refresh', { headers: { Cookie: 'edge_auth_refresh=not-a-token' } })).status).toBe(401);
+    expect((await call('POST', '/auth/refresh', { headers: { Origin: 'https://evil.example.test', Cookie: cookie } })).status).toBe(403);
+
+    // Password change: wrong current password, weak new one, success.
+    const change = (current: string, next: string) =>
+      call('POST', '/auth/password', { headers: { ...JSON_HEADERS, ...bearer(appToken) }, body: json({ current_password: current, new_password: next }) });
+    expect((await change('not the password', 'another long passphrase')).status).toBe(401);
+    expect((await change(password, 'password')).status).toBe(400);
+    const newPassword = 'a second journey passphrase';
+    expect((await change(password, newPassword)).status).toBe(204);
+
+    // Ending sessions: one by id, logout in its three forms, logout everywhere.
+    const third = await logIn(email, newPassword);
+    const thirdId = ((await (await fetch(`${server.url}/auth/me`, { headers: bearer(third.accessToken) })).json()) as { session_id: string }).session_id;
+    expect((await call('DELETE', `/auth/sessions/${thirdId}`, { headers: bearer(appToken) })).status).toBe(204);
+    expect((await call('POST', '/auth/logout', { headers: { Authorization: 'Basic dXNlcjpwYXNz' } })).status).toBe(401);
+    expect((await call('POST', '/auth/logout', { headers: { Origin: 'https://evil.example.test' } })).status).toBe(403);
+    expect((await call('POST', '/auth/logout', { headers: { Origin: APP_ORIGIN } })).status).toBe(204);
+    const fourth = await logIn(email, newPassword);
+    expect((await call('POST', '/auth/logout', { headers: { Cookie: fourth.cookie, ...bearer(fourth.accessToken) } })).status).toBe(204);
+    expect((await call('POST', '/auth/logout-all', { headers: bearer(appToken) })).status).toBe(204);
+    expect((await call('POST', '/auth/logout-all', { headers: bearer(appToken) })).status).toBe(401);
+
+    // Admin: refused without the role, then granted: unknown user and success.
+    const admin = await logIn(email, newPassword);
+    expect((await call('POST', '/admin/users/00.nobody/revoke-sessions', { headers: bearer(admin.accessToken) })).status).toBe(403);
+    expect((await call('POST', '/admin/users/00.nobody/revoke-sessions')).status).toBe(401);
+    const granted = spawnSync(process.execPath, ['scripts/admin.mjs', 'grant', email], { encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+    expect(granted.status, granted.stderr).toBe(0);
+    const realAdmin = await logIn(email, newPassword);
+    const adminSelf = ((await (await fetch(`${server.url}/auth/me`, { headers: bearer(realAdmin.accessToken) })).json()) as { user: { id: string } }).user.id;
+    expect((await call('POST', '/admin/users/00.nobody/revoke-sessions', { headers: bearer(realAdmin.accessToken) })).status).toBe(404);
+    expect((await call('POST', `/admin/users/${adminSelf}/revoke-sessions`, { headers: bearer(realAdmin.accessToken) })).status).toBe(204);
+
+    // Lockout: repeated wrong passwords end in 429 with Retry-After.
+    const locked = `locked-${crypto.randomUUID()}@example.test`;
+    let status = 0;
+    for (let attempt = 0; attempt < 8 && status !== 429; attempt += 1) {
+      status = (await call('POST', '/auth/login', { headers: JSON_HEADERS, body: json({ email: locked, password: 'wrong password' }) })).status;
+    }
+    expect(status).toBe(429);
+
+    // HTTP: a method a path does not serve, and preflights from an allowed and an unknown origin.
+    expect((await call('PUT', '/auth/login')).status).toBe(405);
+    expect((await call('GET', '/auth/logout')).status).toBe(405);
+    const preflight = { 'Access-Control-Request-Method': 'POST' };
+    expect((await call('OPTIONS', '/auth/refresh', { headers: { ...preflight, Origin: APP_ORIGIN } })).status).toBe(204);
+    expect((await call('OPTIONS', '/auth/login', { headers: { ...preflight, Origin: 'https://evil.example.test' } })).status).toBe(204);
+
+    expect(validator.problems.map(({ request, problem }) => `${request}: ${problem}`)).toEqual([]);
+    // Every route the document describes was exercised.
+    const routes = Object.entries(document.paths as Record<string, Record<string, { tags?: string[] }>>).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method, operation]) => method !== 'parameters' && !operation.tags?.includes('HTTP'))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(routes.filter((route) => !validator.operationsSeen.has(route))).toEqual([]);
+  });
+});
