@@ -25,7 +25,12 @@ export interface LoginContext {
   client: ClientInfo;
   lockout: LockoutPolicy;
   ipRateLimitPerMinute: number;
+  /** REQUIRE_EMAIL_VERIFICATION: a correct password on an unverified address opens no session. */
+  requireEmailVerification?: boolean;
 }
+
+/** RFC 8176 method references of a password sign-in. */
+export const PASSWORD_AMR: readonly string[] = ['pwd'];
 
 function invalidCredentials(logReason: string): AuthError {
   return new AuthError('invalid_credentials', 'Email or password is incorrect.', { logReason });
@@ -62,6 +67,10 @@ export async function loginWithPassword(context: LoginContext, rawEmail: string,
     }
     throw invalidCredentials(!email ? 'malformed email' : user ? 'wrong password' : 'unknown email or over-long password');
   }
+  // REQUIRE_EMAIL_VERIFICATION (issue 13): checked only once the password matched.
+  if (context.requireEmailVerification === true && !user.emailVerified) {
+    throw new AuthError('email_not_verified', 'Verify your email address first: follow the link we sent you.', { logReason: 'address not verified' });
+  }
   return openSession(context, user, password, emailHash !== null && state.failures !== null ? emailHash : null);
 }
 
@@ -86,5 +95,6 @@ async function openSession(context: LoginContext, user: UserRecord, password: st
     statements.push(updatePasswordHashStatement(context.env, user.id, await hashPassword(password)));
   }
   await runBatch(context.env, sessionId, statements, 'open session');
-  return { userId: user.id, sessionId, email: user.email, roles: user.roles, refreshToken, sessionExpiresAt };
+  const signIn = { emailVerified: user.emailVerified, authTime: context.nowSeconds, amr: PASSWORD_AMR };
+  return { userId: user.id, sessionId, email: user.email, roles: user.roles, ...signIn, refreshToken, sessionExpiresAt };
 }

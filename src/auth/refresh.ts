@@ -8,6 +8,7 @@ import { findRefreshToken, rotateRefreshToken, type RefreshTokenRecord } from '.
 import { hashRefreshToken, sealSuccessor, unsealSuccessor } from '../tokens/refresh';
 import { insertAuthEventStatement } from '../storage/auth-events';
 import type { ClientInfo } from './client-info';
+import { PASSWORD_AMR } from './login';
 import { revokeSessions, type RevocationSettings } from './revoke';
 import { enforceIpLimit, ipCounterFor } from './throttle';
 import type { IssuedSession } from './token-response';
@@ -105,6 +106,9 @@ function issued(record: RefreshTokenRecord, refreshToken: string): IssuedSession
     sessionId: record.sessionId,
     email: record.email,
     roles: record.roles,
+    emailVerified: record.emailVerified,
+    authTime: record.sessionCreatedAt,
+    amr: PASSWORD_AMR,
     refreshToken,
     sessionExpiresAt: record.sessionExpiresAt,
   };

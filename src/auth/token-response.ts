@@ -15,6 +15,10 @@ export interface IssuedSession {
   sessionId: string;
   email: string;
   roles: readonly string[];
+  emailVerified: boolean;
+  /** When the session signed in, and with which methods (RFC 8176). */
+  authTime: number;
+  amr: readonly string[];
   refreshToken: string;
   sessionExpiresAt: number;
 }

@@ -17,6 +17,9 @@ import { parseWithSchema } from '../http/schema';
 import { logAuthEvent } from '../log';
 import { requireTrustedOrigin } from '../middleware/origin-check';
 import { readBearerToken, requireAuth, verifyRequestAccessToken } from '../middleware/require-auth';
+import { requestVerificationLink } from '../auth/email-verification';
+import { assertMailCanLeave, enqueueMail } from '../mail/outbox';
+import { linkContextFor } from './account';
 import { loginBody, refreshBody, registerBody } from './schemas';
 
 const TAG = 'Authentication';
@@ -27,16 +30,19 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     app,
     {
       method: 'POST', path: '/auth/register', tag: TAG, auth: 'none', body: registerBody,
-      summary: 'Create an account.',
-      responses: { 201: 'The new user.', 400: 'invalid_request or weak_password.', 409: 'email_taken.', 429: 'too_many_attempts (per-IP limit).' },
+      summary: 'Create an account; a verification link goes to its address.',
+      responses: { 201: 'The new user (email_verified false).', 400: 'invalid_request or weak_password.', 409: 'email_taken.', 429: 'too_many_attempts (per-IP limit).' },
     },
     async (c) => {
       const input = parseWithSchema(registerBody, await readJsonBody(c.req.raw));
+      assertMailCanLeave(c.var.config.account, c.req.raw);
       const client = readClientInfo(c.req.raw);
       const throttle = { ip: client.ip, ipRateLimitPerMinute: c.var.config.ipRateLimitPerMinute };
       const user = await registerUser(c.env, input.email, input.password, c.var.nowSeconds, throttle);
       logAuthEvent('register', { user_id: user.id, ip: client.ip });
-      return c.json({ user: { id: user.id, email: user.email, created_at: new Date(user.createdAt * 1000).toISOString() } }, 201);
+      const verification = await requestVerificationLink(linkContextFor(c), user.id, { quietWhenLimited: true });
+      await enqueueMail(c.env, verification ? [verification] : []);
+      return c.json({ user: { id: user.id, email: user.email, email_verified: user.emailVerified, created_at: new Date(user.createdAt * 1000).toISOString() } }, 201);
     },
   );
 
@@ -45,7 +51,7 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     {
       method: 'POST', path: '/auth/login', tag: TAG, auth: 'none', body: loginBody,
       summary: 'Sign in with email and password; opens a session.',
-      responses: { 200: 'Access token; refresh token in an HttpOnly cookie, or in the body with token_delivery "body".', 400: 'invalid_request.', 401: 'invalid_credentials.', 429: 'too_many_attempts.' },
+      responses: { 200: 'Access token; refresh token in an HttpOnly cookie, or in the body with token_delivery "body".', 400: 'invalid_request.', 401: 'invalid_credentials.', 403: 'email_not_verified (only with REQUIRE_EMAIL_VERIFICATION=true).', 429: 'too_many_attempts.' },
     },
     async (c) => {
       const input = parseWithSchema(loginBody, await readJsonBody(c.req.raw));
@@ -59,6 +65,7 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
           client,
           lockout: lockoutPolicyFor(config),
           ipRateLimitPerMinute: config.ipRateLimitPerMinute,
+          requireEmailVerification: config.account.requireEmailVerification,
         },
         input.email,
         input.password,
@@ -133,7 +140,7 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     requireAuth(),
     (c) => {
       const auth = c.var.auth;
-      return c.json({ user: { id: auth.userId, email: auth.email, roles: auth.roles }, session_id: auth.sessionId });
+      return c.json({ user: { id: auth.userId, email: auth.email, email_verified: auth.claims.email_verified, roles: auth.roles }, session_id: auth.sessionId });
     },
   );
 }

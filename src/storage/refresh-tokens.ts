@@ -11,6 +11,9 @@ export interface RefreshTokenRecord {
   userId: string;
   email: string;
   roles: string[];
+  emailVerified: boolean;
+  /** When the session signed in (its `created_at`): the access token's `auth_time`. */
+  sessionCreatedAt: number;
   expiresAt: number;
   sessionExpiresAt: number;
   sessionRevokedAt: number | null;
@@ -27,6 +30,8 @@ interface RefreshTokenRow {
   user_id: string;
   email: string;
   roles: string;
+  email_verified: number;
+  session_created_at: number;
   expires_at: number;
   session_expires_at: number;
   session_revoked_at: number | null;
@@ -44,6 +49,8 @@ function mapRefreshTokenRow(row: RefreshTokenRow): RefreshTokenRecord {
     userId: row.user_id,
     email: row.email,
     roles: parseRoles(row.roles),
+    emailVerified: row.email_verified === 1,
+    sessionCreatedAt: row.session_created_at,
     expiresAt: row.expires_at,
     sessionExpiresAt: row.session_expires_at,
     sessionRevokedAt: row.session_revoked_at,
@@ -67,7 +74,7 @@ export async function findRefreshToken(
   const db = databaseForKey(env, routingKey);
   const lookup = db
     .prepare(
-      `SELECT t.token_hash, t.session_id, s.user_id, u.email, u.roles, t.expires_at,
+      `SELECT t.token_hash, t.session_id, s.user_id, u.email, u.roles, u.email_verified, s.created_at AS session_created_at, t.expires_at,
               s.expires_at AS session_expires_at, s.revoked_at AS session_revoked_at,
               t.rotated_at, t.successor_hash, t.successor_sealed,
               CASE WHEN n.token_hash IS NULL THEN 0 ELSE 1 END AS successor_present,
