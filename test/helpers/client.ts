@@ -30,6 +30,8 @@ export interface TestClientOptions {
   /** Variables to override (strings, as in wrangler.toml). */
   vars?: Partial<Record<string, string>>;
   clock?: TestClock;
+  /** Bindings to put in place of the real ones (e.g. a recording wrapper around a queue). */
+  bindings?: Record<string, unknown>;
 }
 
 export interface TestClient {
@@ -46,7 +48,7 @@ export interface TestClient {
 export function createTestClient(options: TestClientOptions = {}): TestClient {
   const clock = options.clock ?? createTestClock();
   const storage = instrumentBindings(env.DB, env.KV);
-  const testEnv = { ...env, ...options.vars, DB: storage.DB, KV: storage.KV } as unknown as Bindings;
+  const testEnv = { ...env, ...options.vars, ...options.bindings, DB: storage.DB, KV: storage.KV } as unknown as Bindings;
   const app = createApp({ now: clock.now });
   async function send(path: string, init?: RequestInit): Promise<Response> {
     const request = new Request(new URL(path, BASE_URL), init);
