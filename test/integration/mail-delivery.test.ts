@@ -20,7 +20,7 @@ function sampleMessage(to = uniqueEmail('mail')): MailMessage {
 async function consume(queue: string, messages: MailMessage[], vars: Record<string, unknown>, attempts = 1) {
   const batch = createMessageBatch(queue, messages.map((body, index) => ({ id: `m${index}`, timestamp: Date.now(), attempts, body })));
   const ctx = createExecutionContext();
-  await worker.queue(batch, { ...env, ...vars } as never, ctx);
+  await worker.queue(batch, { ...env, ...vars } as never);
   return getQueueResult(batch, ctx);
 }
 
