@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const demoOut = `${root}dist/demo`;
-const STATIC_DEMO_FILES = ['index.html', 'styles.css', '_headers'];
+const STATIC_DEMO_FILES = ['index.html', 'verify-email.html', 'reset-password.html', 'styles.css', '_headers'];
 
 const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning', legalComments: 'none' };
 
@@ -17,4 +17,5 @@ await build({ ...common, entryPoints: [`${root}src/client/index.ts`], outfile: `
 rmSync(demoOut, { recursive: true, force: true });
 mkdirSync(demoOut, { recursive: true });
 await build({ ...common, entryPoints: [`${root}demo/app.ts`], outfile: `${demoOut}/app.js`, platform: 'browser', minify: true });
+await build({ ...common, entryPoints: [`${root}demo/link-page.ts`], outfile: `${demoOut}/link-page.js`, platform: 'browser', minify: true });
 for (const file of STATIC_DEMO_FILES) copyFileSync(`${root}demo/${file}`, `${demoOut}/${file}`);
