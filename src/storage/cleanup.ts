@@ -1,6 +1,7 @@
 // Deleting what has outlived its use, in bounded batches: expired tokens, ended sessions, old events and counters.
 
 import { runStorage, type StorageBindings } from './database';
+import { MAIL_LIMIT_WINDOW_SECONDS } from './mail-limits';
 
 /** How long each kind of row is kept once it no longer does anything. */
 export interface RetentionPolicy {
@@ -29,6 +30,8 @@ export interface CleanupReport {
   events: number;
   loginFailures: number;
   ipCounters: number;
+  emailLinks: number;
+  mailLimits: number;
 }
 
 interface CleanupStep {
@@ -76,8 +79,15 @@ export async function deleteExpiredRows(
       cutoff: nowSeconds - retention.failureRecordRetentionSeconds,
     },
     { key: 'ipCounters', sql: 'DELETE FROM ip_rate_limits WHERE ip_key IN (SELECT ip_key FROM ip_rate_limits WHERE window_start <= ?1 LIMIT ?2)', cutoff: nowSeconds - retention.ipCounterRetentionSeconds },
+    // An expired link can never be used; a mail counter whose hour has passed limits nothing.
+    { key: 'emailLinks', sql: 'DELETE FROM email_links WHERE token_hash IN (SELECT token_hash FROM email_links WHERE expires_at <= ?1 LIMIT ?2)', cutoff: nowSeconds },
+    {
+      key: 'mailLimits',
+      sql: 'DELETE FROM mail_limits WHERE rowid IN (SELECT rowid FROM mail_limits WHERE hour_start <= ?1 LIMIT ?2)',
+      cutoff: nowSeconds - MAIL_LIMIT_WINDOW_SECONDS,
+    },
   ];
-  const report: CleanupReport = { refreshTokens: 0, sessions: 0, events: 0, loginFailures: 0, ipCounters: 0 };
+  const report: CleanupReport = { refreshTokens: 0, sessions: 0, events: 0, loginFailures: 0, ipCounters: 0, emailLinks: 0, mailLimits: 0 };
   for (const step of steps) report[step.key] += await deleteInBatches(env, step.sql, step.cutoff, bounds);
   return report;
 }

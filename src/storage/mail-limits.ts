@@ -4,7 +4,9 @@
 export const MAIL_MIN_INTERVAL_SECONDS = 60;
 /** ...and at most this many per hour. */
 export const MAIL_LINKS_PER_HOUR = 5;
-const HOUR_SECONDS = 3600;
+/** The window the hourly count covers. */
+export const MAIL_LIMIT_WINDOW_SECONDS = 3600;
+const HOUR_SECONDS = MAIL_LIMIT_WINDOW_SECONDS;
 
 /** The counter a link request bumps: SHA-256 of the address and the purpose. */
 export interface MailLimitRequest {
