@@ -15,7 +15,7 @@ import type { ClientInfo } from './client-info';
 import { normalizeEmail } from './email';
 import { countFailedAttempt } from './failed-attempt';
 import { accountLocked, enforceIpLimit, hashEmailForThrottle, ipCounterFor } from './throttle';
-import type { IssuedSession } from './token-response';
+import { PASSWORD_AMR, type IssuedSession } from './token-response';
 
 /** What login needs besides the credentials. */
 export interface LoginContext {
@@ -28,9 +28,6 @@ export interface LoginContext {
   /** REQUIRE_EMAIL_VERIFICATION: a correct password on an unverified address opens no session. */
   requireEmailVerification?: boolean;
 }
-
-/** RFC 8176 method references of a password sign-in. */
-export const PASSWORD_AMR: readonly string[] = ['pwd'];
 
 function invalidCredentials(logReason: string): AuthError {
   return new AuthError('invalid_credentials', 'Email or password is incorrect.', { logReason });

@@ -8,10 +8,9 @@ import { findRefreshToken, rotateRefreshToken, type RefreshTokenRecord } from '.
 import { hashRefreshToken, sealSuccessor, unsealSuccessor } from '../tokens/refresh';
 import { insertAuthEventStatement } from '../storage/auth-events';
 import type { ClientInfo } from './client-info';
-import { PASSWORD_AMR } from './login';
 import { revokeSessions, type RevocationSettings } from './revoke';
 import { enforceIpLimit, ipCounterFor } from './throttle';
-import type { IssuedSession } from './token-response';
+import { PASSWORD_AMR, type IssuedSession } from './token-response';
 
 /** What a refresh needs besides the presented token. */
 export interface RefreshContext {

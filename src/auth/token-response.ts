@@ -9,6 +9,9 @@ import { issuerFor } from '../tokens/issuer';
 /** Where a refresh token travels: the HttpOnly cookie, or the JSON body. */
 export type TokenDelivery = 'cookie' | 'body';
 
+/** RFC 8176 method references of a password sign-in (the access token's `amr`). */
+export const PASSWORD_AMR: readonly string[] = ['pwd'];
+
 /** Who the new tokens are for. */
 export interface IssuedSession {
   userId: string;
