@@ -45,7 +45,16 @@ export async function startWithEdgeAuth(otherWorkers: WorkerOptions[]): Promise<
           compatibilityDate: COMPATIBILITY_DATE,
           d1Databases: ['DB'],
           kvNamespaces: ['KV'],
-          bindings: { JWT_SIGNING_KEYS: JSON.stringify(keys), JWT_ISSUER: EDGE_AUTH_ISSUER },
+          bindings: {
+            JWT_SIGNING_KEYS: JSON.stringify(keys),
+            JWT_ISSUER: EDGE_AUTH_ISSUER,
+            // Served on a non-loopback host, so mail goes through the simulated Email Sending binding.
+            MAIL_TRANSPORT: 'cloudflare',
+            MAIL_FROM: 'no-reply@auth.example.test',
+          },
+          email: { send_email: [{ name: 'EMAIL' }] },
+          queueProducers: { MAIL_QUEUE: { queueName: 'edge-auth-mail' } },
+          queueConsumers: { 'edge-auth-mail': { maxBatchTimeout: 1 } },
         },
       ],
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
