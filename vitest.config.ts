@@ -18,6 +18,10 @@ export default defineConfig(async () => {
             JWT_SIGNING_KEYS: JSON.stringify(signingKeys),
             TEST_MIGRATIONS: migrations,
             SCHEMA_SQL: await readFile('./schema.sql', 'utf8'),
+            // Tests reach the app on https://auth.example.test, which is not local: mail goes
+            // through Miniflare's simulated Email Sending binding instead of the console.
+            MAIL_TRANSPORT: 'cloudflare',
+            MAIL_FROM: 'no-reply@auth.example.test',
           },
           // Empty databases: test/unit/schema.test.ts builds schema.sql in one, the migration test starts the other on an older schema.
           d1Databases: { SCHEMA_DB: 'schema-check', MIGRATION_DB: 'migration-check' },

@@ -1,6 +1,7 @@
 // The demo page: sign in or register, show the user and the access token's life, manage sessions.
 
 import { AuthClientError, createAuthClient, type AuthSession, type AuthStatus } from '../src/client';
+import { renderVerificationBanner, wireAccountViews } from './account-view';
 import { announce, byId, formatMinutesSeconds } from './dom';
 import { loadSessions } from './sessions-view';
 
@@ -32,6 +33,7 @@ function render(session: AuthSession | null, status: AuthStatus): void {
   byId('loading-view').hidden = status !== 'loading';
   byId('signed-out-view').hidden = status !== 'signed_out';
   byId('signed-in-view').hidden = status !== 'signed_in';
+  renderVerificationBanner(session);
   if (!session) {
     clearInterval(countdownTimer);
     if (shownSessionId !== null) {
@@ -92,6 +94,7 @@ function onClick(id: string, action: () => Promise<string>): void {
 }
 
 auth.onChange(render);
+wireAccountViews(auth);
 byId<HTMLFormElement>('sign-in-form').addEventListener('submit', (event) => void submitSignIn(event));
 onClick('check-button', async () => {
   const response = await auth.fetch('/auth/me');

@@ -8,20 +8,24 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const demoOut = `${root}dist/demo`;
-const STATIC_DEMO_FILES = ['index.html', 'styles.css', '_headers'];
+const STATIC_DEMO_FILES = ['index.html', 'verify-email.html', 'reset-password.html', 'styles.css', '_headers'];
+// Each page script, bundled on its own: the demo app and the page that link emails open.
+const PAGE_SCRIPTS = ['app', 'link-page'];
 
 rmSync(demoOut, { recursive: true, force: true });
 mkdirSync(demoOut, { recursive: true });
-await build({
-  entryPoints: [`${root}demo/app.ts`],
-  outfile: `${demoOut}/app.js`,
-  bundle: true,
-  format: 'esm',
-  target: 'es2022',
-  sourcemap: true,
-  logLevel: 'warning',
-  legalComments: 'none',
-  platform: 'browser',
-  minify: true,
-});
+for (const page of PAGE_SCRIPTS) {
+  await build({
+    entryPoints: [`${root}demo/${page}.ts`],
+    outfile: `${demoOut}/${page}.js`,
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    sourcemap: true,
+    logLevel: 'warning',
+    legalComments: 'none',
+    platform: 'browser',
+    minify: true,
+  });
+}
 for (const file of STATIC_DEMO_FILES) copyFileSync(`${root}demo/${file}`, `${demoOut}/${file}`);

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // `npm run setup:cloudflare -- --env staging`: create (or find) the environment's
 // D1 database and KV namespace through wrangler, write their ids into
-// wrangler.toml, and put a new signing key as the JWT_SIGNING_KEYS secret when
+// wrangler.toml, create its mail queues, and put a new signing key as the JWT_SIGNING_KEYS secret when
 // the worker has none. Idempotent: a second run finds everything and changes nothing.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SUPPORTED_ALGORITHMS, generateSigningJwk } from './lib/signing-keys.mjs';
 import { readEnvironmentArgument, runWrangler } from './lib/wrangler-cli.mjs';
-import { PLACEHOLDER_D1_ID, PLACEHOLDER_KV_ID, listEnvironments, readEnvironmentResources, writeEnvironmentIds } from './lib/wrangler-toml.mjs';
+import { PLACEHOLDER_D1_ID, PLACEHOLDER_KV_ID, listEnvironments, readEnvironmentQueues, readEnvironmentResources, writeEnvironmentIds } from './lib/wrangler-toml.mjs';
 
 const SECRET_NAME = 'JWT_SIGNING_KEYS';
 
@@ -98,6 +98,22 @@ function ensureKvNamespace(resources, report) {
   return created.id;
 }
 
+/** Creates each queue the environment consumes (mail and its dead-letter queue) unless it exists. */
+function ensureQueues(names, report) {
+  for (const name of names) {
+    if (runWrangler(['queues', 'info', name]).status === 0) {
+      report(`queue "${name}" already exists`);
+      continue;
+    }
+    const args = ['queues', 'create', name];
+    const result = runWrangler(args);
+    const output = `${result.stderr}\n${result.stdout}`;
+    if (result.status === 0) report(`created queue "${name}"`);
+    else if (/already (exists|taken)|11009/i.test(output)) report(`queue "${name}" already exists`);
+    else throw new SetupError(`\`wrangler ${args.join(' ')}\` failed:\n${lastLines(output)}`);
+  }
+}
+
 /** The worker's secret names; none when the worker has not been deployed yet. */
 function listSecretNames(environmentArgs) {
   const args = ['secret', 'list', '--format', 'json', ...environmentArgs];
@@ -146,6 +162,7 @@ async function main() {
   } else {
     report(`wrangler.toml already holds these ids (unchanged)`);
   }
+  ensureQueues(readEnvironmentQueues(text, environment), report);
   await ensureSigningKey(environmentArgs, alg, report);
 
   console.log(`Next: set JWT_ISSUER and ALLOWED_ORIGINS in [env.${environment}.vars], then \`npm run deploy -- --env ${environment}\` (docs/deployment.md).`);

@@ -9,6 +9,7 @@ import { errorResponse, toAuthError } from './http/error-response';
 import { methodsForPath } from './http/route-registry';
 import { cors } from './middleware/cors';
 import { securityHeaders } from './middleware/security-headers';
+import { addAccountRoutes } from './routes/account';
 import { addAdminRoutes } from './routes/admin';
 import { addAuthRoutes } from './routes/auth';
 import { addSessionRoutes } from './routes/sessions';
@@ -54,6 +55,7 @@ export function createApp(dependencies: Partial<AppDependencies> = {}): Hono<App
 
   addAuthRoutes(app);
   addSessionRoutes(app);
+  addAccountRoutes(app);
   addAdminRoutes(app);
   addWellKnownRoutes(app);
 

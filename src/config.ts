@@ -22,8 +22,30 @@ export interface Config {
   ipRateLimitPerMinute: number;
   /** How long an isolate may remember that a session is not revoked; 0 reads KV every time. */
   revocationCacheSeconds: number;
+  /** Account recovery and verification: links, their lifetimes, and how mail leaves. */
+  account: AccountSettings;
   /** Scheduled rotation: new keys every `days`, sealed under `encryptionSecret`; `undefined` when off. */
   keyRotation: { days: number; encryptionSecret: string } | undefined;
+}
+
+/** How mail leaves the worker (always through the mail queue). */
+export type MailTransport = 'console' | 'cloudflare' | 'webhook';
+
+/** The account-recovery part of the Config. */
+export interface AccountSettings {
+  mailTransport: MailTransport;
+  /** Sender address; set whenever the transport is not `console`. */
+  mailFrom: string | undefined;
+  /** `webhook` only: where messages are POSTed and the HMAC secret that signs them. */
+  mailWebhook: { url: string; secret: string } | undefined;
+  /** Named in every message's subject and text. */
+  productName: string;
+  /** Pages links open; `undefined`: `/verify-email` or `/reset-password` on the service's own origin. */
+  verifyEmailUrl: string | undefined;
+  resetPasswordUrl: string | undefined;
+  emailVerificationTtlSeconds: number;
+  passwordResetTtlSeconds: number;
+  requireEmailVerification: boolean;
 }
 
 /** The raw variables as Workers hands them over. */
@@ -44,6 +66,16 @@ const KNOWN_VARIABLES = [
   'REVOCATION_CACHE_SECONDS',
   'KEY_ROTATION_DAYS',
   'KEY_ENCRYPTION_SECRET',
+  'MAIL_TRANSPORT',
+  'MAIL_FROM',
+  'MAIL_WEBHOOK_URL',
+  'MAIL_WEBHOOK_SECRET',
+  'PRODUCT_NAME',
+  'VERIFY_EMAIL_URL',
+  'RESET_PASSWORD_URL',
+  'EMAIL_VERIFICATION_TTL_SECONDS',
+  'PASSWORD_RESET_TTL_SECONDS',
+  'REQUIRE_EMAIL_VERIFICATION',
 ] as const;
 
 const configCache = new WeakMap<object, Config>();
@@ -87,8 +119,92 @@ export function parseConfig(env: RawVars): Config {
     ipRateLimitPerMinute: parseInteger('IP_RATE_LIMIT_PER_MINUTE', env.IP_RATE_LIMIT_PER_MINUTE, 60, 0, 1_000_000),
     // Past a minute the cache would outlast KV's own propagation: the bound keeps the worst case at about two minutes.
     revocationCacheSeconds: parseInteger('REVOCATION_CACHE_SECONDS', env.REVOCATION_CACHE_SECONDS, 10, 0, 60),
+    account: parseAccountSettings(env),
     keyRotation: parseKeyRotation(env),
   };
+}
+
+function parseAccountSettings(env: RawVars): AccountSettings {
+  const mailTransport = parseMailTransport(env.MAIL_TRANSPORT);
+  const mailFrom = isUnset(env.MAIL_FROM) ? undefined : parseMailFrom(env.MAIL_FROM);
+  if (mailTransport !== 'console' && mailFrom === undefined) {
+    throw new ConfigError('MAIL_FROM', `must be set to the sender address when MAIL_TRANSPORT is ${mailTransport}`);
+  }
+  return {
+    mailTransport,
+    mailFrom,
+    mailWebhook: mailTransport === 'webhook' ? parseMailWebhook(env) : undefined,
+    productName: parseProductName(env.PRODUCT_NAME),
+    verifyEmailUrl: parsePageUrl('VERIFY_EMAIL_URL', env.VERIFY_EMAIL_URL),
+    resetPasswordUrl: parsePageUrl('RESET_PASSWORD_URL', env.RESET_PASSWORD_URL),
+    emailVerificationTtlSeconds: parseInteger('EMAIL_VERIFICATION_TTL_SECONDS', env.EMAIL_VERIFICATION_TTL_SECONDS, 86_400, 300, 2_592_000),
+    passwordResetTtlSeconds: parseInteger('PASSWORD_RESET_TTL_SECONDS', env.PASSWORD_RESET_TTL_SECONDS, 1800, 300, 86_400),
+    requireEmailVerification: parseBoolean('REQUIRE_EMAIL_VERIFICATION', env.REQUIRE_EMAIL_VERIFICATION, false),
+  };
+}
+
+function parseMailTransport(value: unknown): MailTransport {
+  if (isUnset(value)) return 'console';
+  const text = String(value).trim().toLowerCase();
+  if (text === 'console' || text === 'cloudflare' || text === 'webhook') return text;
+  throw new ConfigError('MAIL_TRANSPORT', 'must be console, cloudflare or webhook');
+}
+
+function parseMailFrom(value: unknown): string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(text) || text.length > 254) {
+    throw new ConfigError('MAIL_FROM', 'must be a plain sender address like no-reply@example.com');
+  }
+  return text;
+}
+
+function parseMailWebhook(env: RawVars): { url: string; secret: string } {
+  const url = parseUrl('MAIL_WEBHOOK_URL', readString('MAIL_WEBHOOK_URL', env.MAIL_WEBHOOK_URL));
+  const secret = env.MAIL_WEBHOOK_SECRET;
+  if (typeof secret !== 'string' || secret.length < 32) {
+    throw new ConfigError('MAIL_WEBHOOK_SECRET', 'must be set to at least 32 random characters when MAIL_TRANSPORT is webhook');
+  }
+  return { url, secret };
+}
+
+function parseProductName(value: unknown): string {
+  if (isUnset(value)) return 'edge-auth';
+  const text = typeof value === 'string' ? value.trim() : '';
+  // eslint-disable-next-line no-control-regex
+  if (text.length === 0 || text.length > 64 || /[\u0000-\u001F\u007F<>]/u.test(text)) {
+    throw new ConfigError('PRODUCT_NAME', 'must be 1 to 64 characters without control characters or angle brackets');
+  }
+  return text;
+}
+
+function parsePageUrl(name: string, value: unknown): string | undefined {
+  if (isUnset(value)) return undefined;
+  const url = parseUrl(name, String(value).trim());
+  if (url.includes('#')) throw new ConfigError(name, 'must not contain "#": the token is added after it');
+  return url;
+}
+
+/** An https URL, or http on a loopback host (local development). */
+function parseUrl(name: string, text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(name, 'must be an absolute https URL');
+  }
+  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new ConfigError(name, 'must be an https URL (http only for localhost)');
+  }
+  return url.toString();
+}
+
+function parseBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (isUnset(value)) return fallback;
+  const text = String(value).trim().toLowerCase();
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw new ConfigError(name, 'must be true or false');
 }
 
 /** KEY_ROTATION_DAYS turns scheduled rotation on; it then needs a KEY_ENCRYPTION_SECRET of at least 32 characters. */

@@ -11,6 +11,9 @@ export type ErrorCode =
   | 'forbidden_origin'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'invalid_link'
+  | 'email_not_verified'
+  | 'reauthentication_required'
   | 'not_found'
   | 'method_not_allowed'
   | 'payload_too_large'
@@ -30,6 +33,9 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   forbidden_origin: 403,
   invalid_token: 401,
   insufficient_scope: 403,
+  invalid_link: 400,
+  email_not_verified: 403,
+  reauthentication_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,

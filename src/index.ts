@@ -2,6 +2,7 @@
 
 import { createApp } from './app';
 import type { Bindings } from './app-env';
+import { handleMailBatch } from './mail/consumer';
 import { runScheduledCleanup } from './scheduled';
 import { rotateSigningKeysIfDue } from './tokens/key-rotation';
 
@@ -16,6 +17,8 @@ export default {
       rotateSigningKeysIfDue(env as unknown as Parameters<typeof rotateSigningKeysIfDue>[0], nowSeconds),
     ]);
   },
+  // The mail queue and its dead-letter queue (wrangler.toml): delivery with retries, then a log line per dead letter.
+  queue: (batch, env) => handleMailBatch(batch, env as unknown as Parameters<typeof handleMailBatch>[1]),
 } satisfies ExportedHandler<Bindings>;
 
 export { AuthService } from './rpc/auth-service';

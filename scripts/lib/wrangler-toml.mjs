@@ -63,6 +63,15 @@ export function readEnvironmentResources(text, environment) {
   };
 }
 
+/** The queues an environment's consumers name (each `queue` and `dead_letter_queue`), in order, once each. */
+export function readEnvironmentQueues(text, environment) {
+  const lines = text.split('\n');
+  const names = findTables(lines, `[[env.${environment}.queues.consumers]]`).flatMap((table) =>
+    ['queue', 'dead_letter_queue'].map((key) => readKey(lines, table, key)?.value).filter(Boolean),
+  );
+  return [...new Set(names)];
+}
+
 /**
  * Returns the text with the environment's D1 `database_id` and KV `id` set.
  * Only those two values change; a missing key is added under its table header.

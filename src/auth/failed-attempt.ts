@@ -13,7 +13,7 @@ export interface FailedAttempt {
   /** The account, when it exists: only then are events recorded. */
   userId: string | null;
   sessionId: string | null;
-  kind: 'login_failed' | 'password_change_failed';
+  kind: 'login_failed' | 'password_change_failed' | 'reauthentication_failed';
   client: EventClient & { ip: string | null };
 }
 

@@ -16,7 +16,7 @@ import { countFailedAttempt } from './failed-attempt';
 import { requireGrantedClaim, type ClaimedCheck } from './attempt-claim';
 import { newSessionCredentials } from './session-credentials';
 import { hashEmailForThrottle } from './throttle';
-import type { IssuedSession } from './token-response';
+import { PASSWORD_AMR, type IssuedSession } from './token-response';
 
 /** What login needs besides the credentials. */
 export interface LoginContext {
@@ -25,6 +25,8 @@ export interface LoginContext {
   refreshTokenTtlSeconds: number;
   client: ClientInfo;
   lockout: LockoutPolicy;
+  /** REQUIRE_EMAIL_VERIFICATION: a correct password on an unverified address opens no session. */
+  requireEmailVerification?: boolean;
 }
 
 function invalidCredentials(logReason: string): AuthError {
@@ -64,6 +66,10 @@ export async function loginWithPassword(context: LoginContext, rawEmail: string,
     }
     throw invalidCredentials(!email ? 'malformed email' : user ? 'wrong password' : 'unknown email or over-long password');
   }
+  // REQUIRE_EMAIL_VERIFICATION (issue 13): checked only once the password matched.
+  if (context.requireEmailVerification === true && !user.emailVerified) {
+    throw new AuthError('email_not_verified', 'Verify your email address first: follow the link we sent you.', { logReason: 'address not verified' });
+  }
   return openSession(context, user, password, emailHash !== null && claim !== null ? { emailHash, claim } : null);
 }
 
@@ -94,5 +100,6 @@ async function openSession(
     statements.push(updatePasswordHashStatement(context.env, user.id, await hashPassword(password)));
   }
   await runBatch(context.env, sessionId, statements, 'open session');
-  return { userId: user.id, sessionId, email: user.email, roles: user.roles, refreshToken: credentials.refreshToken, sessionExpiresAt };
+  const signIn = { emailVerified: user.emailVerified, authTime: context.nowSeconds, amr: PASSWORD_AMR };
+  return { userId: user.id, sessionId, email: user.email, roles: user.roles, ...signIn, refreshToken: credentials.refreshToken, sessionExpiresAt };
 }

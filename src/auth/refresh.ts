@@ -8,7 +8,7 @@ import { findLegacyTokenSession, rotateRefreshToken, type RefreshState } from '.
 import { hashRefreshToken, hashReuseProof, sealSuccessor, unsealSuccessor } from '../tokens/refresh';
 import type { ClientInfo } from './client-info';
 import { revokeSessions, type RevocationSettings } from './revoke';
-import type { IssuedSession } from './token-response';
+import { PASSWORD_AMR, type IssuedSession } from './token-response';
 
 /** What a refresh needs besides the presented token. */
 export interface RefreshContext {
@@ -114,6 +114,9 @@ function issued(state: RefreshState, refreshToken: string): IssuedSession {
     sessionId: state.sessionId,
     email: state.email,
     roles: state.roles,
+    emailVerified: state.emailVerified,
+    authTime: state.sessionCreatedAt,
+    amr: PASSWORD_AMR,
     refreshToken,
     sessionExpiresAt: state.expiresAt,
   };

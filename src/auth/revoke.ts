@@ -89,6 +89,16 @@ export async function revokeSessions(env: StorageBindings, settings: RevocationS
 }
 
 /**
+ * Raises the KV flag of sessions that ended without a revocation batch (an
+ * account deleted with its rows), and makes this isolate forget them at once.
+ */
+export async function flagEndedSessions(env: StorageBindings, sessionIds: Iterable<string>, nowSeconds: number): Promise<void> {
+  const ended = new Set(sessionIds);
+  forgetNotRevoked([...ended]);
+  await raiseRevocationFlags(env, ended, new Set(), nowSeconds);
+}
+
+/**
  * Raises the KV flag of each session this call revoked (one write each),
  * and of each session revoked earlier whose flag is missing (one read each,
  * a write only when the read finds nothing: the retry of a failed write).

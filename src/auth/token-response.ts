@@ -9,12 +9,19 @@ import { issuerFor } from '../tokens/issuer';
 /** Where a refresh token travels: the HttpOnly cookie, or the JSON body. */
 export type TokenDelivery = 'cookie' | 'body';
 
+/** RFC 8176 method references of a password sign-in (the access token's `amr`). */
+export const PASSWORD_AMR: readonly string[] = ['pwd'];
+
 /** Who the new tokens are for. */
 export interface IssuedSession {
   userId: string;
   sessionId: string;
   email: string;
   roles: readonly string[];
+  emailVerified: boolean;
+  /** When the session signed in, and with which methods (RFC 8176). */
+  authTime: number;
+  amr: readonly string[];
   refreshToken: string;
   sessionExpiresAt: number;
 }

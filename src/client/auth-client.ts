@@ -1,5 +1,6 @@
 // createAuthClient: sign-in state, single-flight refresh, authorized fetch. The access token lives in memory only.
 
+import { createAccountMethods, type AccountMethods } from './account';
 import { openCrossTabLink, type CrossTabMessage } from './cross-tab';
 import { AuthClientError, errorFromResponse } from './errors';
 import { createRefreshTokenChannel } from './token-delivery';
@@ -9,7 +10,7 @@ import { readRegisteredUser, readSessionList, readTokenResponse, sessionFromAcce
 const DEFAULT_REFRESH_LEEWAY_SECONDS = 30;
 
 /** The client of one edge-auth service. */
-export interface AuthClient {
+export interface AuthClient extends AccountMethods {
   /** Restores the session on app load (through the refresh cookie, or the stored token). Resolves to `null` when signed out. */
   init(): Promise<AuthSession | null>;
   /** Creates an account; does not sign in. */
@@ -214,7 +215,21 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     return initializing;
   }
 
+  const account = createAccountMethods({
+    postJson,
+    postJsonWithBearer: (path, body) =>
+      authorizedFetch(endpoint(path), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'omit' }),
+    refreshIfSignedIn: async () => {
+      if (current) await refreshAccessToken(current.accessToken);
+    },
+    endSession: async () => {
+      await refreshTokens.forget();
+      endLocally(true);
+    },
+  });
+
   return {
+    ...account,
     init,
     async register(email, password) {
       const response = await postJson('/auth/register', { email, password });

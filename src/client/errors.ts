@@ -11,6 +11,9 @@ export type ServerErrorCode =
   | 'forbidden_origin'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'invalid_link'
+  | 'email_not_verified'
+  | 'reauthentication_required'
   | 'not_found'
   | 'method_not_allowed'
   | 'payload_too_large'
@@ -45,6 +48,9 @@ const SERVER_ERROR_CODES: ReadonlySet<string> = new Set<ServerErrorCode>([
   'forbidden_origin',
   'invalid_token',
   'insufficient_scope',
+  'invalid_link',
+  'email_not_verified',
+  'reauthentication_required',
   'not_found',
   'method_not_allowed',
   'payload_too_large',

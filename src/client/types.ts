@@ -63,7 +63,16 @@ export interface AuthClientOptions {
 export interface AuthUser {
   id: string;
   email: string;
+  /** Whether the address is verified, as of the current access token. */
+  emailVerified: boolean;
   roles: string[];
+}
+
+/** The user once a verification or email-change link was used. */
+export interface VerifiedUser {
+  id: string;
+  email: string;
+  emailVerified: true;
 }
 
 /** What the app may know about the current session. The access token itself stays inside the SDK. */

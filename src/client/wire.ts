@@ -1,7 +1,7 @@
 // Reading the service's answers: token responses, access-token claims, users and sessions.
 
 import { AuthClientError } from './errors';
-import type { AuthSession, RegisteredUser, SessionInfo } from './types';
+import type { AuthSession, RegisteredUser, SessionInfo, VerifiedUser } from './types';
 
 /** An access token with what the SDK knows about it. Never leaves the SDK. */
 export interface TokenState {
@@ -53,11 +53,11 @@ export async function readTokenResponse(response: Response, sentAt: number): Pro
 /** Reads the user and session named by an access token (no verification: the service checks it on every call). */
 export function sessionFromAccessToken(accessToken: string, expiresAt: number): AuthSession {
   const claims = decodeClaims(accessToken);
-  const { sub, sid, email, roles } = claims;
+  const { sub, sid, email, roles, email_verified: emailVerified } = claims;
   if (typeof sub !== 'string' || typeof sid !== 'string') throw unexpected('an access token');
   const roleList = Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : [];
   return {
-    user: { id: sub, email: typeof email === 'string' ? email : '', roles: roleList },
+    user: { id: sub, email: typeof email === 'string' ? email : '', emailVerified: emailVerified === true, roles: roleList },
     sessionId: sid,
     accessTokenExpiresAt: expiresAt,
   };
@@ -84,6 +84,14 @@ export async function readRegisteredUser(response: Response): Promise<Registered
   const { id, email, created_at: createdAt } = (user ?? {}) as Record<string, unknown>;
   if (typeof id !== 'string' || typeof email !== 'string' || typeof createdAt !== 'string') throw unexpected('a user');
   return { id, email, createdAt };
+}
+
+/** The user of a `200` answer to POST /auth/email/verify. */
+export async function readVerifiedUser(response: Response): Promise<VerifiedUser> {
+  const { user } = await readJson(response);
+  const { id, email } = (user ?? {}) as Record<string, unknown>;
+  if (typeof id !== 'string' || typeof email !== 'string') throw unexpected('a user');
+  return { id, email, emailVerified: true };
 }
 
 /** The list of a `GET /auth/sessions` answer. */

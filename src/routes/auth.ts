@@ -19,6 +19,9 @@ import { limitPerIp } from '../middleware/ip-rate-limit';
 import { requireTrustedOrigin } from '../middleware/origin-check';
 import { readBearerToken, requireAuth, verifyRequestAccessToken } from '../middleware/require-auth';
 import { meResponse, registeredUserResponse, tokenResponse, type MeResponse, type RegisteredUserResponse } from './responses';
+import { requestVerificationLink } from '../auth/email-verification';
+import { assertMailCanLeave, enqueueMail } from '../mail/outbox';
+import { linkContextFor } from './account';
 import { loginBody, refreshBody, registerBody } from './schemas';
 
 const TAG = 'Authentication';
@@ -29,16 +32,19 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     app,
     {
       method: 'POST', path: '/auth/register', tag: TAG, auth: 'none', body: registerBody,
-      summary: 'Create an account.',
-      responses: { 201: { description: 'The new user.', body: registeredUserResponse }, 400: 'invalid_request or weak_password.', 409: 'email_taken.', 429: 'too_many_attempts (per-IP limit).' },
+      summary: 'Create an account; a verification link goes to its address.',
+      responses: { 201: { description: 'The new user (email_verified false).', body: registeredUserResponse }, 400: 'invalid_request or weak_password.', 409: 'email_taken.', 429: 'too_many_attempts (per-IP limit).' },
     },
     limitPerIp('auth'),
     async (c) => {
       const input = parseWithSchema(registerBody, await readJsonBody(c.req.raw));
+      assertMailCanLeave(c.var.config.account, c.req.raw);
       const client = readClientInfo(c.req.raw);
       const user = await registerUser(c.env, input.email, input.password, c.var.nowSeconds);
       logAuthEvent('register', { user_id: user.id, ip: client.ip });
-      const body: RegisteredUserResponse = { user: { id: user.id, email: user.email, created_at: new Date(user.createdAt * 1000).toISOString() } };
+      const verification = await requestVerificationLink(linkContextFor(c), user.id, { quietWhenLimited: true });
+      await enqueueMail(c.env, verification ? [verification] : []);
+      const body: RegisteredUserResponse = { user: { id: user.id, email: user.email, email_verified: user.emailVerified, created_at: new Date(user.createdAt * 1000).toISOString() } };
       return c.json(body, 201);
     },
   );
@@ -52,6 +58,7 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
         200: { description: 'Access token; refresh token in an HttpOnly cookie, or in the body with token_delivery "body".', body: tokenResponse, headers: ['Set-Cookie'] },
         400: 'invalid_request.',
         401: 'invalid_credentials.',
+        403: 'email_not_verified (only with REQUIRE_EMAIL_VERIFICATION=true).',
         429: 'too_many_attempts: the account is locked, or the per-IP limit is reached.',
       },
     },
@@ -67,6 +74,7 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
           refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
           client,
           lockout: lockoutPolicyFor(config),
+          requireEmailVerification: config.account.requireEmailVerification,
         },
         input.email,
         input.password,
@@ -157,7 +165,7 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
     requireAuth(),
     (c) => {
       const auth = c.var.auth;
-      const body: MeResponse = { user: { id: auth.userId, email: auth.email, roles: [...auth.roles] }, session_id: auth.sessionId };
+      const body: MeResponse = { user: { id: auth.userId, email: auth.email, email_verified: auth.claims.email_verified, roles: [...auth.roles] }, session_id: auth.sessionId };
       return c.json(body);
     },
   );

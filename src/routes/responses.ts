@@ -34,7 +34,7 @@ export type TokenResponse = v.InferOutput<typeof tokenResponse.schema>;
 export const registeredUserResponse = namedSchema(
   'RegisteredUserResponse',
   v.strictObject({
-    user: v.strictObject({ id: v.string(), email: v.string(), created_at: isoTime('When the account was created.') }),
+    user: v.strictObject({ id: v.string(), email: v.string(), email_verified: v.boolean(), created_at: isoTime('When the account was created.') }),
   }),
 );
 export type RegisteredUserResponse = v.InferOutput<typeof registeredUserResponse.schema>;
@@ -43,7 +43,7 @@ export type RegisteredUserResponse = v.InferOutput<typeof registeredUserResponse
 export const meResponse = namedSchema(
   'MeResponse',
   v.strictObject({
-    user: v.strictObject({ id: v.string(), email: v.string(), roles: v.array(v.string()) }),
+    user: v.strictObject({ id: v.string(), email: v.string(), email_verified: v.boolean(), roles: v.array(v.string()) }),
     session_id: v.string(),
   }),
 );

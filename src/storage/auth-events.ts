@@ -16,6 +16,9 @@ export type AuthEventType =
   | 'session_deleted'
   | 'password_changed'
   | 'password_change_failed'
+  | 'reauthentication_failed'
+  | 'password_reset'
+  | 'email_changed'
   | 'admin_revoked';
 
 /** Where a request came from, as far as we know. */

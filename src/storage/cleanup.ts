@@ -1,6 +1,7 @@
 // Deleting what has outlived its use, in bounded batches: expired tokens, ended sessions, old events, and sealed successors past their window.
 
 import { runStorage, type StorageBindings } from './database';
+import { MAIL_LIMIT_WINDOW_SECONDS } from './mail-limits';
 
 /** How long each kind of row is kept once it no longer does anything. */
 export interface RetentionPolicy {
@@ -30,6 +31,8 @@ export interface CleanupReport {
   loginFailures: number;
   /** Sealed successors cleared (not rows deleted: the session stays). */
   sealedSuccessors: number;
+  emailLinks: number;
+  mailLimits: number;
 }
 
 interface CleanupStep {
@@ -88,8 +91,15 @@ export async function deleteExpiredRows(
               SELECT id FROM sessions WHERE successor_sealed IS NOT NULL AND rotated_at < ?1 LIMIT ?2)`,
       cutoff: nowSeconds - retention.sealedSuccessorSeconds,
     },
+    // An expired link can never be used; a mail counter whose hour has passed limits nothing.
+    { key: 'emailLinks', sql: 'DELETE FROM email_links WHERE token_hash IN (SELECT token_hash FROM email_links WHERE expires_at <= ?1 LIMIT ?2)', cutoff: nowSeconds },
+    {
+      key: 'mailLimits',
+      sql: 'DELETE FROM mail_limits WHERE rowid IN (SELECT rowid FROM mail_limits WHERE hour_start <= ?1 LIMIT ?2)',
+      cutoff: nowSeconds - MAIL_LIMIT_WINDOW_SECONDS,
+    },
   ];
-  const report: CleanupReport = { refreshTokens: 0, sessions: 0, events: 0, loginFailures: 0, sealedSuccessors: 0 };
+  const report: CleanupReport = { refreshTokens: 0, sessions: 0, events: 0, loginFailures: 0, sealedSuccessors: 0, emailLinks: 0, mailLimits: 0 };
   for (const step of steps) report[step.key] += await deleteInBatches(env, step.sql, step.cutoff, bounds);
   return report;
 }

@@ -141,3 +141,10 @@ export function settleSuccessfulCheckStatements(db: D1Database, emailHash: strin
   ];
 }
 
+/**
+ * A statement that forgets an account's failures, lock and back-off
+ * outright: for a password reset, which proved control of the mailbox.
+ */
+export function forgetLoginFailuresStatement(db: D1Database, emailHash: string): D1PreparedStatement {
+  return db.prepare('DELETE FROM login_failures WHERE email_hash = ?1').bind(emailHash);
+}

@@ -10,6 +10,9 @@ export interface RefreshState {
   userId: string;
   email: string;
   roles: string[];
+  emailVerified: boolean;
+  /** When the session signed in (its `created_at`): the access token's `auth_time`. */
+  sessionCreatedAt: number;
   expiresAt: number;
   revokedAt: number | null;
   refreshHash: string | null;
@@ -26,6 +29,8 @@ interface RefreshStateRow {
   user_id: string;
   email: string;
   roles: string;
+  email_verified: number;
+  session_created_at: number;
   expires_at: number;
   revoked_at: number | null;
   refresh_hash: string | null;
@@ -42,6 +47,8 @@ function mapRefreshStateRow(row: RefreshStateRow): RefreshState {
     userId: row.user_id,
     email: row.email,
     roles: parseRoles(row.roles),
+    emailVerified: row.email_verified === 1,
+    sessionCreatedAt: row.session_created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
     refreshHash: row.refresh_hash,
@@ -115,7 +122,7 @@ export async function rotateRefreshToken(env: StorageBindings, request: Rotation
     .bind(sessionId, presentedHash, successorHash, nowSeconds, request.successorSealed, request.reuseHash);
   const readBack = db
     .prepare(
-      `SELECT s.id, s.user_id, u.email, u.roles, s.expires_at, s.revoked_at, s.refresh_hash, s.reuse_hash,
+      `SELECT s.id, s.user_id, u.email, u.roles, u.email_verified, s.created_at AS session_created_at, s.expires_at, s.revoked_at, s.refresh_hash, s.reuse_hash,
               s.previous_hash, s.rotated_at, s.successor_sealed,
               EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.token_hash = ?2 AND t.session_id = s.id) AS legacy_known
        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?1`,

@@ -3,7 +3,7 @@
 import { databaseForKey, runStorage, type StorageBindings } from './database';
 
 /** Why a session ended; stored in sessions.revoked_reason. */
-export type RevocationReason = 'logout' | 'logout_all' | 'session_deleted' | 'password_changed' | 'admin_revoked' | 'refresh_token_reused';
+export type RevocationReason = 'logout' | 'logout_all' | 'session_deleted' | 'password_changed' | 'admin_revoked' | 'refresh_token_reused' | 'password_reset';
 
 /** A new session, the hash of its first refresh token and of its reuse proof. */
 export interface NewSession {

@@ -9,6 +9,8 @@ export interface UserRecord {
   passwordHash: string;
   roles: string[];
   createdAt: number;
+  /** Whether the user proved they receive mail at `email`. */
+  emailVerified: boolean;
 }
 
 interface UserRow {
@@ -17,11 +19,12 @@ interface UserRow {
   password_hash: string;
   roles: string;
   created_at: number;
+  email_verified: number;
 }
 
 /** Maps a users row to a UserRecord. */
 export function mapUserRow(row: UserRow): UserRecord {
-  return { id: row.id, email: row.email, passwordHash: row.password_hash, roles: parseRoles(row.roles), createdAt: row.created_at };
+  return { id: row.id, email: row.email, passwordHash: row.password_hash, roles: parseRoles(row.roles), createdAt: row.created_at, emailVerified: row.email_verified === 1 };
 }
 
 /** Roles are stored as a JSON array of strings; anything else means no roles. */
@@ -38,13 +41,13 @@ export function parseRoles(stored: string | null | undefined): string[] {
  * Inserts a user unless the email is taken. Returns `null` when it is.
  * One round trip.
  */
-export async function insertUser(env: StorageBindings, user: Omit<UserRecord, 'roles'>): Promise<UserRecord | null> {
+export async function insertUser(env: StorageBindings, user: Omit<UserRecord, 'roles' | 'emailVerified'>): Promise<UserRecord | null> {
   const db = databaseForShard(env, shardForEmail(user.email));
   const row = await runStorage('insert user', () =>
     db
       .prepare(
         `INSERT INTO users (id, email, password_hash, roles, created_at) VALUES (?1, ?2, ?3, '[]', ?4)
-         ON CONFLICT (email) DO NOTHING RETURNING id, email, password_hash, roles, created_at`,
+         ON CONFLICT (email) DO NOTHING RETURNING id, email, password_hash, roles, created_at, email_verified`,
       )
       .bind(user.id, user.email, user.passwordHash, user.createdAt)
       .first<UserRow>(),
@@ -61,12 +64,12 @@ export async function findUserByEmail(env: StorageBindings, email: string): Prom
 
 /** A statement selecting the user with this normalised email (for a batch). */
 export function findUserByEmailStatement(db: D1Database, email: string): D1PreparedStatement {
-  return db.prepare('SELECT id, email, password_hash, roles, created_at FROM users WHERE email = ?1').bind(email);
+  return db.prepare('SELECT id, email, password_hash, roles, created_at, email_verified FROM users WHERE email = ?1').bind(email);
 }
 
 /** A statement selecting the user with this id (for a batch). */
 export function findUserByIdStatement(db: D1Database, userId: string): D1PreparedStatement {
-  return db.prepare('SELECT id, email, password_hash, roles, created_at FROM users WHERE id = ?1').bind(userId);
+  return db.prepare('SELECT id, email, password_hash, roles, created_at, email_verified FROM users WHERE id = ?1').bind(userId);
 }
 
 /** The user a `findUserBy…Statement` returned in a batch, or `null`. */

@@ -31,6 +31,11 @@ export interface AccessTokenSubject {
   sessionId: string;
   email: string;
   roles: readonly string[];
+  /** Whether the user's address is verified (`email_verified`); false when not given. */
+  emailVerified?: boolean;
+  /** When the session signed in (`auth_time`) and how (`amr`); omitted when not given. */
+  authTime?: number;
+  amr?: readonly string[];
 }
 
 /** Options shared by signing and verification. */
@@ -108,7 +113,15 @@ export async function signAccessToken(
 ): Promise<{ token: string; expiresAt: number }> {
   const { signing } = await importKeySet(context.keys);
   const expiresAt = context.nowSeconds + ttlSeconds;
-  const token = await new SignJWT({ sid: subject.sessionId, roles: [...subject.roles], email: subject.email })
+  const claims = {
+    sid: subject.sessionId,
+    roles: [...subject.roles],
+    email: subject.email,
+    email_verified: subject.emailVerified ?? false,
+    ...(subject.authTime === undefined ? {} : { auth_time: subject.authTime }),
+    ...(subject.amr === undefined ? {} : { amr: [...subject.amr] }),
+  };
+  const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: ACCESS_TOKEN_TYPE })
     .setIssuer(context.issuer)
     .setAudience(context.audience)

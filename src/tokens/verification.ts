@@ -31,6 +31,10 @@ export interface AccessTokenClaims {
   exp: number;
   roles: string[];
   email: string;
+  email_verified: boolean;
+  /** When the session signed in; absent on tokens issued before the claim existed. */
+  auth_time?: number;
+  amr?: string[];
 }
 
 /** Result of verification: the claims, or why the token is not valid (never the token itself). */
@@ -85,7 +89,7 @@ export class TokenRejection extends Error {
  * the future, `roles` an array of strings. Returns the typed claims.
  */
 export function readAccessTokenClaims(payload: Record<string, unknown>, rules: AccessTokenRules): AccessTokenClaims {
-  const { iss, aud, sub, sid, jti, iat, exp, roles, email } = payload;
+  const { iss, aud, sub, sid, jti, iat, exp, roles, email, email_verified: emailVerified, auth_time: authTime, amr } = payload;
   const claimInvalid = (reason: string) => new TokenRejection('ERR_TOKEN_CLAIM_INVALID', reason);
   if (typeof sub !== 'string' || sub === '') throw claimInvalid('sub is not a string');
   if (typeof sid !== 'string' || sid === '') throw claimInvalid('sid is not a string');
@@ -107,5 +111,8 @@ export function readAccessTokenClaims(payload: Record<string, unknown>, rules: A
     exp,
     roles: (roles as string[] | undefined) ?? [],
     email: typeof email === 'string' ? email : '',
+    email_verified: emailVerified === true,
+    ...(typeof authTime === 'number' ? { auth_time: authTime } : {}),
+    ...(Array.isArray(amr) && amr.every((method) => typeof method === 'string') ? { amr: amr as string[] } : {}),
   };
 }

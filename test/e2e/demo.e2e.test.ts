@@ -145,7 +145,7 @@ describe('demo page in Chromium', () => {
   it('shows a clear error for a wrong password and keeps focus in the form', async () => {
     const { context } = await device();
     const page = await openDemo(context);
-    await page.getByLabel('Email').fill(uniqueEmail('nobody'));
+    await page.getByLabel('Email', { exact: true }).fill(uniqueEmail('nobody'));
     await page.getByLabel('Password', { exact: true }).fill('not the right passphrase');
     await page.getByLabel('Password', { exact: true }).press('Enter');
 

@@ -33,6 +33,8 @@ export interface TestClientOptions {
   clock?: TestClock;
   /** Another real D1 database to run against (the migration test's). */
   db?: D1Database;
+  /** Bindings to put in place of the real ones (e.g. a recording wrapper around a queue). */
+  bindings?: Record<string, unknown>;
 }
 
 export interface TestClient {
@@ -49,7 +51,7 @@ export interface TestClient {
 export function createTestClient(options: TestClientOptions = {}): TestClient {
   const clock = options.clock ?? createTestClock();
   const storage = instrumentBindings(options.db ?? env.DB, env.KV);
-  const testEnv = { ...env, ...options.vars, DB: storage.DB, KV: storage.KV } as unknown as Bindings;
+  const testEnv = { ...env, ...options.vars, ...options.bindings, DB: storage.DB, KV: storage.KV } as unknown as Bindings;
   const app = createApp({ now: clock.now });
   async function send(path: string, init?: RequestInit): Promise<Response> {
     const request = new Request(new URL(path, BASE_URL), init);

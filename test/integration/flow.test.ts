@@ -9,7 +9,7 @@ describe('the login → me → refresh → logout story', () => {
 
     const me = await getMe(client, user.accessToken);
     expect(me.status).toBe(200);
-    expect(await me.json()).toEqual({ user: { id: user.userId, email: user.email, roles: [] }, session_id: user.sessionId });
+    expect(await me.json()).toEqual({ user: { id: user.userId, email: user.email, email_verified: false, roles: [] }, session_id: user.sessionId });
 
     const refreshed = await refreshWithCookie(client, user.refreshToken);
     expect(refreshed.status).toBe(200);

@@ -17,7 +17,8 @@ describe('POST /auth/register', () => {
     expect(user.email).toBe(email.toLowerCase());
     expect(user.id).toMatch(/^00\./);
     expect(new Date(user.created_at).toISOString()).toBe(user.created_at);
-    expect(Object.keys(user).sort()).toEqual(['created_at', 'email', 'id']);
+    expect(Object.keys(user).sort()).toEqual(['created_at', 'email', 'email_verified', 'id']);
+    expect((user as { email_verified?: unknown }).email_verified).toBe(false);
   });
 
   it('allows one account per address whatever its letter case (409 email_taken)', async () => {

@@ -41,6 +41,17 @@ describe('npm run setup:cloudflare', () => {
     expect(result.stdout).toContain('created D1 database "edge-auth-staging"');
     expect(result.stdout).toContain('created KV namespace "edge-auth-staging-KV"');
     expect(result.stdout).toContain('put it as secret JWT_SIGNING_KEYS');
+    expect(account.queues).toEqual(['edge-auth-staging-mail', 'edge-auth-staging-mail-dead']);
+  });
+
+  it('creates the mail queue and its dead-letter queue once: a second run finds them', () => {
+    stub = createStubWrangler();
+    expect(stub.runScript(SCRIPT, ['--env', 'production']).status).toBe(0);
+    expect(stub.account().queues).toEqual(['edge-auth-production-mail', 'edge-auth-production-mail-dead']);
+    const second = stub.runScript(SCRIPT, ['--env', 'production']);
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stdout).toContain('queue "edge-auth-production-mail-dead" already exists');
+    expect(stub.account().queues).toHaveLength(2);
   });
 
   it('changes nothing on a second run: no create, no secret put, wrangler.toml byte-for-byte the same', () => {
@@ -65,6 +76,7 @@ describe('npm run setup:cloudflare', () => {
       d1: [{ uuid: '11111111-2222-3333-4444-555555555555', name: 'edge-auth-staging' }],
       kv: [{ id: 'abcdefabcdefabcdefabcdefabcdefab', title: 'edge-auth-staging-KV' }],
       secrets: { staging: ['JWT_SIGNING_KEYS'] },
+      queues: ['edge-auth-staging-mail', 'edge-auth-staging-mail-dead'],
     });
     const result = stub.runScript(SCRIPT, ['--env', 'staging']);
     expect(result.status, result.stderr).toBe(0);

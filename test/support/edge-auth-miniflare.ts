@@ -46,7 +46,16 @@ export async function startWithEdgeAuth(otherWorkers: WorkerOptions[]): Promise<
           d1Databases: ['DB'],
           kvNamespaces: ['KV'],
           ratelimits: { IP_RATE_LIMITER: { namespace_id: '1201', simple: { limit: 60, period: 60 } } },
-          bindings: { JWT_SIGNING_KEYS: JSON.stringify(keys), JWT_ISSUER: EDGE_AUTH_ISSUER },
+          bindings: {
+            JWT_SIGNING_KEYS: JSON.stringify(keys),
+            JWT_ISSUER: EDGE_AUTH_ISSUER,
+            // Served on a non-loopback host, so mail goes through the simulated Email Sending binding.
+            MAIL_TRANSPORT: 'cloudflare',
+            MAIL_FROM: 'no-reply@auth.example.test',
+          },
+          email: { send_email: [{ name: 'EMAIL' }] },
+          queueProducers: { MAIL_QUEUE: { queueName: 'edge-auth-mail' } },
+          queueConsumers: { 'edge-auth-mail': { maxBatchTimeout: 1 } },
         },
       ],
     } as Parameters<typeof convertV4MiniflareOptions>[0]),

@@ -54,6 +54,17 @@ if (command.startsWith('kv namespace create')) {
   state.kv.push({ id: randomUUID().replaceAll('-', ''), title });
   finish(0, { stdout: `Creating namespace with title "${title}"\n` });
 }
+if (command.startsWith('queues info')) {
+  if ((state.queues ?? []).includes(argv[2])) finish(0, { stdout: `Queue Name: ${argv[2]}\n` });
+  finish(1, { stderr: 'X [ERROR] A request to the Cloudflare API failed. Queue does not exist [code: 11000]\n' });
+}
+if (command.startsWith('queues create')) {
+  const name = argv[2];
+  state.queues ??= [];
+  if (state.queues.includes(name)) finish(1, { stderr: `X [ERROR] A request to the Cloudflare API failed. Queue name already taken [code: 11009]\n` });
+  state.queues.push(name);
+  finish(0, { stdout: `Created queue ${name}.\n` });
+}
 if (command === 'secret list') {
   if (state.failSecretList) finish(1, { stderr: 'X [ERROR] A request to the Cloudflare API failed. Authentication error [code: 10000]\n' });
   const names = state.secrets[worker];

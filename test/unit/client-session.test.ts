@@ -25,7 +25,7 @@ describe('client SDK: signing in and out in a browser', () => {
     const user = await auth.register(email, DEFAULT_PASSWORD);
     const session = await auth.login(email, DEFAULT_PASSWORD);
 
-    expect(session.user).toEqual({ id: user.id, email: email.toLowerCase(), roles: [] });
+    expect(session.user).toEqual({ id: user.id, email: email.toLowerCase(), emailVerified: false, roles: [] });
     expect(session.accessTokenExpiresAt).toBe(server.clock.now() + 900_000);
     const me = await auth.fetch('/auth/me');
     expect(me.status).toBe(200);

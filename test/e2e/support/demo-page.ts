@@ -26,7 +26,7 @@ export async function waitForState(page: Page, state: PageState): Promise<void> 
 
 /** Fills the form and presses "Create account" (register) or "Sign in". */
 export async function submitSignIn(page: Page, email: string, intent: 'register' | 'login'): Promise<void> {
-  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: intent === 'register' ? 'Create account' : 'Sign in', exact: true }).click();
   await waitForState(page, 'signed-in');

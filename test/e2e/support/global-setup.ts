@@ -1,10 +1,16 @@
 // Starts one `npm start` for every end-to-end file and hands its URL to the tests.
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startDevServer } from '../../support/dev-server.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** A file that mirrors the server's output, where the mail_console lines land. */
+    serverLogPath: string;
   }
 }
 
@@ -12,5 +18,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Many sign-ins from one loopback address: the per-IP limit is not what these tests are about.
   const server = await startDevServer({ vars: { IP_RATE_LIMIT_PER_MINUTE: '0' } });
   project.provide('baseUrl', server.url);
-  return () => server.stop();
+  // Mail goes to the console locally: mirror the output to a file the tests read links from.
+  const logDir = await mkdtemp(join(tmpdir(), 'edge-auth-e2e-log-'));
+  const serverLogPath = join(logDir, 'server.log');
+  const mirror = setInterval(() => writeFileSync(serverLogPath, server.output()), 200);
+  writeFileSync(serverLogPath, server.output());
+  project.provide('serverLogPath', serverLogPath);
+  return async () => {
+    clearInterval(mirror);
+    await server.stop();
+    await rm(logDir, { recursive: true, force: true });
+  };
 }

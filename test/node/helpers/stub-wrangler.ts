@@ -11,6 +11,8 @@ export interface StubAccount {
   kv: { id: string; title: string }[];
   /** Secret names per `--env` ("default" without one); a missing entry means the worker does not exist. */
   secrets: Record<string, string[]>;
+  /** Queue names, once `queues create` made them. */
+  queues?: string[];
   failMigrations?: boolean;
   /** `secret list` fails with an error other than "worker not found". */
   failSecretList?: boolean;

@@ -1,0 +1,76 @@
+// Forgot password (a link, answered identically whether or not the address has an account) and reset with that link.
+
+import { AuthError } from '../errors';
+import type { MailMessage } from '../mail/messages';
+import { hashPassword } from '../passwords/hash';
+import { findPasswordWeakness } from '../passwords/policy';
+import { databaseForKey, runStorage } from '../storage/database';
+import { consumeEmailLinkStatement, deleteUserEmailLinksStatement, readConsumedLink } from '../storage/email-links';
+import { forgetLoginFailuresStatement } from '../storage/login-failures';
+import { findUserByEmailStatement, readUser, updatePasswordHashStatement } from '../storage/users';
+import type { ClientInfo } from './client-info';
+import { normalizeEmail } from './email';
+import { issueLink, tooManyLinks, type LinkContext } from './email-links';
+import { findUsableLink, invalidLink } from './link-check';
+import { revokeSessions, type RevocationSettings } from './revoke';
+import { hashEmailForThrottle } from './throttle';
+
+/**
+ * Issues a reset link for the address if it has an account. Every address
+ * costs the same: the same batch (limit, conditional insert, counter, user
+ * lookup) and the same hashing and composition. Returns the message to queue,
+ * or `null` when the address has no account (the caller answers alike and
+ * queues in the background, so the answer's timing never depends on it).
+ */
+export async function requestPasswordReset(context: LinkContext, rawEmail: string): Promise<MailMessage | null> {
+  const email = normalizeEmail(rawEmail);
+  if (!email) throw new AuthError('invalid_request', 'Field "email" must be a valid email address.');
+  const issued = await issueLink(context, {
+    purpose: 'password_reset',
+    user: { email },
+    sendTo: email,
+    extraStatements: (db) => [findUserByEmailStatement(db, email)],
+  });
+  if (!issued.allowed) throw tooManyLinks(issued.retryAfterSeconds);
+  return readUser(issued.extraResults[0]) ? issued.message : null;
+}
+
+/** What a reset needs besides the token and the password. */
+export interface ResetContext {
+  env: LinkContext['env'];
+  nowSeconds: number;
+  revocation: RevocationSettings;
+  client: ClientInfo;
+}
+
+/**
+ * Sets a new password with a reset link: checks the link and the password
+ * (a weak one leaves the link usable), consumes the link with one
+ * conditional DELETE (of concurrent uses exactly one goes on), then in one
+ * batch stores the hash, marks the address verified, forgets failures and
+ * the user's other links, and revokes every session (flags raised).
+ */
+export async function resetPassword(context: ResetContext, token: string, newPassword: string): Promise<{ userId: string }> {
+  const link = await findUsableLink(context.env, token, 'password_reset', context.nowSeconds);
+  const weakness = findPasswordWeakness(newPassword, link.record.userEmail);
+  if (weakness) throw new AuthError('weak_password', weakness);
+  const newHash = await hashPassword(newPassword);
+  const db = databaseForKey(context.env, link.record.userId);
+  const consumed = await runStorage('consume reset link', () => consumeEmailLinkStatement(db, link.tokenHash, 'password_reset', context.nowSeconds).all());
+  const userId = readConsumedLink(consumed);
+  if (userId === null) throw invalidLink('reset link already used or no longer valid');
+  const emailHash = await hashEmailForThrottle(link.record.userEmail);
+  await revokeSessions(context.env, context.revocation, {
+    target: { userId },
+    reason: 'password_reset',
+    nowSeconds: context.nowSeconds,
+    event: { userId, sessionId: null, client: context.client, always: true },
+    extraStatements: (batchDb) => [
+      updatePasswordHashStatement(context.env, userId, newHash),
+      batchDb.prepare('UPDATE users SET email_verified = 1 WHERE id = ?1').bind(userId),
+      forgetLoginFailuresStatement(batchDb, emailHash),
+      deleteUserEmailLinksStatement(batchDb, userId),
+    ],
+  });
+  return { userId };
+}

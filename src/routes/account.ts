@@ -1,0 +1,162 @@
+// Routes for account recovery and verification: verification links, password reset, email change, account deletion.
+
+import type { Context, Hono } from 'hono';
+import type { AppEnv } from '../app-env';
+import { deleteAccount } from '../auth/account-deletion';
+import { readClientInfo } from '../auth/client-info';
+import { requestEmailChange } from '../auth/email-change';
+import type { LinkContext } from '../auth/email-links';
+import { requestVerificationLink, useVerificationLink } from '../auth/email-verification';
+import { requestPasswordReset, resetPassword } from '../auth/password-reset';
+import { lockoutPolicyFor } from '../auth/throttle';
+import { readJsonBody } from '../http/body';
+import { defineRoute } from '../http/define-route';
+import { parseWithSchema } from '../http/schema';
+import { logEvent } from '../log';
+import type { MailMessage } from '../mail/messages';
+import { assertMailCanLeave, enqueueMail } from '../mail/outbox';
+import { enforceIpRateLimit } from '../middleware/ip-rate-limit';
+import { requireAuth } from '../middleware/require-auth';
+import { accountDeleteBody, emailChangeBody, forgotPasswordBody, resetPasswordBody, verifyEmailBody } from './account-schemas';
+
+const TAG = 'Account recovery';
+
+/** What issuing a link needs, from this request. */
+export function linkContextFor(c: Context<AppEnv>): LinkContext {
+  return { env: c.env, settings: c.var.config.account, origin: new URL(c.req.url).origin, nowSeconds: c.var.nowSeconds };
+}
+
+/** Checks that mail can leave and applies the per-IP limit: the first step of every route that mails. */
+async function prepareToMail(c: Context<AppEnv>): Promise<void> {
+  assertMailCanLeave(c.var.config.account, c.req.raw);
+  await enforceIpRateLimit(c.env.IP_RATE_LIMITER, c.var.config.ipRateLimitPerMinute, readClientInfo(c.req.raw).ip, 'mail');
+}
+
+/** Queues messages after the answer is sent, so its timing never depends on them; a failure is logged. */
+export function queueMailInBackground(c: Context<AppEnv>, messages: readonly MailMessage[]): void {
+  const work = enqueueMail(c.env, messages).catch((error: unknown) => {
+    logEvent('error', 'mail_enqueue_failed', { kinds: messages.map((message) => message.kind), message: error instanceof Error ? error.message.slice(0, 200) : String(error) });
+  });
+  c.executionCtx.waitUntil(work);
+}
+
+function stepUpContext(c: Context<AppEnv>) {
+  const config = c.var.config;
+  return { env: c.env, nowSeconds: c.var.nowSeconds, lockout: lockoutPolicyFor(config), client: readClientInfo(c.req.raw), revocation: config };
+}
+
+/** Adds the account recovery and verification routes to the app. */
+export function addAccountRoutes(app: Hono<AppEnv>): void {
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/auth/email/verification', tag: TAG, auth: 'bearer',
+      summary: 'Send a new verification link to the current address (none when it is already verified).',
+      responses: { 202: 'Accepted; the link is on its way unless the address is verified.', 401: 'invalid_token.', 429: 'too_many_attempts: a link went to this address within the last minute, or too many this hour.' },
+    },
+    requireAuth(),
+    async (c) => {
+      await prepareToMail(c);
+      const message = await requestVerificationLink(linkContextFor(c), c.var.auth.userId);
+      await enqueueMail(c.env, message ? [message] : []);
+      return c.json({}, 202);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/auth/email/verify', tag: TAG, auth: 'none', body: verifyEmailBody,
+      summary: 'Use a verification or email-change link: the address counts as verified; an email change applies now.',
+      responses: { 200: 'The user, with the address now in use.', 400: 'invalid_link (unknown, used, superseded, expired, or issued before a password or address change) or invalid_request.', 409: 'email_taken: another account took the new address first.' },
+    },
+    async (c) => {
+      const input = parseWithSchema(verifyEmailBody, await readJsonBody(c.req.raw));
+      const user = await useVerificationLink(linkContextFor(c), input.token);
+      logEvent('info', 'email_verified', { user_id: user.id });
+      return c.json({ user: { id: user.id, email: user.email, email_verified: true } }, 200);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/auth/password/forgot', tag: TAG, auth: 'none', body: forgotPasswordBody,
+      summary: 'Mail a password-reset link if the address has an account; the answer is identical either way.',
+      responses: { 202: 'Accepted (whether or not the address has an account).', 400: 'invalid_request.', 429: 'too_many_attempts: per address (counted for every address) or per client IP.' },
+    },
+    async (c) => {
+      const input = parseWithSchema(forgotPasswordBody, await readJsonBody(c.req.raw));
+      await prepareToMail(c);
+      const message = await requestPasswordReset(linkContextFor(c), input.email);
+      if (message) queueMailInBackground(c, [message]);
+      return c.json({}, 202);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/auth/password/reset', tag: TAG, auth: 'none', body: resetPasswordBody,
+      summary: 'Set a new password with a reset link; every session ends and the address counts as verified.',
+      responses: { 204: 'Password changed; sign in with it.', 400: 'invalid_link, weak_password or invalid_request.' },
+    },
+    async (c) => {
+      const input = parseWithSchema(resetPasswordBody, await readJsonBody(c.req.raw));
+      const config = c.var.config;
+      const { userId } = await resetPassword(
+        { env: c.env, nowSeconds: c.var.nowSeconds, revocation: config, client: readClientInfo(c.req.raw) },
+        input.token,
+        input.new_password,
+      );
+      logEvent('info', 'password_reset', { user_id: userId });
+      return c.body(null, 204);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/auth/email/change', tag: TAG, auth: 'bearer', body: emailChangeBody,
+      summary: 'Ask to move the account to a new address: a link goes to it, a notice to the current one; nothing changes until the link is used.',
+      responses: {
+        202: 'Accepted; the link and the notice are on their way.',
+        400: 'invalid_request.',
+        401: 'invalid_token, or invalid_credentials for a missing or wrong password (a wrong one counts towards the lockout).',
+        403: 'reauthentication_required: the account has no password and the sign-in is over 10 minutes old.',
+        409: 'email_taken.',
+        429: 'too_many_attempts.',
+      },
+    },
+    requireAuth(),
+    async (c) => {
+      const input = parseWithSchema(emailChangeBody, await readJsonBody(c.req.raw));
+      await prepareToMail(c);
+      const messages = await requestEmailChange({ ...linkContextFor(c), ...stepUpContext(c) }, c.var.auth, input.new_email, input.password);
+      await enqueueMail(c.env, messages);
+      return c.json({}, 202);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/auth/account/delete', tag: TAG, auth: 'bearer', body: accountDeleteBody, bodyOptional: true,
+      summary: 'Delete the account and everything stored about it; every access token is refused from now on.',
+      responses: {
+        204: 'Deleted.',
+        401: 'invalid_token, or invalid_credentials for a missing or wrong password.',
+        403: 'reauthentication_required: the account has no password and the sign-in is over 10 minutes old.',
+        429: 'too_many_attempts: the account is locked after repeated wrong passwords.',
+      },
+    },
+    requireAuth(),
+    async (c) => {
+      const body = await readJsonBody(c.req.raw, { optional: true });
+      const input = body === undefined ? {} : parseWithSchema(accountDeleteBody, body);
+      const { sessionsEnded } = await deleteAccount(stepUpContext(c), c.var.auth, input.password);
+      logEvent('info', 'account_deleted', { user_id: c.var.auth.userId, sessions_ended: sessionsEnded });
+      return c.body(null, 204);
+    },
+  );
+}

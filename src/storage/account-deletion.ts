@@ -1,0 +1,35 @@
+// Deleting a user and every row stored about them, in one batch.
+
+import { databaseForKey, runStorage, type StorageBindings } from './database';
+
+/** What identifies a user's rows beyond the id: the hashes their address is counted under. */
+export interface UserRowKeys {
+  userId: string;
+  loginFailuresKey: string;
+  mailLimitKey: string;
+}
+
+/**
+ * Deletes the user with their sessions, refresh tokens, links, security
+ * events, failure record and mail counters, in one batch (one round trip,
+ * one transaction). Returns the sessions that were still live, whose KV
+ * flags the caller must raise, or `null` when the user was already gone.
+ */
+export async function deleteUserAndRows(env: StorageBindings, keys: UserRowKeys, nowSeconds: number): Promise<string[] | null> {
+  const db = databaseForKey(env, keys.userId);
+  const { userId } = keys;
+  const results = await runStorage('delete account', () =>
+    db.batch([
+      db.prepare('SELECT id FROM sessions WHERE user_id = ?1 AND revoked_at IS NULL AND expires_at > ?2').bind(userId, nowSeconds),
+      db.prepare('DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE user_id = ?1)').bind(userId),
+      db.prepare('DELETE FROM sessions WHERE user_id = ?1').bind(userId),
+      db.prepare('DELETE FROM email_links WHERE user_id = ?1').bind(userId),
+      db.prepare('DELETE FROM auth_events WHERE user_id = ?1').bind(userId),
+      db.prepare('DELETE FROM login_failures WHERE email_hash = ?1').bind(keys.loginFailuresKey),
+      db.prepare('DELETE FROM mail_limits WHERE address_hash = ?1').bind(keys.mailLimitKey),
+      db.prepare('DELETE FROM users WHERE id = ?1 RETURNING id').bind(userId),
+    ]),
+  );
+  if ((results[results.length - 1]?.results.length ?? 0) === 0) return null;
+  return (results[0]?.results as { id: string }[]).map((row) => row.id);
+}
