@@ -22,6 +22,7 @@ const DOCUMENTED_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 const TAGS = [
   { name: 'Authentication', description: 'Register, sign in, refresh and sign out.' },
   { name: 'Sessions', description: "The signed-in user's sessions, security events and password." },
+  { name: 'Account recovery', description: 'Verification links, password reset, email change and account deletion; links arrive by mail.' },
   { name: 'Admin', description: 'Needs the admin role in the access token.' },
   { name: 'Keys', description: 'Public keys for offline verification.' },
   { name: 'Operations', description: 'Health and this document.' },

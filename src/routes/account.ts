@@ -17,9 +17,12 @@ import type { MailMessage } from '../mail/messages';
 import { assertMailCanLeave, enqueueMail } from '../mail/outbox';
 import { enforceIpRateLimit } from '../middleware/ip-rate-limit';
 import { requireAuth } from '../middleware/require-auth';
+import { acceptedResponse, verifiedUserResponse, type AcceptedResponse, type VerifiedUserResponse } from './responses';
 import { accountDeleteBody, emailChangeBody, forgotPasswordBody, resetPasswordBody, verifyEmailBody } from './account-schemas';
 
 const TAG = 'Account recovery';
+const MAIL_CANNOT_LEAVE = 'server_misconfigured: mail cannot leave (MAIL_TRANSPORT is console outside local development), or server_error.';
+const ACCEPTED: AcceptedResponse = {};
 
 /** What issuing a link needs, from this request. */
 export function linkContextFor(c: Context<AppEnv>): LinkContext {
@@ -52,14 +55,19 @@ export function addAccountRoutes(app: Hono<AppEnv>): void {
     {
       method: 'POST', path: '/auth/email/verification', tag: TAG, auth: 'bearer',
       summary: 'Send a new verification link to the current address (none when it is already verified).',
-      responses: { 202: 'Accepted; the link is on its way unless the address is verified.', 401: 'invalid_token.', 429: 'too_many_attempts: a link went to this address within the last minute, or too many this hour.' },
+      responses: {
+        202: { description: 'Accepted; the link is on its way unless the address is verified.', body: acceptedResponse },
+        401: 'invalid_token.',
+        429: 'too_many_attempts: a link went to this address within the last minute, too many this hour, or the per-IP limit is reached.',
+        500: MAIL_CANNOT_LEAVE,
+      },
     },
     requireAuth(),
     async (c) => {
       await prepareToMail(c);
       const message = await requestVerificationLink(linkContextFor(c), c.var.auth.userId);
       await enqueueMail(c.env, message ? [message] : []);
-      return c.json({}, 202);
+      return c.json(ACCEPTED, 202);
     },
   );
 
@@ -68,13 +76,18 @@ export function addAccountRoutes(app: Hono<AppEnv>): void {
     {
       method: 'POST', path: '/auth/email/verify', tag: TAG, auth: 'none', body: verifyEmailBody,
       summary: 'Use a verification or email-change link: the address counts as verified; an email change applies now.',
-      responses: { 200: 'The user, with the address now in use.', 400: 'invalid_link (unknown, used, superseded, expired, or issued before a password or address change) or invalid_request.', 409: 'email_taken: another account took the new address first.' },
+      responses: {
+        200: { description: 'The user, with the address now in use and verified.', body: verifiedUserResponse },
+        400: 'invalid_link (unknown, used, superseded, expired, or issued before a password or address change) or invalid_request.',
+        409: 'email_taken: another account took the new address first.',
+      },
     },
     async (c) => {
       const input = parseWithSchema(verifyEmailBody, await readJsonBody(c.req.raw));
       const user = await useVerificationLink(linkContextFor(c), input.token);
       logEvent('info', 'email_verified', { user_id: user.id });
-      return c.json({ user: { id: user.id, email: user.email, email_verified: true } }, 200);
+      const body: VerifiedUserResponse = { user: { id: user.id, email: user.email, email_verified: true } };
+      return c.json(body, 200);
     },
   );
 
@@ -83,14 +96,19 @@ export function addAccountRoutes(app: Hono<AppEnv>): void {
     {
       method: 'POST', path: '/auth/password/forgot', tag: TAG, auth: 'none', body: forgotPasswordBody,
       summary: 'Mail a password-reset link if the address has an account; the answer is identical either way.',
-      responses: { 202: 'Accepted (whether or not the address has an account).', 400: 'invalid_request.', 429: 'too_many_attempts: per address (counted for every address) or per client IP.' },
+      responses: {
+        202: { description: 'Accepted (whether or not the address has an account).', body: acceptedResponse },
+        400: 'invalid_request.',
+        429: 'too_many_attempts: per address (counted for every address) or per client IP.',
+        500: MAIL_CANNOT_LEAVE,
+      },
     },
     async (c) => {
       const input = parseWithSchema(forgotPasswordBody, await readJsonBody(c.req.raw));
       await prepareToMail(c);
       const message = await requestPasswordReset(linkContextFor(c), input.email);
       if (message) queueMailInBackground(c, [message]);
-      return c.json({}, 202);
+      return c.json(ACCEPTED, 202);
     },
   );
 
@@ -120,12 +138,13 @@ export function addAccountRoutes(app: Hono<AppEnv>): void {
       method: 'POST', path: '/auth/email/change', tag: TAG, auth: 'bearer', body: emailChangeBody,
       summary: 'Ask to move the account to a new address: a link goes to it, a notice to the current one; nothing changes until the link is used.',
       responses: {
-        202: 'Accepted; the link and the notice are on their way.',
+        202: { description: 'Accepted; the link and the notice are on their way.', body: acceptedResponse },
         400: 'invalid_request.',
         401: 'invalid_token, or invalid_credentials for a missing or wrong password (a wrong one counts towards the lockout).',
         403: 'reauthentication_required: the account has no password and the sign-in is over 10 minutes old.',
-        409: 'email_taken.',
-        429: 'too_many_attempts.',
+        409: 'email_taken: another account has the new address.',
+        429: 'too_many_attempts: a link went to the new address moments ago, the per-IP limit is reached, or the account is locked after repeated wrong passwords.',
+        500: MAIL_CANNOT_LEAVE,
       },
     },
     requireAuth(),
@@ -134,7 +153,7 @@ export function addAccountRoutes(app: Hono<AppEnv>): void {
       await prepareToMail(c);
       const messages = await requestEmailChange({ ...linkContextFor(c), ...stepUpContext(c) }, c.var.auth, input.new_email, input.password);
       await enqueueMail(c.env, messages);
-      return c.json({}, 202);
+      return c.json(ACCEPTED, 202);
     },
   );
 
