@@ -1,5 +1,6 @@
 // Against `npm start`: verification and password reset completed from the mail_console log lines the local queue writes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConsoleMails, tokenOfLink, waitForMailedLink } from '../support/console-mail';
 import { startDevServer, type DevServer } from '../support/dev-server.mjs';
 
 let server: DevServer;
@@ -12,40 +13,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-interface ConsoleMail {
-  event: string;
-  to: string;
-  subject: string;
-  text: string;
-  link: string | null;
-}
-
-/** Every mail_console line the dev server printed so far. */
-function consoleMails(): ConsoleMail[] {
-  return server
-    .output()
-    .split('\n')
-    .map((line) => line.slice(line.indexOf('{')))
-    .filter((line) => line.includes('"mail_console"'))
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as ConsoleMail];
-      } catch {
-        return [];
-      }
-    });
-}
-
-/** Waits for the local queue to deliver a mail to `to` whose link opens `page`. */
-async function waitForLink(to: string, page: string): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const mail = consoleMails().find((entry) => entry.to === to && entry.link?.includes(`${page}#token=`));
-    if (mail?.link) return mail.link;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`no ${page} mail for ${to} in the dev server output`);
-}
+const consoleMails = () => parseConsoleMails(server.output());
+const waitForLink = (to: string, page: string) => waitForMailedLink(server.output, to, page);
 
 function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -63,7 +32,7 @@ describe('npm start delivers mail to the console through the local queue', () =>
     expect(link.startsWith(`${server.url}/verify-email#token=`)).toBe(true);
     const mail = consoleMails().find((entry) => entry.link === link);
     expect(mail?.text).toContain(link);
-    const verified = await post('/auth/email/verify', { token: new URL(link).hash.slice('#token='.length) });
+    const verified = await post('/auth/email/verify', { token: tokenOfLink(link) });
     expect(verified.status).toBe(200);
     expect(((await verified.json()) as { user: { email_verified: boolean } }).user.email_verified).toBe(true);
   }, 60_000);
@@ -73,7 +42,7 @@ describe('npm start delivers mail to the console through the local queue', () =>
     expect((await post('/auth/register', { email, password: 'a perfectly fine passphrase' })).status).toBe(201);
     expect((await post('/auth/password/forgot', { email })).status).toBe(202);
     const link = await waitForLink(email, '/reset-password');
-    const reset = await post('/auth/password/reset', { token: new URL(link).hash.slice('#token='.length), new_password: 'my brand new passphrase' });
+    const reset = await post('/auth/password/reset', { token: tokenOfLink(link), new_password: 'my brand new passphrase' });
     expect(reset.status).toBe(204);
     expect((await logIn(email, 'a perfectly fine passphrase')).status).toBe(401);
     expect((await logIn(email, 'my brand new passphrase')).status).toBe(200);

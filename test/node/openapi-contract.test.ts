@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenOfLink, waitForMailedLink } from '../support/console-mail';
 import { startDevServer, type DevServer } from '../support/dev-server.mjs';
 import { OpenApiResponseValidator } from '../support/openapi-validator';
 
@@ -179,6 +180,45 @@ describe('a whole user journey through a response validator', () => {
     const adminSelf = ((await (await fetch(`${server.url}/auth/me`, { headers: bearer(realAdmin.accessToken) })).json()) as { user: { id: string } }).user.id;
     expect((await call('POST', '/admin/users/00.nobody/revoke-sessions', { headers: bearer(realAdmin.accessToken) })).status).toBe(404);
     expect((await call('POST', `/admin/users/${adminSelf}/revoke-sessions`, { headers: bearer(realAdmin.accessToken) })).status).toBe(204);
+
+    // Account recovery, with the links npm start mails to its console (mail_console lines).
+    const recover = `recover-${crypto.randomUUID()}@example.test`;
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      call('POST', path, { headers: { ...JSON_HEADERS, ...headers }, body: json(body) });
+    const mailedToken = async (to: string, page: string, notBefore = 0) => tokenOfLink(await waitForMailedLink(server.output, to, page, notBefore));
+    expect((await post('/auth/register', { email: recover, password })).status).toBe(201);
+    expect((await call('POST', '/auth/email/verification')).status).toBe(401);
+    const recovering = await logIn(recover, password, 'body');
+    expect((await call('POST', '/auth/email/verification', { headers: bearer(recovering.accessToken) })).status).toBe(429);
+    const verifyToken = await mailedToken(recover, '/verify-email');
+    expect((await post('/auth/email/verify', { token: 'not-a-link' })).status).toBe(400);
+    expect((await post('/auth/email/verify', { token: verifyToken })).status).toBe(200);
+    expect((await post('/auth/email/verify', { token: verifyToken })).status).toBe(400);
+    expect((await call('POST', '/auth/email/verification', { headers: bearer(recovering.accessToken) })).status).toBe(202);
+
+    // Forgot and reset: a bad address, accepted, limited; a weak password, a bad link, success.
+    expect((await post('/auth/password/forgot', { email: 'not an address' })).status).toBe(400);
+    expect((await post('/auth/password/forgot', { email: recover })).status).toBe(202);
+    expect((await post('/auth/password/forgot', { email: recover })).status).toBe(429);
+    const resetToken = await mailedToken(recover, '/reset-password');
+    expect((await post('/auth/password/reset', { token: resetToken, new_password: 'password' })).status).toBe(400);
+    expect((await post('/auth/password/reset', { token: 'not-a-link', new_password: 'a reset journey passphrase' })).status).toBe(400);
+    expect((await post('/auth/password/reset', { token: resetToken, new_password: 'a reset journey passphrase' })).status).toBe(204);
+    const reset = await logIn(recover, 'a reset journey passphrase', 'body');
+
+    // Email change: a taken address, a wrong password, accepted; the new address is taken before its link is used.
+    const changeEmail = (body: unknown) => post('/auth/email/change', body, bearer(reset.accessToken));
+    expect((await changeEmail({ new_email: email, password: 'a reset journey passphrase' })).status).toBe(409);
+    expect((await changeEmail({ new_email: `moved-${recover}`, password: 'not the password' })).status).toBe(401);
+    expect((await changeEmail({ new_email: `moved-${recover}`, password: 'a reset journey passphrase' })).status).toBe(202);
+    const moveToken = await mailedToken(`moved-${recover}`, '/verify-email');
+    expect((await post('/auth/register', { email: `moved-${recover}`, password })).status).toBe(201);
+    expect((await post('/auth/email/verify', { token: moveToken })).status).toBe(409);
+
+    // Account deletion: a wrong password, then deleted, and its token is refused.
+    expect((await post('/auth/account/delete', { password: 'not the password' }, bearer(reset.accessToken))).status).toBe(401);
+    expect((await post('/auth/account/delete', { password: 'a reset journey passphrase' }, bearer(reset.accessToken))).status).toBe(204);
+    expect((await call('POST', '/auth/account/delete', { headers: bearer(reset.accessToken) })).status).toBe(401);
 
     // Lockout: repeated wrong passwords end in 429 with Retry-After.
     const locked = `locked-${crypto.randomUUID()}@example.test`;
