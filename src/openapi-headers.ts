@@ -1,6 +1,6 @@
 // The response headers /openapi.json documents: every answer's own, and the ones routes and statuses add.
 
-import { REFRESH_COOKIE_NAME } from './http/cookies';
+import { LEGACY_REFRESH_COOKIE_NAME, REFRESH_COOKIE_NAME } from './http/cookies';
 import type { ResponseHeaderName } from './http/route-registry';
 
 type HeaderObject = { description: string; required?: boolean; schema: Record<string, unknown> };
@@ -24,9 +24,11 @@ const HEADERS: Record<string, HeaderObject> = {
   AccessControlAllowHeaders: text('Preflight, allowed origin only: Authorization, Content-Type.'),
   AccessControlMaxAge: text('Preflight, allowed origin only: seconds a browser may reuse the answer.', { pattern: '^[0-9]+$' }),
   Allow: text('The methods this path answers.'),
-  SetCookie: text(`The refresh-token cookie ${REFRESH_COOKIE_NAME} (HttpOnly, Secure, SameSite): a new token, or Max-Age=0 to clear it.`, {
-    pattern: `^${escapeForPattern(REFRESH_COOKIE_NAME)}=`,
-  }),
+  SetCookie: text(
+    `The refresh-token cookie ${REFRESH_COOKIE_NAME} (HttpOnly, Secure, SameSite): a new token, or Max-Age=0 to clear it; ` +
+      `and, to a request that still carries the old ${LEGACY_REFRESH_COOKIE_NAME} cookie, an empty one of that name with Max-Age=0 that clears it.`,
+    { pattern: `^(${escapeForPattern(REFRESH_COOKIE_NAME)}=|${escapeForPattern(LEGACY_REFRESH_COOKIE_NAME)}=;)` },
+  ),
   WWWAuthenticate: text('RFC 6750 challenge: Bearer (no token), or Bearer error="invalid_token" / "insufficient_scope".', { pattern: '^Bearer( |$)' }),
   RetryAfter: text('Seconds to wait before trying again.', { pattern: '^[0-9]+$' }),
   ETag: text('Strong entity tag of the body; send it back in If-None-Match.', { pattern: '^"[A-Za-z0-9_-]+"$' }),
