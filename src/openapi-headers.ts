@@ -25,8 +25,9 @@ const HEADERS: Record<string, HeaderObject> = {
   AccessControlMaxAge: text('Preflight, allowed origin only: seconds a browser may reuse the answer.', { pattern: '^[0-9]+$' }),
   Allow: text('The methods this path answers.'),
   SetCookie: text(
-    `The refresh-token cookie ${REFRESH_COOKIE_NAME} (HttpOnly, Secure, SameSite): a new token, or Max-Age=0 to clear it; a cookie of the old name ${LEGACY_REFRESH_COOKIE_NAME} is only ever cleared.`,
-    { pattern: `^(${escapeForPattern(REFRESH_COOKIE_NAME)}|${escapeForPattern(LEGACY_REFRESH_COOKIE_NAME)})=` },
+    `The refresh-token cookie ${REFRESH_COOKIE_NAME} (HttpOnly, Secure, SameSite): a new token, or Max-Age=0 to clear it; ` +
+      `and, to a request that still carries the old ${LEGACY_REFRESH_COOKIE_NAME} cookie, an empty one of that name with Max-Age=0 that clears it.`,
+    { pattern: `^(${escapeForPattern(REFRESH_COOKIE_NAME)}=|${escapeForPattern(LEGACY_REFRESH_COOKIE_NAME)}=;)` },
   ),
   WWWAuthenticate: text('RFC 6750 challenge: Bearer (no token), or Bearer error="invalid_token" / "insufficient_scope".', { pattern: '^Bearer( |$)' }),
   RetryAfter: text('Seconds to wait before trying again.', { pattern: '^[0-9]+$' }),

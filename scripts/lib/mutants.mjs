@@ -1,14 +1,14 @@
 // The listed mutants `npm run mutate` applies one at a time: small, realistic
 // bugs in the security-relevant code (src/auth, src/tokens, src/storage,
-// src/middleware). Each names its file, the exact snippet it changes and the
-// bug it stands for; `tests` are the files tried first (a speed hint only:
+// src/middleware, and the refresh cookie in src/http). Each names its file,
+// the exact snippet it changes and the bug it stands for; `tests` are the files tried first (a speed hint only:
 // a mutant they miss still faces the whole workerd suite).
 // When code moves, update the snippet here: a missing snippet is reported
 // as not applicable, never counted as killed.
 
 /** @type {import('./mutation.mjs').Mutant[]} */
 export const MUTANTS = [
-  // --- The three survivors of issue 18 (the third, several refresh cookies, lives in src/http and is tested with the __Host- cookie) ---
+  // --- The three survivors of issue 18 ---
   {
     id: 'refresh-hash-reversible',
     file: 'src/tokens/refresh.ts',
@@ -18,9 +18,17 @@ export const MUTANTS = [
     tests: ['test/security/refresh-rotation-rules.test.ts'],
   },
   {
+    id: 'refresh-cookie-first-wins',
+    file: 'src/http/cookies.ts',
+    original: "if (counted.size > 1) return { kind: 'ambiguous', legacySeen };",
+    replacement: '',
+    description: 'with several refresh cookies of the same name the first one wins, so a tossed cookie can sign the victim into another account',
+    tests: ['test/security/cookie-tossing.test.ts'],
+  },
+  {
     id: 'refresh-ignores-revoked-session',
     file: 'src/auth/refresh.ts',
-    original: "if (record.sessionRevokedAt !== null) throw invalidRefreshToken('session revoked');",
+    original: "if (state.revokedAt !== null) throw invalidRefreshToken('session revoked');",
     replacement: '',
     description: 'refresh stops checking revoked_at, so a revoked session refreshes inside the grace window',
     tests: ['test/security/refresh-rotation-rules.test.ts'],
@@ -29,31 +37,31 @@ export const MUTANTS = [
   {
     id: 'grace-boundary-exclusive',
     file: 'src/auth/refresh.ts',
-    original: 'context.nowSeconds - rotatedAt <= context.graceSeconds;',
-    replacement: 'context.nowSeconds - rotatedAt < context.graceSeconds;',
+    original: 'secondsSinceRotation !== null && secondsSinceRotation <= context.graceSeconds;',
+    replacement: 'secondsSinceRotation !== null && secondsSinceRotation < context.graceSeconds;',
     description: 'the grace window ends one second early (< instead of <=)',
     tests: ['test/security/refresh-rotation-rules.test.ts', 'test/unit/refresh-session.test.ts'],
   },
   {
     id: 'grace-widened-to-59s',
     file: 'src/auth/refresh.ts',
-    original: 'context.nowSeconds - rotatedAt <= context.graceSeconds;',
-    replacement: 'context.nowSeconds - rotatedAt <= Math.max(context.graceSeconds, 59);',
+    original: 'secondsSinceRotation !== null && secondsSinceRotation <= context.graceSeconds;',
+    replacement: 'secondsSinceRotation !== null && secondsSinceRotation <= Math.max(context.graceSeconds, 59);',
     description: 'the grace window is widened to 59 s whatever the configuration says',
     tests: ['test/security/refresh-rotation-rules.test.ts', 'test/unit/refresh-session.test.ts'],
   },
   {
     id: 'grace-any-generation',
     file: 'src/auth/refresh.ts',
-    original: 'if (withinGrace && record.successorIsCurrent && record.successorSealed !== null) {',
-    replacement: 'if (withinGrace && record.successorSealed !== null) {',
-    description: 'a token two generations old is answered inside the grace window instead of treated as theft',
+    original: 'if (state.previousHash === presentedHash) {',
+    replacement: 'if (state.previousHash === presentedHash || (secondsSinceRotation !== null && secondsSinceRotation <= context.graceSeconds)) {',
+    description: 'any genuine token presented inside the grace window (two generations old included) is handled as a replay and refused without revoking, instead of treated as theft',
     tests: ['test/integration/refresh.test.ts'],
   },
   {
     id: 'reuse-revokes-nothing',
     file: 'src/auth/refresh.ts',
-    original: 'target: { sessions: [{ sessionId: record.sessionId, userId: record.userId }] },',
+    original: 'target: { sessions: [{ sessionId: state.sessionId, userId: state.userId }] },',
     replacement: 'target: { sessions: [] },',
     description: 'reuse after the grace window answers 401 but leaves the session alive',
     tests: ['test/integration/refresh.test.ts'],
@@ -61,8 +69,8 @@ export const MUTANTS = [
   {
     id: 'refresh-expiry-inclusive',
     file: 'src/auth/refresh.ts',
-    original: 'if (record.sessionExpiresAt <= context.nowSeconds || record.expiresAt <= context.nowSeconds) {',
-    replacement: 'if (record.sessionExpiresAt < context.nowSeconds || record.expiresAt < context.nowSeconds) {',
+    original: "if (state.expiresAt <= context.nowSeconds) throw invalidRefreshToken('refresh token expired');",
+    replacement: "if (state.expiresAt < context.nowSeconds) throw invalidRefreshToken('refresh token expired');",
     description: 'a grace-window replay still gets the successor at the very second the session expires',
     tests: ['test/security/refresh-rotation-rules.test.ts', 'test/unit/refresh-session.test.ts'],
   },
@@ -70,17 +78,17 @@ export const MUTANTS = [
   {
     id: 'successor-insert-unconditional',
     file: 'src/storage/refresh-tokens.ts',
-    original: 'SELECT ?2, ?3, ?4, ?5 WHERE ${wonRotation}`)',
-    replacement: 'SELECT ?2, ?3, ?4, ?5`)',
-    description: 'the successor is inserted even by a rotation that lost the race (two live successors)',
+    original: 'WHERE id = ?1 AND refresh_hash = ?2 AND revoked_at IS NULL AND expires_at > ?4`,',
+    replacement: 'WHERE id = ?1 AND revoked_at IS NULL AND expires_at > ?4`,',
+    description: 'the rotation rewrites the session row whatever token was presented, so a rotation that lost the race also installs its successor (and any old token rotates)',
     tests: ['test/unit/refresh-session.test.ts', 'test/integration/refresh.test.ts'],
   },
   {
     id: 'rotation-overwrites-rotated',
     file: 'src/storage/refresh-tokens.ts',
-    original: 'WHERE token_hash = ?1 AND rotated_at IS NULL',
-    replacement: 'WHERE token_hash = ?1',
-    description: 'a rotation overwrites an earlier one instead of finding it rotated',
+    original: 'WHERE id = ?1 AND refresh_hash = ?2 AND revoked_at IS NULL AND expires_at > ?4`,',
+    replacement: 'WHERE id = ?1 AND (refresh_hash = ?2 OR previous_hash = ?2) AND revoked_at IS NULL AND expires_at > ?4`,',
+    description: 'a replay of the predecessor rotates the session again, overwriting the earlier rotation instead of finding it rotated',
     tests: ['test/unit/refresh-session.test.ts', 'test/integration/refresh.test.ts'],
   },
   {
@@ -119,9 +127,9 @@ export const MUTANTS = [
   {
     id: 'password-change-ignores-lock',
     file: 'src/auth/password-change.ts',
-    original: 'if (lockedUntil !== null && lockedUntil > context.nowSeconds) throw accountLocked(lockedUntil - context.nowSeconds);',
-    replacement: '',
-    description: 'a locked account can still change its password (and guess the current one)',
+    original: 'const granted = requireGrantedClaim(state.claim, state.failures, context.lockout, context.nowSeconds);',
+    replacement: 'const granted = state.claim ?? { failuresBefore: state.failures?.failures ?? 0, lockoutsBefore: state.failures?.lockouts ?? 0 };',
+    description: 'a refused attempt claim does not stop a password change: a locked account can still guess its current password',
     tests: ['test/security/password-change.test.ts', 'test/security/lockout.test.ts'],
   },
   {
@@ -135,7 +143,7 @@ export const MUTANTS = [
   {
     id: 'revocation-flag-skipped',
     file: 'src/auth/revoke.ts',
-    original: 'await raiseRevocationFlags(env, settings, idsIn(results.slice(statements.length)), nowSeconds);',
+    original: 'await raiseRevocationFlags(env, revokedIds, recentlyRevokedIds, nowSeconds);',
     replacement: '',
     description: 'revocation ends sessions in D1 but raises no KV flag (access tokens live on)',
     tests: ['test/integration/logout.test.ts'],
@@ -159,8 +167,8 @@ export const MUTANTS = [
   {
     id: 'flag-read-wrong-value',
     file: 'src/storage/revocations.ts',
-    original: 'return flag !== null;',
-    replacement: "return flag === '1';",
+    original: "rememberNotRevoked(sessionId, cache.nowSeconds + cache.cacheSeconds);\n  return flag !== null;",
+    replacement: "rememberNotRevoked(sessionId, cache.nowSeconds + cache.cacheSeconds);\n  return flag === '1';",
     description: 'the revocation flag is compared with a value it never holds, so no token is ever revoked',
     tests: ['test/integration/logout.test.ts'],
   },
@@ -176,9 +184,9 @@ export const MUTANTS = [
   {
     id: 'login-ignores-lock',
     file: 'src/auth/login.ts',
-    original: 'if (lockedUntil !== null && lockedUntil > context.nowSeconds) throw accountLocked(lockedUntil - context.nowSeconds);',
-    replacement: '',
-    description: 'a locked account still accepts password guesses',
+    original: 'const claim = email && emailHash ? requireGrantedClaim(state.claim, state.failures, context.lockout, context.nowSeconds) : null;',
+    replacement: 'const claim = email && emailHash ? state.claim : null;',
+    description: 'a refused attempt claim does not stop a login: a locked account still accepts password guesses',
     tests: ['test/security/lockout.test.ts'],
   },
   {
@@ -199,10 +207,10 @@ export const MUTANTS = [
   },
   {
     id: 'ip-limit-off',
-    file: 'src/auth/throttle.ts',
-    original: 'if (requestsInWindow === null || requestsInWindow <= limitPerMinute) return;',
-    replacement: 'if (requestsInWindow === null || requestsInWindow <= limitPerMinute * 2) return;',
-    description: 'the per-IP limit lets twice the configured requests through',
+    file: 'src/middleware/ip-rate-limit.ts',
+    original: "const ip = c.req.header('CF-Connecting-IP')?.trim() || null;",
+    replacement: "const ip = c.req.header('X-Forwarded-For')?.trim() || null;",
+    description: 'the per-IP limit keys on X-Forwarded-For, a header the client chooses, so the address Cloudflare saw is never limited',
     tests: ['test/security/ip-rate-limit.test.ts'],
   },
   {
@@ -241,8 +249,8 @@ export const MUTANTS = [
   {
     id: 'bearer-ignores-revocation',
     file: 'src/middleware/require-auth.ts',
-    original: 'if (await isSessionRevoked(c.env.KV, claims.sid)) {',
-    replacement: 'if (false && (await isSessionRevoked(c.env.KV, claims.sid))) {',
+    original: 'if (await isSessionRevoked(c.env.KV, claims.sid, cache)) {',
+    replacement: 'if (false && (await isSessionRevoked(c.env.KV, claims.sid, cache))) {',
     description: 'protected routes accept the access token of a revoked session',
     tests: ['test/integration/logout.test.ts'],
   },

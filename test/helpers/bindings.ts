@@ -49,6 +49,8 @@ export interface InstrumentedBindings {
 export interface D1RowCounts {
   read: number;
   written: number;
+  /** Rows each statement that wrote reported, with its SQL (in the order D1 answered). */
+  writes: { sql: string; written: number }[];
 }
 
 function emptyCounts(): StorageCounts {
@@ -58,9 +60,10 @@ function emptyCounts(): StorageCounts {
 /** Wraps real `DB` and `KV` bindings so tests can count and break them. */
 export function instrumentBindings(db: D1Database, kv: KVNamespace): InstrumentedBindings {
   const counts = emptyCounts();
-  const rows: D1RowCounts = { read: 0, written: 0 };
+  const rows: D1RowCounts = { read: 0, written: 0, writes: [] };
   const faults: (Fault & { seen: number; failed: number })[] = [];
   const realStatements = new WeakMap<object, D1PreparedStatement>();
+  const statementSql = new WeakMap<object, string>();
 
   // Resolves to true when the operation must run and then fail (lose-response).
   async function maybeFail(target: FaultTarget): Promise<boolean> {
@@ -84,36 +87,38 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
     return result;
   }
 
-  function countRows(result: D1Result): D1Result {
+  function countRows(result: D1Result, sql = ''): D1Result {
+    const written = result.meta?.rows_written ?? 0;
     rows.read += result.meta?.rows_read ?? 0;
-    rows.written += result.meta?.rows_written ?? 0;
+    rows.written += written;
+    if (written > 0) rows.writes.push({ sql, written });
     return result;
   }
 
   // first() is all() keeping row 0 (one query either way); all() exposes meta's row counts.
-  async function firstRow(statement: D1PreparedStatement, column?: string): Promise<unknown> {
-    const row = countRows(await statement.all()).results[0] as Record<string, unknown> | undefined;
+  async function firstRow(statement: D1PreparedStatement, sql: string, column?: string): Promise<unknown> {
+    const row = countRows(await statement.all(), sql).results[0] as Record<string, unknown> | undefined;
     if (row === undefined) return null;
     return column === undefined ? row : row[column];
   }
 
-  function wrapStatement(statement: D1PreparedStatement): D1PreparedStatement {
+  function wrapStatement(statement: D1PreparedStatement, sql: string): D1PreparedStatement {
     const wrapped = {
-      bind: (...values: unknown[]) => wrapStatement(statement.bind(...values)),
+      bind: (...values: unknown[]) => wrapStatement(statement.bind(...values), sql),
       first: async (column?: string) => {
         counts.d1RoundTrips++;
         counts.d1Statements++;
-        return guarded('d1', () => firstRow(statement, column));
+        return guarded('d1', () => firstRow(statement, sql, column));
       },
       all: async () => {
         counts.d1RoundTrips++;
         counts.d1Statements++;
-        return guarded('d1', async () => countRows(await statement.all()));
+        return guarded('d1', async () => countRows(await statement.all(), sql));
       },
       run: async () => {
         counts.d1RoundTrips++;
         counts.d1Statements++;
-        return guarded('d1', async () => countRows(await statement.run()));
+        return guarded('d1', async () => countRows(await statement.run(), sql));
       },
       raw: async (options?: { columnNames?: boolean }) => {
         counts.d1RoundTrips++;
@@ -122,17 +127,18 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
       },
     } as unknown as D1PreparedStatement;
     realStatements.set(wrapped, statement);
+    statementSql.set(wrapped, sql);
     return wrapped;
   }
 
   const wrappedDb = {
-    prepare: (query: string) => wrapStatement(db.prepare(query)),
+    prepare: (query: string) => wrapStatement(db.prepare(query), query),
     batch: async (statements: D1PreparedStatement[]) => {
       counts.d1RoundTrips++;
       counts.d1Statements += statements.length;
       return guarded('d1', async () => {
         const results = await db.batch(statements.map((statement) => realStatements.get(statement) ?? statement));
-        results.forEach(countRows);
+        results.forEach((result, index) => countRows(result, statementSql.get(statements[index] as object)));
         return results;
       });
     },
@@ -177,7 +183,7 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
     rows,
     resetCounts: () => {
       Object.assign(counts, emptyCounts());
-      Object.assign(rows, { read: 0, written: 0 });
+      Object.assign(rows, { read: 0, written: 0, writes: [] });
     },
     injectFault: (fault) => faults.push({ ...fault, seen: 0, failed: 0 }),
     clearFaults: () => faults.splice(0),

@@ -22,14 +22,19 @@ describe('storage budget per operation', () => {
     expect(client.storage.counts).toMatchObject({ d1RoundTrips: 0, kvReads: 0, kvWrites: 0 });
   });
 
-  it('a login makes at most 2 D1 round trips, writes at most 4 rows (session, its index entries, the sign-in event) and no KV', async () => {
+  it('a login makes at most 2 D1 round trips, writes at most 6 rows (at most 4 for the session, its index entries and the sign-in event, the rest the attempt claim) and no KV', async () => {
     const client = createTestClient();
     const email = uniqueEmail();
     await client.postJson('/auth/register', { email, password: DEFAULT_PASSWORD });
     client.storage.resetCounts();
     expect((await client.postJson('/auth/login', { email, password: DEFAULT_PASSWORD })).status).toBe(200);
     expect(client.storage.counts.d1RoundTrips).toBeLessThanOrEqual(2);
-    expect(client.storage.rows.written).toBeLessThanOrEqual(4);
+    expect(client.storage.rows.written).toBeLessThanOrEqual(6);
+    const writes = client.storage.rows.writes;
+    const claimRows = writes.filter((write) => /\blogin_failures\b/.test(write.sql)).reduce((sum, write) => sum + write.written, 0);
+    // The claim is taken and settled: it writes, and is all of the budget beyond 4.
+    expect(claimRows).toBeGreaterThan(0);
+    expect(client.storage.rows.written - claimRows).toBeLessThanOrEqual(4);
     expect(client.storage.counts.kvWrites).toBe(0);
   });
 

@@ -60,7 +60,9 @@ describe.each(['EdDSA', 'ES256', 'RS256'])('interop with an %s signing key', (al
   beforeAll(async () => {
     const key = await generateSigningJwk(alg);
     signingKid = key.kid;
-    server = await startDevServer({ vars: { JWT_SIGNING_KEYS: JSON.stringify({ keys: [key] }) } });
+    // Each server takes many sign-ins from one loopback address; the per-IP
+    // limit has its own tests (test/security/ip-rate-limit.test.ts).
+    server = await startDevServer({ vars: { JWT_SIGNING_KEYS: JSON.stringify({ keys: [key] }), IP_RATE_LIMIT_PER_MINUTE: '0' } });
   });
 
   afterAll(async () => {

@@ -85,7 +85,7 @@ describe('the mutant list', () => {
   it('is sound: at least 25 mutants, unique ids, every field present, all in the security directories', () => {
     expect(MUTANTS.length).toBeGreaterThanOrEqual(25);
     expect(checkMutantList(MUTANTS)).toEqual([]);
-    for (const mutant of MUTANTS) expect(mutant.file).toMatch(/^src\/(auth|tokens|storage|middleware)\//);
+    for (const mutant of MUTANTS) expect(mutant.file).toMatch(/^src\/(auth|tokens|storage|middleware|http)\//);
   });
 
   it('finds each listed snippet in this tree exactly once (`npm run mutate -- --list`)', () => {

@@ -147,6 +147,8 @@ describe('a whole user journey through a response validator', () => {
     expect(appRefresh.status).toBe(200);
     const appToken = ((await appRefresh.json()) as { access_token: string }).access_token;
     expect((await call('POST', '/auth/refresh', { headers: { ...JSON_HEADERS, Cookie: cookie }, body: json({ refresh_token: 'x' }) })).status).toBe(400);
+    expect((await call('POST', '/auth/refresh', { headers: { Cookie: '__Host-edge_auth_refresh=not-a-token' } })).status).toBe(401);
+    // A browser still holding the old cookie name: refused, and told to clear both names.
     expect((await call('POST', '/auth/refresh', { headers: { Cookie: 'edge_auth_refresh=not-a-token' } })).status).toBe(401);
     expect((await call('POST', '/auth/refresh', { headers: { Origin: 'https://evil.example.test', Cookie: cookie } })).status).toBe(403);
 

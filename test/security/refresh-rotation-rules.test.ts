@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createVerifier, TokenRejectedError } from '../../src/verify';
 import { BASE_URL, createTestClient, refreshCookieFrom, refreshWithCookie, signUpAndLogIn, type TestClient } from '../helpers/client';
-import { countRowsHolding, findStoredValue, isStoredAnywhere } from '../helpers/d1-scan';
+import { findStoredValue, isStoredAnywhere } from '../helpers/d1-scan';
 
 /** SHA-256 of the token's UTF-8 bytes, lowercase hex, computed here and not by the app. */
 async function sha256Hex(text: string): Promise<string> {
@@ -14,9 +14,13 @@ function hexOfUtf8(text: string): string {
   return Array.from(new TextEncoder().encode(text), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-/** Rows of this session in every refresh-token table, whatever the storage layout calls them. */
-async function countTokenRows(client: TestClient, sessionId: string): Promise<number> {
-  return countRowsHolding(client.env.DB, '%refresh%', sessionId);
+/** The session row's refresh state and revocation, as D1 holds it. */
+async function sessionRefreshState(client: TestClient, sessionId: string) {
+  return client.env.DB.prepare(
+    'SELECT refresh_hash, previous_hash, rotated_at, successor_sealed, revoked_at, revoked_reason FROM sessions WHERE id = ?1',
+  )
+    .bind(sessionId)
+    .first<Record<string, unknown>>();
 }
 
 /** A verifier with the service's JWKS and no revocation store: what a downstream service without KV accepts. */
@@ -28,20 +32,22 @@ async function verifierWithoutKv(client: TestClient) {
 const JWT_SHAPE = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;
 
 describe('what D1 stores for each refresh token', () => {
-  it('stores the SHA-256 of every token of a chain (login, then each successor), and nothing reversible', async () => {
+  it('stores the SHA-256 of every token of a chain (login, then each successor) while it is current or the immediate predecessor, and nothing reversible', async () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
     const tokens = [user.refreshToken];
-    for (let step = 0; step < 2; step++) {
+    const where = async (token: string) => (await findStoredValue(client.env.DB, await sha256Hex(token))).map(({ table, column }) => `${table}.${column}`);
+    expect(await where(user.refreshToken), 'SHA-256 of token #0 after login').toEqual(['sessions.refresh_hash']);
+    for (let step = 1; step <= 2; step++) {
       const response = await refreshWithCookie(client, tokens[tokens.length - 1] ?? '');
       expect(response.status).toBe(200);
       tokens.push(refreshCookieFrom(response) ?? '');
+      expect(await where(tokens[step] ?? ''), `SHA-256 of token #${step}, current`).toEqual(['sessions.refresh_hash']);
+      expect(await where(tokens[step - 1] ?? ''), `SHA-256 of token #${step - 1}, its predecessor`).toEqual(['sessions.previous_hash']);
     }
     expect(new Set(tokens).size).toBe(3);
     for (const token of tokens) {
-      const expected = await sha256Hex(token);
-      expect(await findStoredValue(client.env.DB, expected), `SHA-256 of token #${tokens.indexOf(token)}`).not.toEqual([]);
-      // A reversible encoding of the token must not be there either.
+      // A reversible encoding of the token must not be there, at any step.
       expect(await isStoredAnywhere(client.env.DB, hexOfUtf8(token).slice(6))).toBe(false);
       expect(await isStoredAnywhere(client.env.DB, token.slice(3))).toBe(false);
     }
@@ -63,9 +69,10 @@ describe('a revoked session inside the grace window', () => {
     client.clock.advanceSeconds(2);
     const logout = await client.fetch('/auth/logout', { method: 'POST', headers: { Cookie: `edge_auth_refresh=${successor}` } });
     expect(logout.status).toBe(204);
-    const rowsBefore = await countTokenRows(client, user.sessionId);
+    const stateBefore = await sessionRefreshState(client, user.sessionId);
 
     client.clock.advanceSeconds(2);
+    client.storage.resetCounts();
     const replay = await refreshWithCookie(client, user.refreshToken);
     expect(replay.status).toBe(401);
     const text = await replay.text();
@@ -76,8 +83,10 @@ describe('a revoked session inside the grace window', () => {
     const issuedTokens = [...text.matchAll(JWT_SHAPE)].map((match) => match[0]);
     expect(issuedTokens).toEqual([]);
     for (const token of issuedTokens) await expect(verifier.verify(token)).rejects.toBeInstanceOf(TokenRejectedError);
-    expect(rowsBefore).toBeGreaterThan(0);
-    expect(await countTokenRows(client, user.sessionId)).toBe(rowsBefore);
+    // The replay wrote nothing: no successor, no replay event, the session row as logout left it.
+    expect(client.storage.rows.written).toBe(0);
+    expect(stateBefore).toMatchObject({ refresh_hash: await sha256Hex(successor), previous_hash: await sha256Hex(user.refreshToken), revoked_reason: 'logout' });
+    expect(await sessionRefreshState(client, user.sessionId)).toEqual(stateBefore);
   });
 
   it('refuses the successor itself after logout, and the session stays revoked for its first reason', async () => {

@@ -1,17 +1,17 @@
-// refreshSession, rotateRefreshToken and the successor seal called directly with an injected time: the grace boundary, exactly one successor, a seal only the predecessor opens.
+// refreshSession, rotateRefreshToken and the successor seal called directly with an injected time: the grace boundary, exactly one successor per session row, a seal only the predecessor opens.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { refreshSession, type RefreshContext } from '../../src/auth/refresh';
 import { AuthError } from '../../src/errors';
-import { newRefreshToken } from '../../src/ids';
-import { rotateRefreshToken } from '../../src/storage/refresh-tokens';
-import { hashRefreshToken, sealSuccessor, unsealSuccessor } from '../../src/tokens/refresh';
+import { newRefreshToken, newReuseProof, newSessionId, parseRefreshToken } from '../../src/ids';
+import { rotateRefreshToken, type RefreshState } from '../../src/storage/refresh-tokens';
+import { hashRefreshToken, hashReuseProof, sealSuccessor, unsealSuccessor } from '../../src/tokens/refresh';
 import { createTestClient, signUpAndLogIn } from '../helpers/client';
 
 const CLIENT = { ip: null, userAgent: 'unit test', country: null };
 
 function contextAt(nowSeconds: number, graceSeconds: number): RefreshContext {
-  return { env, nowSeconds, graceSeconds, revocation: { accessTokenTtlSeconds: 900 }, client: CLIENT, ipRateLimitPerMinute: 0 };
+  return { env, nowSeconds, graceSeconds, revocation: { accessTokenTtlSeconds: 900 }, client: CLIENT };
 }
 
 /** A live session from the real login route; returns its first refresh token and the login time. */
@@ -60,54 +60,83 @@ describe('refreshSession and the end of the session', () => {
   });
 });
 
+/** The session row's refresh columns, straight from D1. */
+async function refreshColumns(sessionId: string) {
+  return env.DB.prepare('SELECT refresh_hash, previous_hash, rotated_at FROM sessions WHERE id = ?1')
+    .bind(sessionId)
+    .first<{ refresh_hash: string; previous_hash: string | null; rotated_at: number | null }>();
+}
+
+/** One rotation attempt of `token` at `nowSeconds`, with its own freshly drawn successor. */
+async function rotationAttempt(token: string, nowSeconds: number): Promise<{ successor: string; successorHash: string; state: RefreshState | null }> {
+  const shape = parseRefreshToken(token);
+  if (shape?.format !== 'session') throw new Error('expected a session-format refresh token');
+  const successor = newRefreshToken(shape.sessionId, shape.reuseProof);
+  const successorHash = await hashRefreshToken(successor);
+  const state = await rotateRefreshToken(env, {
+    sessionId: shape.sessionId,
+    presentedHash: await hashRefreshToken(token),
+    successorHash,
+    successorSealed: await sealSuccessor(token, successor),
+    reuseHash: await hashReuseProof(shape.reuseProof),
+    nowSeconds,
+    graceSeconds: 10,
+    client: CLIENT,
+  });
+  return { successor, successorHash, state };
+}
+
 describe('rotateRefreshToken', () => {
   it('lets exactly one of two rotations of the same token create a successor; the other learns the winner', async () => {
     const { token, sessionId, loginSeconds } = await freshSession();
     const presentedHash = await hashRefreshToken(token);
-    const attempt = async () => {
-      const successor = newRefreshToken();
-      const successorHash = await hashRefreshToken(successor);
-      const request = { presentedHash, sessionId, successorHash, successorSealed: await sealSuccessor(token, successor), expiresAt: loginSeconds + 3600, nowSeconds: loginSeconds + 5 };
-      return { successor, successorHash, outcome: await rotateRefreshToken(env, request) };
-    };
-    const [first, second] = await Promise.all([attempt(), attempt()]);
-    const outcomes = [first.outcome.outcome, second.outcome.outcome].sort();
-    expect(outcomes).toEqual(['lost_race', 'rotated']);
-    const winner = first.outcome.outcome === 'rotated' ? first : second;
+    const [first, second] = await Promise.all([rotationAttempt(token, loginSeconds + 5), rotationAttempt(token, loginSeconds + 5)]);
+    const won = (attempt: typeof first) => attempt.state?.refreshHash === attempt.successorHash;
+    expect([won(first), won(second)].sort()).toEqual([false, true]);
+    const winner = won(first) ? first : second;
     const loser = winner === first ? second : first;
-    if (loser.outcome.outcome !== 'lost_race') throw new Error('expected a lost race');
-    expect(await unsealSuccessor(token, loser.outcome.successorSealed)).toBe(winner.successor);
-    const { results } = await env.DB.prepare('SELECT token_hash FROM refresh_tokens WHERE session_id = ?1').bind(sessionId).all<{ token_hash: string }>();
-    expect(results.map((row) => row.token_hash).sort()).toEqual([presentedHash, winner.successorHash].sort());
+    // The loser reads back the winner's successor as current, sealed under the token it presented.
+    expect(loser.state?.refreshHash).toBe(winner.successorHash);
+    expect(loser.state?.previousHash).toBe(presentedHash);
+    const sealed = loser.state?.successorSealed;
+    if (!sealed) throw new Error('the loser read back no sealed successor');
+    expect(await unsealSuccessor(token, sealed)).toBe(winner.successor);
+    expect(await refreshColumns(sessionId)).toEqual({ refresh_hash: winner.successorHash, previous_hash: presentedHash, rotated_at: loginSeconds + 5 });
   });
 
   it('never rotates a token a second time once it has a successor', async () => {
     const { token, sessionId, loginSeconds } = await freshSession();
     const presentedHash = await hashRefreshToken(token);
-    const rotateAt = async (nowSeconds: number) => {
-      const successor = newRefreshToken();
-      const request = { presentedHash, sessionId, successorHash: await hashRefreshToken(successor), successorSealed: await sealSuccessor(token, successor), expiresAt: loginSeconds + 3600, nowSeconds };
-      return rotateRefreshToken(env, request);
-    };
-    expect((await rotateAt(loginSeconds + 1)).outcome).toBe('rotated');
-    const later = await rotateAt(loginSeconds + 2);
-    expect(later).toMatchObject({ outcome: 'lost_race', rotatedAt: loginSeconds + 1 });
-    const live = await env.DB.prepare('SELECT COUNT(*) AS n FROM refresh_tokens WHERE session_id = ?1 AND rotated_at IS NULL').bind(sessionId).first<{ n: number }>();
-    expect(live?.n).toBe(1);
+    const first = await rotationAttempt(token, loginSeconds + 1);
+    expect(first.state?.refreshHash).toBe(first.successorHash);
+    const later = await rotationAttempt(token, loginSeconds + 2);
+    expect(later.state).toMatchObject({ refreshHash: first.successorHash, previousHash: presentedHash, rotatedAt: loginSeconds + 1 });
+    expect(await refreshColumns(sessionId)).toEqual({ refresh_hash: first.successorHash, previous_hash: presentedHash, rotated_at: loginSeconds + 1 });
+  });
+
+  it('reads back nothing and writes nothing for a session that does not exist', async () => {
+    const sessionId = newSessionId();
+    const token = newRefreshToken(sessionId, newReuseProof());
+    const { state } = await rotationAttempt(token, 1_700_000_000);
+    expect(state).toBeNull();
+    expect(await refreshColumns(sessionId)).toBeNull();
   });
 });
 
+/** A well-formed refresh token of some new session. */
+const anyRefreshToken = () => newRefreshToken(newSessionId(), newReuseProof());
+
 describe('the sealed successor', () => {
   it('opens only with its own predecessor', async () => {
-    const predecessor = newRefreshToken();
-    const successor = newRefreshToken();
+    const predecessor = anyRefreshToken();
+    const successor = anyRefreshToken();
     const sealed = await sealSuccessor(predecessor, successor);
     expect(await unsealSuccessor(predecessor, sealed)).toBe(successor);
-    expect(await unsealSuccessor(newRefreshToken(), sealed)).toBeNull();
+    expect(await unsealSuccessor(anyRefreshToken(), sealed)).toBeNull();
     expect(sealed).not.toContain(successor.slice(3));
   });
 
   it.each(['', 'no-dot-at-all', '.', 'AAAA.', '.AAAA', '!!!!.????'])('answers null, never throws, for the malformed seal %j', async (sealed) => {
-    await expect(unsealSuccessor(newRefreshToken(), sealed)).resolves.toBeNull();
+    await expect(unsealSuccessor(anyRefreshToken(), sealed)).resolves.toBeNull();
   });
 });

@@ -1,8 +1,11 @@
 // KV revocation flags: how long they live, and that they are read back.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { CLOCK_SKEW_SECONDS } from '../../src/tokens/access';
+import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from '../../src/tokens/access';
 import { flagSessionRevoked, isSessionRevoked, KV_MINIMUM_TTL_SECONDS, revocationFlagTtlSeconds, revocationKey } from '../../src/storage/revocations';
+
+/** Every read goes to KV: no isolate cache. */
+const NO_CACHE = { cacheSeconds: 0, nowSeconds: 1_700_000_000 };
 
 async function secondsUntilExpiry(sessionId: string): Promise<number> {
   const listed = await env.KV.list({ prefix: revocationKey(sessionId) });
@@ -23,14 +26,16 @@ describe('revocation flag lifetime', () => {
     expect(KV_MINIMUM_TTL_SECONDS).toBe(60);
   });
 
-  it('writes the flag with that lifetime, and reads it back as revoked', async () => {
+  it('writes the flag with the lifetime revocation uses (the access-token ceiling plus the skew), and reads it back as revoked', async () => {
     const sessionId = `00.flag-${crypto.randomUUID()}`;
-    expect(await isSessionRevoked(env.KV, sessionId)).toBe(false);
-    await flagSessionRevoked(env.KV, sessionId, revocationFlagTtlSeconds(900, CLOCK_SKEW_SECONDS), 1_700_000_000);
-    expect(await isSessionRevoked(env.KV, sessionId)).toBe(true);
+    expect(await isSessionRevoked(env.KV, sessionId, NO_CACHE)).toBe(false);
+    const lifetime = revocationFlagTtlSeconds(MAX_ACCESS_TOKEN_TTL_SECONDS, CLOCK_SKEW_SECONDS);
+    expect(lifetime).toBe(86_400 + CLOCK_SKEW_SECONDS);
+    await flagSessionRevoked(env.KV, sessionId, lifetime, 1_700_000_000);
+    expect(await isSessionRevoked(env.KV, sessionId, NO_CACHE)).toBe(true);
     const remaining = await secondsUntilExpiry(sessionId);
-    expect(remaining).toBeGreaterThanOrEqual(928);
-    expect(remaining).toBeLessThanOrEqual(931);
+    expect(remaining).toBeGreaterThanOrEqual(lifetime - 2);
+    expect(remaining).toBeLessThanOrEqual(lifetime + 1);
   });
 
   it('raises a too-short lifetime to the KV minimum instead of failing', async () => {
