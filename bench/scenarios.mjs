@@ -26,7 +26,32 @@ export async function prepareFixtures(url, { seedUsers }) {
   const email = `bench-${Date.now()}@bench.test`;
   const registered = await postJson(url, '/auth/register', { email, password: PASSWORD });
   if (registered.status !== 201) throw new Error(`bench register failed: ${registered.status} ${await registered.text()}`);
-  return { email, session: await logIn(url, email), seededAccessTokens };
+  // The login route signs in as these, round-robin: one account takes at most
+  // LOGIN_MAX_FAILURES password checks at once (the attempt claim), and a real
+  // load spreads over many accounts.
+  const loginEmails = [];
+  for (let i = 0; i < LOGIN_ACCOUNTS; i++) {
+    const loginEmail = `bench-login-${i}-${Date.now()}@bench.test`;
+    const created = await postJson(url, '/auth/register', { email: loginEmail, password: PASSWORD });
+    if (created.status !== 201) throw new Error(`bench register failed: ${created.status} ${await created.text()}`);
+    loginEmails.push(loginEmail);
+  }
+  return { email, session: await logIn(url, email), seededAccessTokens, loginEmails };
+}
+
+/** Accounts the login route rotates over. */
+const LOGIN_ACCOUNTS = 20;
+
+// POST /auth/login over several accounts in turn.
+function loginRoundRobin(emails) {
+  let sent = 0;
+  return {
+    async refill() {},
+    prepare() {
+      return { body: JSON.stringify({ email: emails[sent++ % emails.length], password: PASSWORD, token_delivery: 'body' }) };
+    },
+    remember() {},
+  };
 }
 
 /** Requests per session in a row: how a single-page app calls its API after a navigation. */
@@ -83,7 +108,7 @@ export function buildScenarios(url, fixtures, connections) {
     { key: 'hono-jwk', label: 'peer: hono jwk middleware', path: '/__bench/peer/hono-jwk', headers: bearer },
     { key: 'd1-session', label: 'peer: D1 session lookup', path: '/__bench/peer/d1-session', headers: { Authorization: `Bearer ${session.sessionId}` }, storage: 'D1' },
     { key: 'refresh', label: 'POST /auth/refresh', method: 'POST', path: '/auth/refresh', headers: json, nextRequest: refreshChain(url, fixtures.email, connections), storage: 'D1' },
-    { key: 'login', label: 'POST /auth/login', method: 'POST', path: '/auth/login', headers: json, body: JSON.stringify({ email: fixtures.email, password: PASSWORD, token_delivery: 'body' }), storage: 'D1' },
+    { key: 'login', label: 'POST /auth/login', method: 'POST', path: '/auth/login', headers: json, nextRequest: loginRoundRobin(fixtures.loginEmails), storage: 'D1' },
     { key: 'jwks', label: 'GET /.well-known/jwks.json', path: '/.well-known/jwks.json' },
     { key: 'bare-again', label: 'bare JSON again (drift)', path: '/__bench/bare' },
   ];
@@ -102,7 +127,7 @@ export async function countStorageOperations(url, scenarios, fixtures) {
   await fetch(`${url}/__bench/counts`);
   for (const scenario of scenarios.filter((candidate) => COUNTED_OPERATIONS.includes(candidate.key))) {
     for (let i = 0; i < COUNTED_REQUESTS; i++) {
-      const body = scenario.key === 'refresh' ? JSON.stringify({ refresh_token: refreshToken }) : scenario.body;
+      const body = scenario.key === 'refresh' ? JSON.stringify({ refresh_token: refreshToken }) : (scenario.nextRequest?.prepare().body ?? scenario.body);
       const response = await fetch(`${url}${scenario.path}`, { method: scenario.method ?? 'GET', headers: { ...scenario.headers, ...countHeader }, body });
       if (response.status !== 200) throw new Error(`${scenario.label} answered ${response.status} while counting`);
       const answer = await response.json();

@@ -57,6 +57,8 @@ export async function startBenchServer(vars) {
             KV: { type: 'kv' },
             // The per-IP limit as wrangler.toml binds it.
             IP_RATE_LIMITER: { type: 'rate-limit', namespace: '1201', simple: { limit: 60, period: 60 } },
+            // Register queues a verification mail; the bench measures the answer, so nothing consumes the queue.
+            MAIL_QUEUE: { type: 'queue', name: 'edge-auth-mail' },
             ...textBindings,
           },
         },
