@@ -5,7 +5,7 @@ import { newSessionId } from '../ids';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../passwords/hash';
 import { normalizePassword, PASSWORD_MAX_CHARACTERS, passwordLength } from '../passwords/policy';
 import { insertAuthEventStatement } from '../storage/auth-events';
-import { databaseForKey, type StorageBindings } from '../storage/database';
+import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
 import { readLoginState } from '../storage/login-attempts';
 import { settleSuccessfulCheckStatements, type LockoutPolicy } from '../storage/login-failures';
 import { openSessionStatements, runBatch } from '../storage/sessions';
@@ -68,9 +68,16 @@ export async function loginWithPassword(context: LoginContext, rawEmail: string,
   }
   // REQUIRE_EMAIL_VERIFICATION (issue 13): checked only once the password matched.
   if (context.requireEmailVerification === true && !user.emailVerified) {
+    // The password was right: give the claim back as a success, or it would hold an attempt until it times out.
+    if (emailHash !== null && claim !== null) await settleSuccessfulCheck(context, user.id, emailHash, claim);
     throw new AuthError('email_not_verified', 'Verify your email address first: follow the link we sent you.', { logReason: 'address not verified' });
   }
   return openSession(context, user, password, emailHash !== null && claim !== null ? { emailHash, claim } : null);
+}
+
+async function settleSuccessfulCheck(context: LoginContext, userId: string, emailHash: string, claim: ClaimedCheck): Promise<void> {
+  const db = databaseForKey(context.env, userId);
+  await runStorage('settle password check', () => db.batch(settleSuccessfulCheckStatements(db, emailHash, claim, context.nowSeconds)));
 }
 
 async function openSession(

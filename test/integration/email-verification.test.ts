@@ -183,6 +183,15 @@ describe('REQUIRE_EMAIL_VERIFICATION', () => {
     expect((await verify(client, client.mailbox.latestToken(email))).status).toBe(200);
     expect((await client.postJson('/auth/login', { email, password: DEFAULT_PASSWORD })).status).toBe(200);
   });
+
+  it('gives the attempt back when it refuses a correct password, so retries before verifying are never locked out', async () => {
+    const client = createMailTestClient({ vars: { REQUIRE_EMAIL_VERIFICATION: 'true', LOGIN_MAX_FAILURES: '3' } });
+    const { email } = await register(client);
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const refused = await client.postJson('/auth/login', { email, password: DEFAULT_PASSWORD });
+      expect(await errorOf(refused)).toBe('email_not_verified');
+    }
+  });
 });
 
 describe('access token sign-in claims', () => {
