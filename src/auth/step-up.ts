@@ -31,6 +31,18 @@ export function hasPassword(user: Pick<UserRecord, 'passwordHash'>): boolean {
 }
 
 /**
+ * Refuses with 403 `reauthentication_required` unless the caller's session
+ * signed in (`auth_time`) within the last RECENT_SIGN_IN_SECONDS. The gate of
+ * every action DESIGN marks "bearer, recent".
+ */
+export function requireRecentSignIn(caller: Pick<AuthContext, 'claims'>, nowSeconds: number): void {
+  const authTime = caller.claims.auth_time;
+  if (authTime === undefined || nowSeconds - authTime > RECENT_SIGN_IN_SECONDS) {
+    throw new AuthError('reauthentication_required', 'Sign in again to confirm it is you, then retry.', { logReason: 'sign-in not recent' });
+  }
+}
+
+/**
  * Confirms the caller is the account holder. With a password: it must be
  * given and right; a wrong one counts towards the account's lockout exactly
  * as on /auth/password (429 while locked). Without one: the session must
@@ -49,10 +61,7 @@ export async function confirmAccountHolder(
   const user = probe.user;
   if (!user) throw invalidToken(true, 'user no longer exists');
   if (!hasPassword(user)) {
-    const authTime = caller.claims.auth_time;
-    if (authTime === undefined || context.nowSeconds - authTime > RECENT_SIGN_IN_SECONDS) {
-      throw new AuthError('reauthentication_required', 'Sign in again to confirm it is you, then retry.', { logReason: 'sign-in not recent' });
-    }
+    requireRecentSignIn(caller, context.nowSeconds);
     return user;
   }
   if (password === undefined) {
