@@ -28,7 +28,9 @@ CREATE TABLE sessions (
   reuse_hash       TEXT,
   previous_hash    TEXT,
   rotated_at       INTEGER,
-  successor_sealed TEXT
+  successor_sealed TEXT,
+  -- How the session signed in (migration 0009): a JSON array of RFC 8176 values.
+  amr              TEXT
 );
 
 CREATE INDEX sessions_by_user ON sessions (user_id, revoked_at);
@@ -136,3 +138,31 @@ CREATE TABLE mail_limits (
 );
 
 CREATE INDEX mail_limits_by_hour ON mail_limits (hour_start);
+
+-- Passkeys (0009): registered WebAuthn credentials and outstanding
+-- challenges. See migrations/0009_passkeys.sql and docs/passkeys.md.
+
+-- One row per passkey, keyed by (user, credential id): a sign-in finds it
+-- through the assertion's userHandle and credential id alone.
+CREATE TABLE passkeys (
+  user_id         TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  credential_id   TEXT NOT NULL,
+  name            TEXT NOT NULL,
+  public_key      TEXT NOT NULL,
+  algorithm       INTEGER NOT NULL,
+  sign_count      INTEGER NOT NULL,
+  backup_eligible INTEGER NOT NULL,
+  backed_up       INTEGER NOT NULL,
+  transports      TEXT NOT NULL DEFAULT '[]',
+  created_at      INTEGER NOT NULL,
+  last_used_at    INTEGER,
+  PRIMARY KEY (user_id, credential_id)
+) WITHOUT ROWID;
+
+-- Outstanding challenges, each used once; a registration challenge names its user.
+CREATE TABLE webauthn_challenges (
+  challenge  TEXT PRIMARY KEY,
+  purpose    TEXT NOT NULL,
+  user_id    TEXT,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;

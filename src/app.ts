@@ -12,6 +12,7 @@ import { securityHeaders } from './middleware/security-headers';
 import { addAccountRoutes } from './routes/account';
 import { addAdminRoutes } from './routes/admin';
 import { addAuthRoutes } from './routes/auth';
+import { addPasskeyRoutes } from './routes/passkeys';
 import { addSessionRoutes } from './routes/sessions';
 import { addWellKnownRoutes } from './routes/well-known';
 import { issuerFor } from './tokens/issuer';
@@ -56,6 +57,7 @@ export function createApp(dependencies: Partial<AppDependencies> = {}): Hono<App
   addAuthRoutes(app);
   addSessionRoutes(app);
   addAccountRoutes(app);
+  addPasskeyRoutes(app);
   addAdminRoutes(app);
   addWellKnownRoutes(app);
 

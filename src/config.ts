@@ -26,6 +26,8 @@ export interface Config {
   account: AccountSettings;
   /** Scheduled rotation: new keys every `days`, sealed under `encryptionSecret`; `undefined` when off. */
   keyRotation: { days: number; encryptionSecret: string } | undefined;
+  /** The passkey relying party: `rpId` undefined means the request's host name. */
+  webauthn: { rpId: string | undefined; rpName: string };
 }
 
 /** How mail leaves the worker (always through the mail queue). */
@@ -76,6 +78,8 @@ const KNOWN_VARIABLES = [
   'EMAIL_VERIFICATION_TTL_SECONDS',
   'PASSWORD_RESET_TTL_SECONDS',
   'REQUIRE_EMAIL_VERIFICATION',
+  'WEBAUTHN_RP_ID',
+  'WEBAUTHN_RP_NAME',
 ] as const;
 
 const configCache = new WeakMap<object, Config>();
@@ -121,7 +125,30 @@ export function parseConfig(env: RawVars): Config {
     revocationCacheSeconds: parseInteger('REVOCATION_CACHE_SECONDS', env.REVOCATION_CACHE_SECONDS, 10, 0, 60),
     account: parseAccountSettings(env),
     keyRotation: parseKeyRotation(env),
+    webauthn: { rpId: parseRpId(env.WEBAUTHN_RP_ID), rpName: parseRpName(env.WEBAUTHN_RP_NAME) },
   };
+}
+
+/** A registrable host name (no scheme, port, path or IP address): browsers refuse anything else as an RP ID. */
+function parseRpId(value: unknown): string | undefined {
+  if (isUnset(value)) return undefined;
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  const label = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+  const labels = text.split('.');
+  if (text.length > 253 || !labels.every((part) => label.test(part)) || /^[0-9.]+$/.test(text)) {
+    throw new ConfigError('WEBAUTHN_RP_ID', 'must be a host name like example.com (no scheme, port, path or IP address)');
+  }
+  return text;
+}
+
+function parseRpName(value: unknown): string {
+  if (isUnset(value)) return 'edge-auth';
+  const text = typeof value === 'string' ? value.trim() : '';
+  // eslint-disable-next-line no-control-regex
+  if (text.length === 0 || text.length > 64 || /[\u0000-\u001F\u007F]/u.test(text)) {
+    throw new ConfigError('WEBAUTHN_RP_NAME', 'must be 1 to 64 characters without control characters');
+  }
+  return text;
 }
 
 function parseAccountSettings(env: RawVars): AccountSettings {

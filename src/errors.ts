@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'invalid_link'
   | 'email_not_verified'
   | 'reauthentication_required'
+  | 'invalid_passkey'
+  | 'last_sign_in_method'
   | 'not_found'
   | 'method_not_allowed'
   | 'payload_too_large'
@@ -36,6 +38,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid_link: 400,
   email_not_verified: 403,
   reauthentication_required: 403,
+  invalid_passkey: 400,
+  last_sign_in_method: 409,
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,

@@ -116,7 +116,7 @@ function issued(state: RefreshState, refreshToken: string): IssuedSession {
     roles: state.roles,
     emailVerified: state.emailVerified,
     authTime: state.sessionCreatedAt,
-    amr: PASSWORD_AMR,
+    amr: state.amr ?? PASSWORD_AMR,
     refreshToken,
     sessionExpiresAt: state.expiresAt,
   };

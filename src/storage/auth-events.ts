@@ -19,7 +19,11 @@ export type AuthEventType =
   | 'reauthentication_failed'
   | 'password_reset'
   | 'email_changed'
-  | 'admin_revoked';
+  | 'admin_revoked'
+  | 'passkey_added'
+  | 'passkey_removed'
+  /** A passkey sign-in refused because the signature counter did not grow (a cloned authenticator?). */
+  | 'passkey_counter_regressed';
 
 /** Where a request came from, as far as we know. */
 export interface EventClient {

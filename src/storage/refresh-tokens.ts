@@ -2,7 +2,7 @@
 
 import { insertSessionEventStatement, type EventClient } from './auth-events';
 import { databaseForKey, runStorage, type StorageBindings } from './database';
-import { parseRoles } from './users';
+import { parseRoles, parseStringArray } from './users';
 
 /** A session's refresh state as the rotation batch read it back. */
 export interface RefreshState {
@@ -13,6 +13,8 @@ export interface RefreshState {
   emailVerified: boolean;
   /** When the session signed in (its `created_at`): the access token's `auth_time`. */
   sessionCreatedAt: number;
+  /** How the session signed in (RFC 8176); `null` for sessions that did not record it (a password). */
+  amr: string[] | null;
   expiresAt: number;
   revokedAt: number | null;
   refreshHash: string | null;
@@ -31,6 +33,7 @@ interface RefreshStateRow {
   roles: string;
   email_verified: number;
   session_created_at: number;
+  amr: string | null;
   expires_at: number;
   revoked_at: number | null;
   refresh_hash: string | null;
@@ -49,6 +52,7 @@ function mapRefreshStateRow(row: RefreshStateRow): RefreshState {
     roles: parseRoles(row.roles),
     emailVerified: row.email_verified === 1,
     sessionCreatedAt: row.session_created_at,
+    amr: row.amr === null ? null : parseStringArray(row.amr),
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
     refreshHash: row.refresh_hash,
@@ -122,7 +126,7 @@ export async function rotateRefreshToken(env: StorageBindings, request: Rotation
     .bind(sessionId, presentedHash, successorHash, nowSeconds, request.successorSealed, request.reuseHash);
   const readBack = db
     .prepare(
-      `SELECT s.id, s.user_id, u.email, u.roles, u.email_verified, s.created_at AS session_created_at, s.expires_at, s.revoked_at, s.refresh_hash, s.reuse_hash,
+      `SELECT s.id, s.user_id, u.email, u.roles, u.email_verified, s.created_at AS session_created_at, s.amr, s.expires_at, s.revoked_at, s.refresh_hash, s.reuse_hash,
               s.previous_hash, s.rotated_at, s.successor_sealed,
               EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.token_hash = ?2 AND t.session_id = s.id) AS legacy_known
        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?1`,

@@ -16,6 +16,8 @@ export interface NewSession {
   userAgent: string | null;
   ip: string | null;
   country: string | null;
+  /** RFC 8176 method references of the sign-in; absent: a password (`pwd`). */
+  amr?: readonly string[];
 }
 
 /**
@@ -28,8 +30,8 @@ export function openSessionStatements(env: StorageBindings, session: NewSession)
   return [
     db
       .prepare(
-        `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip, country, refresh_hash, reuse_hash)
-         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`,
+        `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip, country, refresh_hash, reuse_hash, amr)
+         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`,
       )
       .bind(
         session.sessionId,
@@ -41,6 +43,7 @@ export function openSessionStatements(env: StorageBindings, session: NewSession)
         session.country,
         session.refreshTokenHash,
         session.reuseProofHash,
+        session.amr === undefined ? null : JSON.stringify(session.amr),
       ),
   ];
 }

@@ -29,6 +29,11 @@ export function mapUserRow(row: UserRow): UserRecord {
 
 /** Roles are stored as a JSON array of strings; anything else means no roles. */
 export function parseRoles(stored: string | null | undefined): string[] {
+  return parseStringArray(stored);
+}
+
+/** A stored JSON array of strings (roles, amr, transports); anything else is the empty list. */
+export function parseStringArray(stored: string | null | undefined): string[] {
   try {
     const roles: unknown = JSON.parse(stored ?? '[]');
     return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : [];

@@ -1,0 +1,101 @@
+// Signing in with a passkey: request options with a stored challenge, then the assertion opens a session like a password login.
+
+import { AuthError } from '../errors';
+import { newSessionId } from '../ids';
+import { insertAuthEventStatement } from '../storage/auth-events';
+import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
+import { findPasskeyForLoginStatement, readPasskeyForLogin, recordCounterRegression, recordPasskeyUseStatement } from '../storage/passkeys';
+import { openSessionStatements, runBatch } from '../storage/sessions';
+import { consumeChallengeStatement, databaseForLoginChallenge, issueLoginChallenge, shardForLoginChallenge } from '../storage/webauthn-challenges';
+import { parseAssertion, passkeyAmr, verifyAssertion, type ParsedAssertion } from '../webauthn/assertion';
+import type { AuthenticationResponseJSON, RequestOptionsJSON } from '../webauthn/json';
+import { CHALLENGE_TTL_SECONDS, newChallenge, requestOptions, shardOfChallenge } from '../webauthn/options';
+import type { PasskeyContext } from './passkeys';
+import { newSessionCredentials } from './session-credentials';
+import type { IssuedSession } from './token-response';
+
+/** Request options for a passkey sign-in, with a fresh challenge stored for 5 minutes. One round trip. */
+export async function startPasskeyLogin(context: PasskeyContext): Promise<RequestOptionsJSON> {
+  const shard = shardForLoginChallenge();
+  const challenge = newChallenge(shard);
+  await issueLoginChallenge(context.env, challenge, shard, context.nowSeconds + CHALLENGE_TTL_SECONDS);
+  return requestOptions(context.rp.id, challenge);
+}
+
+function invalidCredentials(logReason: string): AuthError {
+  return new AuthError('invalid_credentials', 'The passkey was not accepted.', { logReason });
+}
+
+/**
+ * Verifies a passkey assertion and opens a session, in at most two D1 round
+ * trips: one batch that consumes the challenge (once, atomically) and reads
+ * the passkey with its user (by the assertion's userHandle and credential
+ * id); then one batch that opens the session, records the sign-in event and
+ * the passkey's new counter. Every failure (unknown or removed passkey,
+ * deleted user, used or expired challenge, bad signature, counter going
+ * backwards) is 401 `invalid_credentials`; a counter regression also
+ * records a `passkey_counter_regressed` event.
+ */
+export async function loginWithPasskey(context: PasskeyContext & { refreshTokenTtlSeconds: number }, response: AuthenticationResponseJSON): Promise<IssuedSession> {
+  const parsed = await parseAssertion(response, context.rp);
+  if (!parsed.ok) throw invalidCredentials(parsed.reason);
+  const assertion = parsed.value;
+  const { consumed, passkey } = await consumeChallengeAndFindPasskey(context.env, assertion, context.nowSeconds);
+  if (!consumed) throw invalidCredentials('challenge unknown, used or expired');
+  if (!passkey) throw invalidCredentials('no such passkey for this user');
+  const verdict = await verifyAssertion(assertion, passkey);
+  if (!verdict.ok) {
+    if (verdict.reason === 'counter_regressed') await recordCounterRegression(context.env, passkey.userId, context.nowSeconds, context.client);
+    throw invalidCredentials(verdict.reason);
+  }
+
+  const sessionId = newSessionId();
+  const credentials = await newSessionCredentials(sessionId);
+  const sessionExpiresAt = context.nowSeconds + context.refreshTokenTtlSeconds;
+  const amr = passkeyAmr(assertion.flags);
+  const db = databaseForKey(context.env, passkey.userId);
+  const statements = openSessionStatements(context.env, {
+    sessionId,
+    userId: passkey.userId,
+    refreshTokenHash: credentials.refreshTokenHash,
+    reuseProofHash: credentials.reuseProofHash,
+    createdAt: context.nowSeconds,
+    expiresAt: sessionExpiresAt,
+    userAgent: context.client.userAgent,
+    ip: context.client.ip,
+    country: context.client.country,
+    amr,
+  });
+  statements.push(insertAuthEventStatement(db, { type: 'login_succeeded', userId: passkey.userId, sessionId, client: context.client }, context.nowSeconds));
+  statements.push(recordPasskeyUseStatement(db, passkey.userId, assertion.credentialId, verdict.value.signCount, context.nowSeconds));
+  await runBatch(context.env, sessionId, statements, 'open passkey session');
+  return {
+    userId: passkey.userId,
+    sessionId,
+    email: passkey.email,
+    roles: passkey.roles,
+    emailVerified: passkey.emailVerified,
+    authTime: context.nowSeconds,
+    amr,
+    refreshToken: credentials.refreshToken,
+    sessionExpiresAt,
+  };
+}
+
+/**
+ * The first round trip: consume the sign-in challenge and read the passkey.
+ * One batch when the challenge and the user live in the same database (one
+ * shard today); two parallel reads otherwise.
+ */
+async function consumeChallengeAndFindPasskey(env: StorageBindings, assertion: ParsedAssertion, nowSeconds: number) {
+  const challengeDb = databaseForLoginChallenge(env, shardOfChallenge(assertion.challenge));
+  if (challengeDb === null) throw invalidCredentials('challenge names no shard');
+  const userDb = databaseForKey(env, assertion.userId);
+  const consume = consumeChallengeStatement(challengeDb, assertion.challenge, 'login', null, nowSeconds);
+  const find = findPasskeyForLoginStatement(userDb, assertion.userId, assertion.credentialId);
+  const [consumedResult, passkeyResult] =
+    challengeDb === userDb
+      ? await runStorage('consume challenge and find passkey', () => userDb.batch([consume, find]))
+      : await Promise.all([runStorage('consume challenge', () => consume.all()), runStorage('find passkey', () => find.all())]);
+  return { consumed: (consumedResult?.results.length ?? 0) === 1, passkey: readPasskeyForLogin(passkeyResult) };
+}

@@ -1,0 +1,153 @@
+// Routes for passkeys: registration options and registration, the list, removal, sign-in options and sign-in.
+
+import type { Context, Hono } from 'hono';
+import type { AppEnv } from '../app-env';
+import { readClientInfo } from '../auth/client-info';
+import { loginWithPasskey, startPasskeyLogin } from '../auth/passkey-login';
+import { finishPasskeyRegistration, relyingPartyFor, removePasskey, startPasskeyRegistration, type PasskeyContext } from '../auth/passkeys';
+import { requireRecentSignIn } from '../auth/step-up';
+import { respondWithTokens } from '../auth/token-response';
+import { readJsonBody } from '../http/body';
+import { defineRoute } from '../http/define-route';
+import { logAuthEvent, logEvent } from '../log';
+import { limitPerIp } from '../middleware/ip-rate-limit';
+import { requireAuth } from '../middleware/require-auth';
+import { listPasskeys } from '../storage/passkeys';
+import { parsePasskeyLoginBody, parsePasskeyRegistrationBody, passkeyLoginBody, passkeyRegistrationBody } from './passkey-schemas';
+import { loginOptionsResponse, passkeyCreatedResponse, passkeysResponse, registrationOptionsResponse, tokenResponse, type PasskeyCreatedResponse, type PasskeysResponse } from './responses';
+
+const TAG = 'Passkeys';
+const RECENT = 'reauthentication_required: the session signed in over 10 minutes ago; sign in again.';
+
+function passkeyContext(c: Context<AppEnv>): PasskeyContext {
+  return { env: c.env, nowSeconds: c.var.nowSeconds, rp: relyingPartyFor(c.var.config, c.req.raw), client: readClientInfo(c.req.raw) };
+}
+
+const isoTime = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+/** Adds the passkey routes to the app. */
+export function addPasskeyRoutes(app: Hono<AppEnv>): void {
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/auth/passkeys/registration-options', tag: TAG, auth: 'bearer',
+      summary: 'Start adding a passkey (needs a recent sign-in): creation options with a challenge that works once within 5 minutes.',
+      responses: {
+        200: { description: 'PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create().', body: registrationOptionsResponse },
+        401: 'invalid_token.',
+        403: RECENT,
+      },
+    },
+    requireAuth(),
+    async (c) => {
+      requireRecentSignIn(c.var.auth, c.var.nowSeconds);
+      const options = await startPasskeyRegistration(passkeyContext(c), { id: c.var.auth.userId, email: c.var.auth.email });
+      return c.json({ options }, 200);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/auth/passkeys', tag: TAG, auth: 'bearer', body: passkeyRegistrationBody,
+      summary: 'Register a passkey from the browser\'s RegistrationResponseJSON (attestation "none", user verification required).',
+      responses: {
+        201: { description: 'The new passkey.', body: passkeyCreatedResponse },
+        400: 'invalid_passkey (a challenge that is used, expired or not this user\'s, a wrong origin or RP ID, no user verification, an unsupported key) or invalid_request.',
+        401: 'invalid_token.',
+      },
+    },
+    requireAuth(),
+    async (c) => {
+      const input = parsePasskeyRegistrationBody(await readJsonBody(c.req.raw));
+      const passkey = await finishPasskeyRegistration(passkeyContext(c), c.var.auth.userId, input.credential, input.name);
+      logEvent('info', 'passkey_added', { user_id: c.var.auth.userId, sid: c.var.auth.sessionId });
+      const body: PasskeyCreatedResponse = { passkey: { id: passkey.credentialId, name: passkey.name, created_at: isoTime(passkey.createdAt) } };
+      return c.json(body, 201);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'GET', path: '/auth/passkeys', tag: TAG, auth: 'bearer',
+      summary: 'The passkeys of the signed-in user, oldest first.',
+      responses: { 200: { description: 'The passkeys.', body: passkeysResponse }, 401: 'invalid_token.' },
+    },
+    requireAuth(),
+    async (c) => {
+      const passkeys = await listPasskeys(c.env, c.var.auth.userId);
+      const body: PasskeysResponse = {
+        passkeys: passkeys.map((passkey) => ({
+          id: passkey.credentialId,
+          name: passkey.name,
+          created_at: isoTime(passkey.createdAt),
+          last_used_at: passkey.lastUsedAt === null ? null : isoTime(passkey.lastUsedAt),
+        })),
+      };
+      return c.json(body, 200);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'DELETE', path: '/auth/passkeys/:id', tag: TAG, auth: 'bearer',
+      summary: 'Remove a passkey (needs a recent sign-in); refused when it is the account\'s last way to sign in.',
+      responses: {
+        204: 'Removed.',
+        401: 'invalid_token.',
+        403: RECENT,
+        404: 'not_found: no such passkey on this account.',
+        409: 'last_sign_in_method: the account has no password and no other passkey.',
+      },
+    },
+    requireAuth(),
+    async (c) => {
+      requireRecentSignIn(c.var.auth, c.var.nowSeconds);
+      await removePasskey(passkeyContext(c), c.var.auth.userId, c.req.param('id') ?? '');
+      logEvent('info', 'passkey_removed', { user_id: c.var.auth.userId, sid: c.var.auth.sessionId });
+      return c.body(null, 204);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/auth/passkeys/login-options', tag: TAG, auth: 'none',
+      summary: 'Start a passkey sign-in: request options with a challenge that works once within 5 minutes.',
+      responses: {
+        200: { description: 'PublicKeyCredentialRequestOptionsJSON for navigator.credentials.get().', body: loginOptionsResponse },
+        429: 'too_many_attempts (per-IP limit).',
+      },
+    },
+    limitPerIp('auth'),
+    async (c) => {
+      const options = await startPasskeyLogin(passkeyContext(c));
+      return c.json({ options }, 200);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/auth/passkeys/login', tag: TAG, auth: 'none', body: passkeyLoginBody,
+      summary: 'Sign in with a passkey (AuthenticationResponseJSON); opens a session like a password login.',
+      responses: {
+        200: { description: 'Access token (amr hwk or swk, and user); refresh token in an HttpOnly cookie, or in the body with token_delivery "body".', body: tokenResponse, headers: ['Set-Cookie'] },
+        400: 'invalid_request.',
+        401: 'invalid_credentials: the assertion, its challenge or its passkey was not accepted.',
+        429: 'too_many_attempts (per-IP limit).',
+      },
+    },
+    limitPerIp('auth'),
+    async (c) => {
+      const input = parsePasskeyLoginBody(await readJsonBody(c.req.raw));
+      const context = passkeyContext(c);
+      const session = await loginWithPasskey({ ...context, refreshTokenTtlSeconds: c.var.config.refreshTokenTtlSeconds }, input.credential);
+      const channel = input.token_delivery ?? 'cookie';
+      logAuthEvent('login_succeeded', { user_id: session.userId, sid: session.sessionId, channel, ip: context.client.ip });
+      return respondWithTokens(c, session, channel);
+    },
+  );
+}
