@@ -10,8 +10,8 @@ export interface UserRowKeys {
 }
 
 /**
- * Deletes the user with their sessions, refresh tokens, links, security
- * events, failure record and mail counters, in one batch (one round trip,
+ * Deletes the user with their sessions, refresh tokens, links, passkeys and
+ * their registration challenges, security events, failure record and mail counters, in one batch (one round trip,
  * one transaction). Returns the sessions that were still live, whose KV
  * flags the caller must raise, or `null` when the user was already gone.
  */
@@ -24,6 +24,8 @@ export async function deleteUserAndRows(env: StorageBindings, keys: UserRowKeys,
       db.prepare('DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE user_id = ?1)').bind(userId),
       db.prepare('DELETE FROM sessions WHERE user_id = ?1').bind(userId),
       db.prepare('DELETE FROM email_links WHERE user_id = ?1').bind(userId),
+      db.prepare('DELETE FROM passkeys WHERE user_id = ?1').bind(userId),
+      db.prepare('DELETE FROM webauthn_challenges WHERE user_id = ?1').bind(userId),
       db.prepare('DELETE FROM auth_events WHERE user_id = ?1').bind(userId),
       db.prepare('DELETE FROM login_failures WHERE email_hash = ?1').bind(keys.loginFailuresKey),
       db.prepare('DELETE FROM mail_limits WHERE address_hash = ?1').bind(keys.mailLimitKey),

@@ -1,4 +1,4 @@
-// Deleting what has outlived its use, in bounded batches: expired tokens, ended sessions, old events, and sealed successors past their window.
+// Deleting what has outlived its use, in bounded batches: expired tokens, ended sessions, old events, expired challenges, and sealed successors past their window.
 
 import { runStorage, type StorageBindings } from './database';
 import { MAIL_LIMIT_WINDOW_SECONDS } from './mail-limits';
@@ -33,6 +33,8 @@ export interface CleanupReport {
   sealedSuccessors: number;
   emailLinks: number;
   mailLimits: number;
+  /** WebAuthn challenges past their 5 minutes. */
+  webauthnChallenges: number;
 }
 
 interface CleanupStep {
@@ -98,8 +100,14 @@ export async function deleteExpiredRows(
       sql: 'DELETE FROM mail_limits WHERE rowid IN (SELECT rowid FROM mail_limits WHERE hour_start <= ?1 LIMIT ?2)',
       cutoff: nowSeconds - MAIL_LIMIT_WINDOW_SECONDS,
     },
+    // A challenge past its expiry can never be consumed.
+    {
+      key: 'webauthnChallenges',
+      sql: 'DELETE FROM webauthn_challenges WHERE challenge IN (SELECT challenge FROM webauthn_challenges WHERE expires_at <= ?1 LIMIT ?2)',
+      cutoff: nowSeconds,
+    },
   ];
-  const report: CleanupReport = { refreshTokens: 0, sessions: 0, events: 0, loginFailures: 0, sealedSuccessors: 0, emailLinks: 0, mailLimits: 0 };
+  const report: CleanupReport = { refreshTokens: 0, sessions: 0, events: 0, loginFailures: 0, sealedSuccessors: 0, emailLinks: 0, mailLimits: 0, webauthnChallenges: 0 };
   for (const step of steps) report[step.key] += await deleteInBatches(env, step.sql, step.cutoff, bounds);
   return report;
 }
