@@ -28,6 +28,19 @@ async function spend(client: TestClient, ip: string, count: number): Promise<num
 describe('per-IP rate limit', { timeout: 60_000 }, () => {
   beforeEach(awaitRoomInWindow, 60_000);
 
+  it('counts passkey sign-in options and passkey sign-ins under the same limit (429 too_many_attempts)', async () => {
+    const client = createTestClient();
+    const ip = uniqueIp();
+    const options = await Promise.all(
+      Array.from({ length: LIMIT_PER_MINUTE }, () => client.fetch('/auth/passkeys/login-options', { method: 'POST', headers: { 'CF-Connecting-IP': ip } })),
+    );
+    expect(options.map((response) => response.status)).toEqual(Array(LIMIT_PER_MINUTE).fill(200));
+    expect((await client.fetch('/auth/passkeys/login-options', { method: 'POST', headers: { 'CF-Connecting-IP': ip } })).status).toBe(429);
+    const login = await client.postJson('/auth/passkeys/login', {}, { 'CF-Connecting-IP': ip });
+    expect(login.status).toBe(429);
+    expect(await login.json()).toMatchObject({ error: 'too_many_attempts' });
+  });
+
   it('lets the limit through, then answers login with 429 and Retry-After, counting login, refresh and register together', async () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
