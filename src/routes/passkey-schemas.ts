@@ -1,7 +1,7 @@
 // Request and response schemas of the passkey routes (WebAuthn Level 3 JSON), for validation and /openapi.json.
 
 import * as v from 'valibot';
-import { namedSchema, parseWithSchema, text, type AnySchema, type ObjectSchema } from '../http/schema';
+import { parseWithSchema, text, type AnySchema, type ObjectSchema } from '../http/schema';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '../webauthn/json';
 
 /** A base64url field of a credential (bodies are capped at 16 KiB anyway). */

@@ -92,28 +92,6 @@ export function addPasskeyRoutes(app: Hono<AppEnv>): void {
   defineRoute(
     app,
     {
-      method: 'DELETE', path: '/auth/passkeys/:id', tag: TAG, auth: 'bearer',
-      summary: 'Remove a passkey (needs a recent sign-in); refused when it is the account\'s last way to sign in.',
-      responses: {
-        204: 'Removed.',
-        401: 'invalid_token.',
-        403: RECENT,
-        404: 'not_found: no such passkey on this account.',
-        409: 'last_sign_in_method: the account has no password and no other passkey.',
-      },
-    },
-    requireAuth(),
-    async (c) => {
-      requireRecentSignIn(c.var.auth, c.var.nowSeconds);
-      await removePasskey(passkeyContext(c), c.var.auth.userId, c.req.param('id') ?? '');
-      logEvent('info', 'passkey_removed', { user_id: c.var.auth.userId, sid: c.var.auth.sessionId });
-      return c.body(null, 204);
-    },
-  );
-
-  defineRoute(
-    app,
-    {
       method: 'POST', path: '/auth/passkeys/login-options', tag: TAG, auth: 'none',
       summary: 'Start a passkey sign-in: request options with a challenge that works once within 5 minutes.',
       responses: {
@@ -148,6 +126,29 @@ export function addPasskeyRoutes(app: Hono<AppEnv>): void {
       const channel = input.token_delivery ?? 'cookie';
       logAuthEvent('login_succeeded', { user_id: session.userId, sid: session.sessionId, channel, ip: context.client.ip });
       return respondWithTokens(c, session, channel);
+    },
+  );
+
+  // Last: its path template would also match the literal paths above in a document-order lookup.
+  defineRoute(
+    app,
+    {
+      method: 'DELETE', path: '/auth/passkeys/:id', tag: TAG, auth: 'bearer',
+      summary: 'Remove a passkey (needs a recent sign-in); refused when it is the account\'s last way to sign in.',
+      responses: {
+        204: 'Removed.',
+        401: 'invalid_token.',
+        403: RECENT,
+        404: 'not_found: no such passkey on this account.',
+        409: 'last_sign_in_method: the account has no password and no other passkey.',
+      },
+    },
+    requireAuth(),
+    async (c) => {
+      requireRecentSignIn(c.var.auth, c.var.nowSeconds);
+      await removePasskey(passkeyContext(c), c.var.auth.userId, c.req.param('id') ?? '');
+      logEvent('info', 'passkey_removed', { user_id: c.var.auth.userId, sid: c.var.auth.sessionId });
+      return c.body(null, 204);
     },
   );
 }

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenOfLink, waitForMailedLink } from '../support/console-mail';
 import { startDevServer, type DevServer } from '../support/dev-server.mjs';
 import { OpenApiResponseValidator } from '../support/openapi-validator';
+import type { CreationOptionsJSON, RequestOptionsJSON } from '../../src/webauthn/json';
+import { SoftwareAuthenticator } from '../helpers/authenticator';
 
 const APP_ORIGIN = 'https://app.example.test';
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
@@ -138,6 +140,26 @@ describe('a whole user journey through a response validator', () => {
     expect(sessions.status).toBe(200);
     expect((await call('GET', '/auth/events', { headers: bearer(browser.accessToken) })).status).toBe(200);
     expect((await call('DELETE', '/auth/sessions/00.no-such-session', { headers: bearer(browser.accessToken) })).status).toBe(404);
+
+    // Passkeys with the software authenticator: register, list, sign in (and refused), remove.
+    const registrationOptions = await call('POST', '/auth/passkeys/registration-options', { headers: bearer(browser.accessToken) });
+    expect(registrationOptions.status).toBe(200);
+    const authenticator = await SoftwareAuthenticator.create();
+    const { options: creation } = (await registrationOptions.json()) as { options: CreationOptionsJSON };
+    const registration = await authenticator.register(creation, server.url);
+    expect((await call('POST', '/auth/passkeys', { headers: { ...JSON_HEADERS, ...bearer(browser.accessToken) }, body: json({ credential: registration, name: 'Journey' }) })).status).toBe(201);
+    expect((await call('POST', '/auth/passkeys', { headers: { ...JSON_HEADERS, ...bearer(browser.accessToken) }, body: json({ credential: registration }) })).status).toBe(400);
+    expect((await call('GET', '/auth/passkeys', { headers: bearer(browser.accessToken) })).status).toBe(200);
+    const signInOptions = async () => {
+      const response = await call('POST', '/auth/passkeys/login-options');
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { options: RequestOptionsJSON }).options;
+    };
+    const assertion = await authenticator.assert(await signInOptions(), server.url);
+    expect((await call('POST', '/auth/passkeys/login', { headers: JSON_HEADERS, body: json({ credential: assertion }) })).status).toBe(200);
+    expect((await call('POST', '/auth/passkeys/login', { headers: JSON_HEADERS, body: json({ credential: assertion, token_delivery: 'body' }) })).status).toBe(401);
+    expect((await call('DELETE', `/auth/passkeys/${authenticator.id}`, { headers: bearer(browser.accessToken) })).status).toBe(204);
+    expect((await call('DELETE', `/auth/passkeys/${authenticator.id}`, { headers: bearer(browser.accessToken) })).status).toBe(404);
 
     // Refresh: cookie, body, both, refused, and from a foreign origin.
     const refreshed = await call('POST', '/auth/refresh', { headers: { Cookie: browser.cookie } });

@@ -98,3 +98,22 @@ describe('configuration', () => {
     expect(body.message).not.toContain('fifteen');
   });
 });
+
+describe('WEBAUTHN_RP_ID and WEBAUTHN_RP_NAME', () => {
+  it('default to the request host name (undefined here) and edge-auth', () => {
+    expect(parseConfig(base).webauthn).toEqual({ rpId: undefined, rpName: 'edge-auth' });
+  });
+
+  it('take a host name and a display name', () => {
+    expect(parseConfig({ ...base, WEBAUTHN_RP_ID: 'Example.COM', WEBAUTHN_RP_NAME: 'Example' }).webauthn).toEqual({ rpId: 'example.com', rpName: 'Example' });
+    expect(parseConfig({ ...base, WEBAUTHN_RP_ID: 'localhost' }).webauthn.rpId).toBe('localhost');
+  });
+
+  it.each(['https://example.com', 'example.com:8443', 'example.com/path', '127.0.0.1', '-bad.example', 'a..b'])('refuses WEBAUTHN_RP_ID %s with an error naming it', (value) => {
+    expect(configError({ WEBAUTHN_RP_ID: value }).variable).toBe('WEBAUTHN_RP_ID');
+  });
+
+  it('refuses a WEBAUTHN_RP_NAME over 64 characters', () => {
+    expect(configError({ WEBAUTHN_RP_NAME: 'x'.repeat(65) }).variable).toBe('WEBAUTHN_RP_NAME');
+  });
+});
