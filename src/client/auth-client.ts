@@ -1,6 +1,7 @@
 // createAuthClient: sign-in state, single-flight refresh, authorized fetch. The access token lives in memory only.
 
 import { createAccountMethods, type AccountMethods } from './account';
+import { createPasskeyMethods, type PasskeyMethods } from './passkeys';
 import { openCrossTabLink, type CrossTabMessage } from './cross-tab';
 import { AuthClientError, errorFromResponse } from './errors';
 import { createRefreshTokenChannel } from './token-delivery';
@@ -10,7 +11,7 @@ import { readRegisteredUser, readSessionList, readTokenResponse, sessionFromAcce
 const DEFAULT_REFRESH_LEEWAY_SECONDS = 30;
 
 /** The client of one edge-auth service. */
-export interface AuthClient extends AccountMethods {
+export interface AuthClient extends AccountMethods, PasskeyMethods {
   /** Restores the session on app load (through the refresh cookie, or the stored token). Resolves to `null` when signed out. */
   init(): Promise<AuthSession | null>;
   /** Creates an account; does not sign in. */
@@ -228,8 +229,27 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
   });
 
+  const passkeys = createPasskeyMethods({
+    postJson,
+    withBearer: (path, method, body) =>
+      authorizedFetch(
+        endpoint(path),
+        body === undefined
+          ? { method, credentials: 'omit' }
+          : { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), credentials: 'omit' },
+      ),
+    adoptTokenResponse: async (response, sentAt) => {
+      const { state, refreshToken } = await readTokenResponse(response, sentAt);
+      await refreshTokens.save(refreshToken);
+      accept(state, true);
+    },
+    now,
+    tokenDelivery: delivery,
+  });
+
   return {
     ...account,
+    ...passkeys,
     init,
     async register(email, password) {
       const response = await postJson('/auth/register', { email, password });

@@ -14,6 +14,8 @@ export type ServerErrorCode =
   | 'invalid_link'
   | 'email_not_verified'
   | 'reauthentication_required'
+  | 'invalid_passkey'
+  | 'last_sign_in_method'
   | 'not_found'
   | 'method_not_allowed'
   | 'payload_too_large'
@@ -51,6 +53,8 @@ const SERVER_ERROR_CODES: ReadonlySet<string> = new Set<ServerErrorCode>([
   'invalid_link',
   'email_not_verified',
   'reauthentication_required',
+  'invalid_passkey',
+  'last_sign_in_method',
   'not_found',
   'method_not_allowed',
   'payload_too_large',

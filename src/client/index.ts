@@ -20,3 +20,5 @@ export type {
   SessionInfo,
   TokenDelivery,
 } from './types';
+export { addPasskeyInBrowser, signInWithPasskeyInBrowser, parseCreationOptions, parseRequestOptions, credentialToJSON } from './passkey-browser';
+export type { PasskeyInfo, PasskeyOptionsJSON, PasskeyCredentialJSON } from './passkeys';

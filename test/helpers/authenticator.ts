@@ -28,7 +28,7 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 }
 
 async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as BufferSource));
 }
 
 /** A CBOR value this encoder writes: integers, text, bytes and maps (enough for COSE keys and attestation objects). */
@@ -109,11 +109,8 @@ export class SoftwareAuthenticator {
   /** A new credential with its own key pair. `flags` adds BE/BS bits to every ceremony. */
   static async create(options: { algorithm?: AuthenticatorAlgorithm; keepsCounter?: boolean; flags?: number } = {}): Promise<SoftwareAuthenticator> {
     const algorithm = options.algorithm ?? 'ES256';
-    const keyPair = (await crypto.subtle.generateKey(
-      algorithm === 'ES256' ? { name: 'ECDSA', namedCurve: 'P-256' } : { name: 'Ed25519' },
-      true,
-      ['sign', 'verify'],
-    )) as CryptoKeyPair;
+    const parameters = algorithm === 'ES256' ? { name: 'ECDSA', namedCurve: 'P-256' } : { name: 'Ed25519', namedCurve: 'Ed25519' };
+    const keyPair = (await crypto.subtle.generateKey(parameters, true, ['sign', 'verify'])) as CryptoKeyPair;
     return new SoftwareAuthenticator(algorithm, keyPair, { keepsCounter: options.keepsCounter ?? true, flags: options.flags ?? 0 });
   }
 
@@ -122,7 +119,7 @@ export class SoftwareAuthenticator {
   }
 
   private async coseKey(): Promise<Uint8Array> {
-    const jwk = await crypto.subtle.exportKey('jwk', this.keyPair.publicKey);
+    const jwk = (await crypto.subtle.exportKey('jwk', this.keyPair.publicKey)) as JsonWebKey;
     if (this.algorithm === 'ES256') {
       return encodeCbor(new Map<number, Cbor>([[1, 2], [3, -7], [-1, 1], [-2, fromBase64Url(jwk.x ?? '')], [-3, fromBase64Url(jwk.y ?? '')]]));
     }
@@ -173,7 +170,7 @@ export class SoftwareAuthenticator {
     const message = concat(authenticatorData, await sha256(clientDataJSON));
     const key = overrides.signWith ?? this.keyPair.privateKey;
     const signed = new Uint8Array(
-      await crypto.subtle.sign(this.algorithm === 'ES256' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'Ed25519' }, key, message),
+      await crypto.subtle.sign(this.algorithm === 'ES256' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'Ed25519' }, key, message as BufferSource),
     );
     const signature = this.algorithm === 'ES256' ? rawToDer(signed) : signed;
     if (overrides.corruptSignature) signature[signature.length - 1] = (signature[signature.length - 1] ?? 0) ^ 0x01;
