@@ -6,7 +6,14 @@ import { errorFromResponse } from './errors';
 export type PasskeyOptionsJSON = Record<string, unknown> & { challenge: string };
 
 /** A credential's `toJSON()` (RegistrationResponseJSON or AuthenticationResponseJSON). */
-export type PasskeyCredentialJSON = Record<string, unknown> & { id: string; rawId: string; type: string; response: Record<string, unknown> };
+export interface PasskeyCredentialJSON {
+  id: string;
+  rawId: string;
+  type: string;
+  response: object;
+  authenticatorAttachment?: string | null;
+  clientExtensionResults?: object;
+}
 
 /** One registered passkey. */
 export interface PasskeyInfo {
