@@ -3,6 +3,7 @@
 import { AuthClientError, createAuthClient, type AuthSession, type AuthStatus } from '../src/client';
 import { renderVerificationBanner, wireAccountViews } from './account-view';
 import { announce, byId, formatMinutesSeconds } from './dom';
+import { loadPasskeys, wirePasskeyViews } from './passkeys-view';
 import { loadSessions } from './sessions-view';
 
 const auth = createAuthClient({ baseUrl: location.origin });
@@ -53,6 +54,7 @@ function render(session: AuthSession | null, status: AuthStatus): void {
     shownSessionId = session.sessionId;
     if (firstShow) byId('account-title').focus();
     void loadSessions(auth);
+    void loadPasskeys(auth);
   }
 }
 
@@ -95,6 +97,7 @@ function onClick(id: string, action: () => Promise<string>): void {
 
 auth.onChange(render);
 wireAccountViews(auth);
+wirePasskeyViews(auth);
 byId<HTMLFormElement>('sign-in-form').addEventListener('submit', (event) => void submitSignIn(event));
 onClick('check-button', async () => {
   const response = await auth.fetch('/auth/me');
