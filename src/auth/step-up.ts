@@ -55,19 +55,21 @@ export async function confirmAccountHolder(
   password: string | undefined,
 ): Promise<UserRecord> {
   const emailHash = await hashEmailForThrottle(caller.email);
-  // Only an account with a password checks a secret here, so only then is a check claimed.
   const lookup = { email: caller.email, userId: caller.userId, emailHash };
-  const probe = await readLoginState(context.env, password === undefined ? lookup : { ...lookup, claim: { nowSeconds: context.nowSeconds, policy: context.lockout } });
-  const user = probe.user;
-  if (!user) throw invalidToken(true, 'user no longer exists');
-  if (!hasPassword(user)) {
+  const found = (await readLoginState(context.env, lookup)).user;
+  if (!found) throw invalidToken(true, 'user no longer exists');
+  if (!hasPassword(found)) {
+    // No secret is checked here, so no check is claimed: a claim taken now would never be settled.
     requireRecentSignIn(caller, context.nowSeconds);
-    return user;
+    return found;
   }
   if (password === undefined) {
     throw new AuthError('invalid_credentials', 'Enter the current password to confirm it is you.', { logReason: 'password missing' });
   }
   // The same atomic claim as login and password change: concurrent guesses get no more checks than the lockout allows.
+  const probe = await readLoginState(context.env, { ...lookup, claim: { nowSeconds: context.nowSeconds, policy: context.lockout } });
+  const user = probe.user;
+  if (!user) throw invalidToken(true, 'user no longer exists');
   const claim = requireGrantedClaim(probe.claim, probe.failures, context.lockout, context.nowSeconds);
   const normalized = normalizePassword(password);
   const tooLong = passwordLength(normalized) > PASSWORD_MAX_CHARACTERS;

@@ -1,6 +1,7 @@
 // POST /auth/email/change (and its link through POST /auth/email/verify), with its step-up.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { hashEmailForThrottle } from '../../src/auth/throttle';
 import { DEFAULT_PASSWORD, logIn, uniqueEmail } from '../helpers/client';
 import { createMailTestClient, type MailTestClient } from '../helpers/mailbox';
 
@@ -111,5 +112,17 @@ describe('step-up for an account without a password', () => {
     await env.DB.prepare('UPDATE sessions SET created_at = created_at + 601 WHERE id = ?1').bind(session.sessionId).run();
     const recentToken = ((await (await client.fetch('/auth/refresh', { method: 'POST', headers: { Cookie: `edge_auth_refresh=${session.refreshToken}` } })).json()) as { access_token: string }).access_token;
     expect((await change(client, recentToken, { new_email: uniqueEmail('recent') })).status).toBe(202);
+  });
+
+  it('takes no lockout claim when a password is sent for an account that has none, so no attempt is left pending', async () => {
+    const client = createMailTestClient();
+    const signedUp = await registerAndSignIn(client);
+    await env.DB.prepare("UPDATE users SET password_hash = '' WHERE email = ?1").bind(signedUp.email).run();
+    // Logging in took and settled a claim: start from no failure record at all.
+    const emailHash = await hashEmailForThrottle(signedUp.email);
+    await env.DB.prepare('DELETE FROM login_failures WHERE email_hash = ?1').bind(emailHash).run();
+    expect((await change(client, signedUp.accessToken, { new_email: uniqueEmail('nopw'), password: 'some password sent anyway' })).status).toBe(202);
+    const record = await env.DB.prepare('SELECT pending FROM login_failures WHERE email_hash = ?1').bind(emailHash).first<{ pending: number }>();
+    expect(record?.pending ?? 0).toBe(0);
   });
 });
