@@ -34,7 +34,8 @@ describe('demo page: passkeys', () => {
     await waitForState(page, 'signed-out');
     await page.getByRole('button', { name: 'Sign in with a passkey', exact: true }).click();
     await waitForState(page, 'signed-in');
-    expect(await page.locator('#passkeys-list li').innerText()).toContain('last used');
+    // The list reloads after the signed-in state shows; wait for the reloaded entry.
+    await expect.poll(() => page.locator('#passkeys-list li').innerText()).toContain('last used');
     await saveScreenshot(page, '21-signed-in-with-passkey');
 
     await page.getByRole('button', { name: 'Remove the passkey Virtual laptop' }).click();
