@@ -166,3 +166,30 @@ CREATE TABLE webauthn_challenges (
   user_id    TEXT,
   expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- Sign-in with other providers (0011): linked identities and flows in
+-- flight. See migrations/0011_oauth.sql and docs/social-login.md.
+
+-- One row per provider account linked to a user; (provider, subject) signs in to one user at most.
+CREATE TABLE identities (
+  id         TEXT PRIMARY KEY,
+  user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  provider   TEXT NOT NULL,
+  subject    TEXT NOT NULL,
+  email      TEXT,
+  created_at INTEGER NOT NULL,
+  UNIQUE (provider, subject)
+);
+
+CREATE INDEX identities_by_user ON identities (user_id);
+
+-- Sign-ins in flight, each used once within 10 minutes, bound to the browser's cookie secret.
+CREATE TABLE oauth_flows (
+  state_hash    TEXT PRIMARY KEY,
+  binding_hash  TEXT NOT NULL,
+  provider      TEXT NOT NULL,
+  code_verifier TEXT NOT NULL,
+  nonce         TEXT NOT NULL,
+  redirect_to   TEXT NOT NULL,
+  expires_at    INTEGER NOT NULL
+) WITHOUT ROWID;

@@ -32,6 +32,8 @@ export default defineConfig(async () => {
       silent: 'passed-only' as const,
       include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
       setupFiles: ['./test/setup.ts'],
+      // A real OpenID Provider on loopback for the provider sign-in tests (test/support/oidc-global-setup.mjs).
+      globalSetup: ['./test/support/oidc-global-setup.mjs'],
       testTimeout: 30_000,
     },
   };

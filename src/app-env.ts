@@ -7,6 +7,8 @@ import type { AccessTokenClaims } from './tokens/access';
 export interface Bindings extends Env {
   JWT_SIGNING_KEYS: string;
   JWT_ISSUER?: string;
+  /** JSON of the sign-in providers (docs/social-login.md); a secret. */
+  OAUTH_PROVIDERS?: string;
 }
 
 /** The caller, as established by `requireAuth()` from a verified access token. */

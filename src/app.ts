@@ -12,6 +12,8 @@ import { securityHeaders } from './middleware/security-headers';
 import { addAccountRoutes } from './routes/account';
 import { addAdminRoutes } from './routes/admin';
 import { addAuthRoutes } from './routes/auth';
+import { addIdentityRoutes } from './routes/identities';
+import { addOAuthRoutes } from './routes/oauth';
 import { addPasskeyRoutes } from './routes/passkeys';
 import { addSessionRoutes } from './routes/sessions';
 import { addWellKnownRoutes } from './routes/well-known';
@@ -58,6 +60,8 @@ export function createApp(dependencies: Partial<AppDependencies> = {}): Hono<App
   addSessionRoutes(app);
   addAccountRoutes(app);
   addPasskeyRoutes(app);
+  addOAuthRoutes(app);
+  addIdentityRoutes(app);
   addAdminRoutes(app);
   addWellKnownRoutes(app);
 

@@ -1,6 +1,7 @@
 // Parses the worker's vars and secrets once into a typed, validated Config.
 
 import { ConfigError } from './errors';
+import { parseOAuthProviders, type OAuthProviderConfig } from './oauth/provider-config';
 import { parseSigningKeySet, type SigningKeySet } from './tokens/keys';
 import { MAX_ACCESS_TOKEN_TTL_SECONDS } from './tokens/verification';
 
@@ -28,6 +29,8 @@ export interface Config {
   keyRotation: { days: number; encryptionSecret: string } | undefined;
   /** The passkey relying party: `rpId` undefined means the request's host name. */
   webauthn: { rpId: string | undefined; rpName: string };
+  /** Sign-in providers from OAUTH_PROVIDERS, by id (empty when unset). */
+  oauthProviders: ReadonlyMap<string, OAuthProviderConfig>;
 }
 
 /** How mail leaves the worker (always through the mail queue). */
@@ -80,6 +83,7 @@ const KNOWN_VARIABLES = [
   'REQUIRE_EMAIL_VERIFICATION',
   'WEBAUTHN_RP_ID',
   'WEBAUTHN_RP_NAME',
+  'OAUTH_PROVIDERS',
 ] as const;
 
 const configCache = new WeakMap<object, Config>();
@@ -126,6 +130,7 @@ export function parseConfig(env: RawVars): Config {
     account: parseAccountSettings(env),
     keyRotation: parseKeyRotation(env),
     webauthn: { rpId: parseRpId(env.WEBAUTHN_RP_ID), rpName: parseRpName(env.WEBAUTHN_RP_NAME) },
+    oauthProviders: parseOAuthProviders(env.OAUTH_PROVIDERS),
   };
 }
 

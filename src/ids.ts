@@ -19,6 +19,11 @@ export function newSessionId(shard = DEFAULT_SHARD): string {
   return `${shard}.${bytesToBase64Url(randomBytes(16))}`;
 }
 
+/** A new linked-identity id on the shard of its user (128 random bits). */
+export function newIdentityId(userId: string): string {
+  return `${shardOf(userId) ?? DEFAULT_SHARD}.${bytesToBase64Url(randomBytes(16))}`;
+}
+
 /** Random bytes in every refresh token: 256 bits. */
 const REFRESH_SECRET_BYTES = 32;
 /** The session's reuse proof: the same in every token of one session, stored only as a hash. */

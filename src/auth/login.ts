@@ -1,20 +1,18 @@
 // Checking a password and opening a session, behind the per-account lockout (the route applies the per-IP limit).
 
 import { AuthError } from '../errors';
-import { newSessionId } from '../ids';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../passwords/hash';
 import { normalizePassword, PASSWORD_MAX_CHARACTERS, passwordLength } from '../passwords/policy';
-import { insertAuthEventStatement } from '../storage/auth-events';
 import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
 import { readLoginState } from '../storage/login-attempts';
 import { settleSuccessfulCheckStatements, type LockoutPolicy } from '../storage/login-failures';
-import { openSessionStatements, runBatch } from '../storage/sessions';
+import { runBatch } from '../storage/sessions';
 import { updatePasswordHashStatement, type UserRecord } from '../storage/users';
 import type { ClientInfo } from './client-info';
 import { normalizeEmail } from './email';
 import { countFailedAttempt } from './failed-attempt';
 import { requireGrantedClaim, type ClaimedCheck } from './attempt-claim';
-import { newSessionCredentials } from './session-credentials';
+import { prepareSignInSession } from './sign-in-session';
 import { hashEmailForThrottle } from './throttle';
 import { PASSWORD_AMR, type IssuedSession } from './token-response';
 
@@ -58,7 +56,8 @@ export async function loginWithPassword(context: LoginContext, rawEmail: string,
   const claim = email && emailHash ? requireGrantedClaim(state.claim, state.failures, context.lockout, context.nowSeconds) : null;
 
   const user = state.user;
-  const passwordMatches = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password.slice(0, PASSWORD_MAX_CHARACTERS * 4));
+  // An account without a password (passkey or provider sign-in) costs the same work as an unknown email.
+  const passwordMatches = user && user.passwordHash !== '' ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password.slice(0, PASSWORD_MAX_CHARACTERS * 4));
   if (!user || !passwordMatches) {
     if (email && emailHash) {
       const attempt = { email, emailHash, userId: user?.id ?? null, sessionId: null, kind: 'login_failed' as const, client: context.client };
@@ -86,27 +85,14 @@ async function openSession(
   password: string,
   settle: { emailHash: string; claim: ClaimedCheck } | null,
 ): Promise<IssuedSession> {
-  const sessionId = newSessionId();
-  const credentials = await newSessionCredentials(sessionId);
-  const sessionExpiresAt = context.nowSeconds + context.refreshTokenTtlSeconds;
   const db = databaseForKey(context.env, user.id);
-  const statements = openSessionStatements(context.env, {
-    sessionId,
-    userId: user.id,
-    refreshTokenHash: credentials.refreshTokenHash,
-    reuseProofHash: credentials.reuseProofHash,
-    createdAt: context.nowSeconds,
-    expiresAt: sessionExpiresAt,
-    userAgent: context.client.userAgent,
-    ip: context.client.ip,
-    country: context.client.country,
-  });
-  statements.push(insertAuthEventStatement(db, { type: 'login_succeeded', userId: user.id, sessionId, client: context.client }, context.nowSeconds));
+  const prepared = await prepareSignInSession(context.env, { userId: user.id, client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds });
+  const { sessionId, statements, refreshToken, sessionExpiresAt } = prepared;
   if (settle !== null) statements.push(...settleSuccessfulCheckStatements(db, settle.emailHash, settle.claim, context.nowSeconds));
   if (needsRehash(user.passwordHash)) {
     statements.push(updatePasswordHashStatement(context.env, user.id, await hashPassword(password)));
   }
   await runBatch(context.env, sessionId, statements, 'open session');
   const signIn = { emailVerified: user.emailVerified, authTime: context.nowSeconds, amr: PASSWORD_AMR };
-  return { userId: user.id, sessionId, email: user.email, roles: user.roles, ...signIn, refreshToken: credentials.refreshToken, sessionExpiresAt };
+  return { userId: user.id, sessionId, email: user.email, roles: user.roles, ...signIn, refreshToken, sessionExpiresAt };
 }

@@ -1,17 +1,15 @@
 // Signing in with a passkey: request options with a stored challenge, then the assertion opens a session like a password login.
 
 import { AuthError } from '../errors';
-import { newSessionId } from '../ids';
-import { insertAuthEventStatement } from '../storage/auth-events';
 import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
 import { findPasskeyForLoginStatement, readPasskeyForLogin, recordCounterRegression, recordPasskeyUseStatement } from '../storage/passkeys';
-import { openSessionStatements, runBatch } from '../storage/sessions';
+import { runBatch } from '../storage/sessions';
 import { consumeChallengeStatement, databaseForLoginChallenge, issueLoginChallenge, shardForLoginChallenge } from '../storage/webauthn-challenges';
 import { parseAssertion, passkeyAmr, verifyAssertion, type ParsedAssertion } from '../webauthn/assertion';
 import type { AuthenticationResponseJSON, RequestOptionsJSON } from '../webauthn/json';
 import { CHALLENGE_TTL_SECONDS, newChallenge, requestOptions, shardOfChallenge } from '../webauthn/options';
 import type { PasskeyContext } from './passkeys';
-import { newSessionCredentials } from './session-credentials';
+import { prepareSignInSession } from './sign-in-session';
 import type { IssuedSession } from './token-response';
 
 /** Request options for a passkey sign-in, with a fresh challenge stored for 5 minutes. One round trip. */
@@ -49,24 +47,10 @@ export async function loginWithPasskey(context: PasskeyContext & { refreshTokenT
     throw invalidCredentials(verdict.reason);
   }
 
-  const sessionId = newSessionId();
-  const credentials = await newSessionCredentials(sessionId);
-  const sessionExpiresAt = context.nowSeconds + context.refreshTokenTtlSeconds;
   const amr = passkeyAmr(assertion.flags);
   const db = databaseForKey(context.env, passkey.userId);
-  const statements = openSessionStatements(context.env, {
-    sessionId,
-    userId: passkey.userId,
-    refreshTokenHash: credentials.refreshTokenHash,
-    reuseProofHash: credentials.reuseProofHash,
-    createdAt: context.nowSeconds,
-    expiresAt: sessionExpiresAt,
-    userAgent: context.client.userAgent,
-    ip: context.client.ip,
-    country: context.client.country,
-    amr,
-  });
-  statements.push(insertAuthEventStatement(db, { type: 'login_succeeded', userId: passkey.userId, sessionId, client: context.client }, context.nowSeconds));
+  const signIn = { userId: passkey.userId, client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr };
+  const { sessionId, statements, refreshToken, sessionExpiresAt } = await prepareSignInSession(context.env, signIn);
   statements.push(recordPasskeyUseStatement(db, passkey.userId, assertion.credentialId, verdict.value.signCount, context.nowSeconds));
   await runBatch(context.env, sessionId, statements, 'open passkey session');
   return {
@@ -77,7 +61,7 @@ export async function loginWithPasskey(context: PasskeyContext & { refreshTokenT
     emailVerified: passkey.emailVerified,
     authTime: context.nowSeconds,
     amr,
-    refreshToken: credentials.refreshToken,
+    refreshToken,
     sessionExpiresAt,
   };
 }

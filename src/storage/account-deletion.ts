@@ -10,7 +10,7 @@ export interface UserRowKeys {
 }
 
 /**
- * Deletes the user with their sessions, refresh tokens, links, passkeys and
+ * Deletes the user with their sessions, refresh tokens, links, passkeys, linked identities and
  * their registration challenges, security events, failure record and mail counters, in one batch (one round trip,
  * one transaction). Returns the sessions that were still live, whose KV
  * flags the caller must raise, or `null` when the user was already gone.
@@ -25,6 +25,7 @@ export async function deleteUserAndRows(env: StorageBindings, keys: UserRowKeys,
       db.prepare('DELETE FROM sessions WHERE user_id = ?1').bind(userId),
       db.prepare('DELETE FROM email_links WHERE user_id = ?1').bind(userId),
       db.prepare('DELETE FROM passkeys WHERE user_id = ?1').bind(userId),
+      db.prepare('DELETE FROM identities WHERE user_id = ?1').bind(userId),
       db.prepare('DELETE FROM webauthn_challenges WHERE user_id = ?1').bind(userId),
       db.prepare('DELETE FROM auth_events WHERE user_id = ?1').bind(userId),
       db.prepare('DELETE FROM login_failures WHERE email_hash = ?1').bind(keys.loginFailuresKey),

@@ -23,7 +23,10 @@ export type AuthEventType =
   | 'passkey_added'
   | 'passkey_removed'
   /** A passkey sign-in refused because the signature counter did not grow (a cloned authenticator?). */
-  | 'passkey_counter_regressed';
+  | 'passkey_counter_regressed'
+  /** A provider identity (sign-in with GitHub, Google, OpenID Connect) was linked to the account, or removed from it. */
+  | 'identity_linked'
+  | 'identity_removed';
 
 /** Where a request came from, as far as we know. */
 export interface EventClient {

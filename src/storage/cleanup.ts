@@ -1,4 +1,4 @@
-// Deleting what has outlived its use, in bounded batches: expired tokens, ended sessions, old events, expired challenges, and sealed successors past their window.
+// Deleting what has outlived its use, in bounded batches: expired tokens, ended sessions, old events, expired challenges and provider sign-ins, and sealed successors past their window.
 
 import { runStorage, type StorageBindings } from './database';
 import { MAIL_LIMIT_WINDOW_SECONDS } from './mail-limits';
@@ -35,6 +35,8 @@ export interface CleanupReport {
   mailLimits: number;
   /** WebAuthn challenges past their 5 minutes. */
   webauthnChallenges: number;
+  /** Provider sign-ins in flight past their 10 minutes. */
+  oauthFlows: number;
 }
 
 interface CleanupStep {
@@ -106,8 +108,14 @@ export async function deleteExpiredRows(
       sql: 'DELETE FROM webauthn_challenges WHERE challenge IN (SELECT challenge FROM webauthn_challenges WHERE expires_at <= ?1 LIMIT ?2)',
       cutoff: nowSeconds,
     },
+    // A provider sign-in past its expiry can never finish.
+    {
+      key: 'oauthFlows',
+      sql: 'DELETE FROM oauth_flows WHERE state_hash IN (SELECT state_hash FROM oauth_flows WHERE expires_at <= ?1 LIMIT ?2)',
+      cutoff: nowSeconds,
+    },
   ];
-  const report: CleanupReport = { refreshTokens: 0, sessions: 0, events: 0, loginFailures: 0, sealedSuccessors: 0, emailLinks: 0, mailLimits: 0, webauthnChallenges: 0 };
+  const report: CleanupReport = { refreshTokens: 0, sessions: 0, events: 0, loginFailures: 0, sealedSuccessors: 0, emailLinks: 0, mailLimits: 0, webauthnChallenges: 0, oauthFlows: 0 };
   for (const step of steps) report[step.key] += await deleteInBatches(env, step.sql, step.cutoff, bounds);
   return report;
 }

@@ -1,4 +1,4 @@
-// Access tokens (RFC 9068 JWTs): signing, the one set of verification rules, and the JWKS. The only importer of jose.
+// Access tokens (RFC 9068 JWTs): signing, the one set of verification rules, and the JWKS. jose is imported only here and in id-token.ts (providers' ID tokens), both under src/tokens/.
 
 import { SignJWT, importJWK, jwtVerify, type JWTHeaderParameters } from 'jose';
 import { toPublicJwk, type PublicSigningJwk, type SigningAlgorithm, type SigningKeySet } from './keys';

@@ -1,0 +1,52 @@
+// Which account a provider sign-in opens: the linking rules of "Sign-in with other providers".
+
+import { newIdentityId, newUserId } from '../ids';
+import { ProviderResponseError, type ProviderProfile } from '../oauth/profile';
+import type { EventClient } from '../storage/auth-events';
+import { shardForEmail, type StorageBindings } from '../storage/database';
+import { createUserWithIdentity, findIdentityBySubject, linkIdentity } from '../storage/identities';
+import { findUserByEmail, type UserRecord } from '../storage/users';
+import { normalizeEmail } from './email';
+
+/** The account to sign in to, or why there is none. */
+export type ProviderAccount = { kind: 'signed_in'; user: UserRecord; linked: 'existing' | 'now' | 'new_account' } | { kind: 'account_exists' };
+
+/**
+ * Applies the linking rules, in order:
+ * 1. an identity already linked signs in to its account;
+ * 2. a provider-verified address equal to an account's verified address
+ *    links the identity to that account and signs in;
+ * 3. an address that belongs to any other account (unverified on either
+ *    side) is `account_exists`: nobody takes over an account by
+ *    pre-registering its address, or by asserting an address unverified;
+ * 4. otherwise a new account is made, without a password, verified if the
+ *    provider said so.
+ * A race with a concurrent sign-in or registration is run through the rules
+ * once more. A profile without a usable address is a ProviderResponseError.
+ */
+export async function resolveProviderAccount(
+  env: StorageBindings,
+  provider: string,
+  profile: ProviderProfile,
+  nowSeconds: number,
+  client: EventClient,
+): Promise<ProviderAccount> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const linkedUser = await findIdentityBySubject(env, provider, profile.subject);
+    if (linkedUser) return { kind: 'signed_in', user: linkedUser, linked: 'existing' };
+    const email = profile.email === null ? null : normalizeEmail(profile.email);
+    if (email === null) throw new ProviderResponseError('the provider gave no usable email address');
+    const existing = await findUserByEmail(env, email);
+    if (existing) {
+      if (!(profile.emailVerified && existing.emailVerified)) return { kind: 'account_exists' };
+      const identity = { id: newIdentityId(existing.id), userId: existing.id, provider, subject: profile.subject, email, createdAt: nowSeconds };
+      if (await linkIdentity(env, identity, client)) return { kind: 'signed_in', user: existing, linked: 'now' };
+      continue;
+    }
+    const userId = newUserId(shardForEmail(email));
+    const identity = { id: newIdentityId(userId), userId, provider, subject: profile.subject, email, createdAt: nowSeconds };
+    const created = await createUserWithIdentity(env, { userId, email, emailVerified: profile.emailVerified, createdAt: nowSeconds }, identity, client);
+    if (created) return { kind: 'signed_in', user: created, linked: 'new_account' };
+  }
+  throw new ProviderResponseError('the account changed twice during the sign-in');
+}

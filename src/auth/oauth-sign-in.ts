@@ -1,0 +1,170 @@
+// Sign-in with other providers: the redirect to the provider, and the callback that opens a session or names the error.
+
+import type { Config } from '../config';
+import { AuthError } from '../errors';
+import { readOAuthBindingCookie } from '../http/oauth-cookie';
+import { checkRedirectTarget, withErrorFragment } from '../http/redirect-target';
+import { logEvent } from '../log';
+import { providerClientFor } from '../oauth/clients';
+import { hashFlowSecret, newFlowSecrets, OAUTH_FLOW_TTL_SECONDS } from '../oauth/flow-secrets';
+import { ProviderResponseError } from '../oauth/profile';
+import type { OAuthProviderConfig } from '../oauth/provider-config';
+import { type StorageBindings } from '../storage/database';
+import { consumeOAuthFlow, insertOAuthFlow } from '../storage/oauth-flows';
+import { runBatch } from '../storage/sessions';
+import { IdTokenRejection } from '../tokens/id-token';
+import type { ClientInfo } from './client-info';
+import { resolveProviderAccount } from './identity-linking';
+import { prepareSignInSession } from './sign-in-session';
+import type { IssuedSession } from './token-response';
+
+/**
+ * RFC 8176 method reference of a session opened by another provider. RFC
+ * 8176 registers no value for federated sign-in, and the provider does not
+ * tell us reliably how the person authenticated there; "fed" is the
+ * unregistered value Microsoft's identity platform uses for the same case
+ * (RFC 8176 allows values agreed between the parties). A verifier that
+ * wants a password or a passkey simply does not find `pwd` or `hwk`.
+ */
+export const PROVIDER_AMR: readonly string[] = ['fed'];
+
+/** The codes a callback may put after `#error=`. */
+export type OAuthErrorCode = 'access_denied' | 'invalid_state' | 'account_exists' | 'provider_error';
+
+/** What a provider sign-in needs from the request. */
+export interface OAuthContext {
+  env: StorageBindings;
+  config: Config;
+  request: Request;
+  nowSeconds: number;
+  client: ClientInfo;
+}
+
+/** The callback URL registered at the provider: `<service origin>/auth/oauth/<id>/callback`. */
+export function callbackUrlFor(request: Request, providerId: string): string {
+  return `${new URL(request.url).origin}/auth/oauth/${providerId}/callback`;
+}
+
+function providerFor(config: Config, providerId: string): OAuthProviderConfig {
+  const provider = config.oauthProviders.get(providerId);
+  if (!provider) throw new AuthError('not_found', 'No sign-in provider has this name.');
+  return provider;
+}
+
+/** The answer of a start: where the browser goes, and the binding cookie when a flow was stored. */
+export interface OAuthStart {
+  location: string;
+  bindingSecret: string | null;
+}
+
+/**
+ * Starts a provider sign-in: checks `redirect_to` (400 `invalid_request`
+ * unless its origin is the service's own or in ALLOWED_ORIGINS), draws
+ * state, PKCE verifier, nonce and the browser binding, stores the flow for
+ * 10 minutes and returns the provider's authorization URL. A provider that
+ * cannot be reached (discovery) sends the browser to `redirect_to` with
+ * `#error=provider_error`, storing nothing. Unknown provider: 404.
+ */
+export async function startOAuthSignIn(context: OAuthContext, providerId: string, redirectTo: string | undefined): Promise<OAuthStart> {
+  const provider = providerFor(context.config, providerId);
+  const target = checkRedirectTarget(redirectTo, context.request, context.config.allowedOrigins);
+  if (target === null) {
+    throw new AuthError('invalid_request', 'Query parameter "redirect_to" must be a URL on this service\'s origin or an allowed origin, without a fragment.');
+  }
+  const secrets = newFlowSecrets();
+  let authorizationUrl: URL;
+  try {
+    authorizationUrl = await providerClientFor(provider, callbackUrlFor(context.request, providerId), context.nowSeconds).authorizationUrl(secrets);
+  } catch (error) {
+    if (!(error instanceof ProviderResponseError)) throw error;
+    logEvent('warn', 'oauth_provider_unavailable', { provider: providerId, reason: error.reason });
+    return { location: withErrorFragment(target, 'provider_error'), bindingSecret: null };
+  }
+  await insertOAuthFlow(context.env, {
+    stateHash: await hashFlowSecret('state', secrets.state),
+    bindingHash: await hashFlowSecret('binding', secrets.binding),
+    provider: providerId,
+    codeVerifier: secrets.codeVerifier,
+    nonce: secrets.nonce,
+    redirectTo: target,
+    expiresAt: context.nowSeconds + OAUTH_FLOW_TTL_SECONDS,
+  });
+  return { location: authorizationUrl.href, bindingSecret: secrets.binding };
+}
+
+/** The query of a callback, as the provider sent it. */
+export interface OAuthCallbackQuery {
+  code?: string;
+  state?: string;
+  error?: string;
+  /** RFC 9207: the issuer that answers, when the provider names it. */
+  iss?: string;
+}
+
+/** The answer of a callback: where the browser goes, and the new session on success. */
+export type OAuthFinish = { location: string; session: IssuedSession | null };
+
+/**
+ * Finishes a provider sign-in. The state must name a live flow of this
+ * provider started by this browser (its binding cookie), and is consumed
+ * once; otherwise `invalid_state`, sent to the flow's `redirect_to` when the
+ * state is known and to the service's own origin when it is not. Then the
+ * provider's own error (`access_denied`, or anything else as
+ * `provider_error`), the code exchange and ID-token checks
+ * (`provider_error`), the linking rules (`account_exists`), and on success
+ * a new session (amr `fed`) and `redirect_to` itself.
+ */
+export async function finishOAuthSignIn(context: OAuthContext, providerId: string, query: OAuthCallbackQuery): Promise<OAuthFinish> {
+  const provider = providerFor(context.config, providerId);
+  const fail = (target: string, code: OAuthErrorCode, reason: string): OAuthFinish => {
+    logEvent('warn', 'oauth_sign_in_failed', { provider: providerId, error: code, reason });
+    return { location: withErrorFragment(target, code), session: null };
+  };
+  const ownOrigin = `${new URL(context.request.url).origin}/`;
+  if (query.state === undefined || query.state === '') return fail(ownOrigin, 'invalid_state', 'no state');
+  const binding = readOAuthBindingCookie(context.request.headers.get('Cookie'));
+  const lookup = await consumeOAuthFlow(
+    context.env,
+    { stateHash: await hashFlowSecret('state', query.state), bindingHash: binding === null ? null : await hashFlowSecret('binding', binding), provider: providerId },
+    context.nowSeconds,
+  );
+  if (lookup.kind === 'unknown') return fail(ownOrigin, 'invalid_state', 'state unknown or already used');
+  if (lookup.kind === 'refused') return fail(lookup.redirectTo, 'invalid_state', binding === null ? 'no binding cookie' : 'binding, provider or expiry does not match');
+  const flow = lookup.flow;
+  // A callback naming another issuer comes from a provider mixed up with this one (RFC 9207).
+  if (query.iss !== undefined && provider.kind === 'oidc' && query.iss !== provider.issuer) return fail(flow.redirectTo, 'provider_error', 'iss parameter names another issuer');
+  if (query.error !== undefined) return fail(flow.redirectTo, query.error === 'access_denied' ? 'access_denied' : 'provider_error', `provider said ${query.error.slice(0, 64)}`);
+  if (query.code === undefined || query.code === '') return fail(flow.redirectTo, 'provider_error', 'no code');
+
+  const providerClient = providerClientFor(provider, callbackUrlFor(context.request, providerId), context.nowSeconds);
+  let account;
+  try {
+    const profile = await providerClient.fetchProfile({ code: query.code, codeVerifier: flow.codeVerifier, nonce: flow.nonce, nowSeconds: context.nowSeconds });
+    account = await resolveProviderAccount(context.env, providerId, profile, context.nowSeconds, context.client);
+  } catch (error) {
+    if (error instanceof ProviderResponseError || error instanceof IdTokenRejection) return fail(flow.redirectTo, 'provider_error', error.reason);
+    throw error;
+  }
+  if (account.kind === 'account_exists') return fail(flow.redirectTo, 'account_exists', 'address belongs to an account and is not verified on both sides');
+  const session = await openProviderSession(context, account.user);
+  logEvent('info', 'oauth_sign_in', { provider: providerId, user_id: session.userId, sid: session.sessionId, linked: account.linked });
+  return { location: flow.redirectTo, session };
+}
+
+/** Opens the session of a provider sign-in and records `login_succeeded`: one batch. */
+async function openProviderSession(context: OAuthContext, user: { id: string; email: string; roles: string[]; emailVerified: boolean }): Promise<IssuedSession> {
+  const signIn = { userId: user.id, client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.config.refreshTokenTtlSeconds, amr: PROVIDER_AMR };
+  const { sessionId, statements, refreshToken, sessionExpiresAt } = await prepareSignInSession(context.env, signIn);
+  await runBatch(context.env, sessionId, statements, 'open provider session');
+  return {
+    userId: user.id,
+    sessionId,
+    email: user.email,
+    roles: user.roles,
+    emailVerified: user.emailVerified,
+    authTime: context.nowSeconds,
+    amr: PROVIDER_AMR,
+    refreshToken,
+    sessionExpiresAt,
+  };
+}

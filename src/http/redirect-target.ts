@@ -1,0 +1,27 @@
+// Where a browser may be sent back to after a provider sign-in: the service's own origin or an ALLOWED_ORIGINS entry.
+
+/**
+ * The absolute URL `value` names if its origin is exactly the service's own
+ * (the request's) or one of `allowedOrigins`, any path on it; otherwise
+ * `null`. No fragment (the error code goes there), no user info, and only
+ * http(s): there is no open redirect.
+ */
+export function checkRedirectTarget(value: string | undefined, request: Request, allowedOrigins: ReadonlySet<string>): string | null {
+  if (value === undefined || value.length > 2048) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  if (url.hash !== '' || value.includes('#') || url.username !== '' || url.password !== '') return null;
+  const ownOrigin = new URL(request.url).origin;
+  if (url.origin !== ownOrigin && !allowedOrigins.has(url.origin)) return null;
+  return url.href;
+}
+
+/** `target` with `#error=<code>`: the fragment never reaches a server log or a Referer. */
+export function withErrorFragment(target: string, code: string): string {
+  return `${target}#error=${encodeURIComponent(code)}`;
+}

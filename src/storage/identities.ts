@@ -1,0 +1,144 @@
+// D1 queries on identities: provider accounts linked to users (the lookup at sign-in, linking, a new account, the list, removal).
+
+import { DEFAULT_SHARD } from '../ids';
+import { insertAuthEventStatement, type EventClient } from './auth-events';
+import { databaseForKey, databaseForShard, runStorage, shardForEmail, type StorageBindings } from './database';
+import { signInMethodsSql } from './sign-in-methods';
+import { mapUserRow, type UserRecord } from './users';
+
+/** A linked identity as the list shows it. */
+export interface IdentitySummary {
+  id: string;
+  provider: string;
+  email: string | null;
+  createdAt: number;
+}
+
+/** A provider account to link: who the provider says it is. */
+export interface NewIdentity {
+  id: string;
+  userId: string;
+  provider: string;
+  subject: string;
+  email: string | null;
+  createdAt: number;
+}
+
+const USER_COLUMNS = 'u.id, u.email, u.password_hash, u.roles, u.created_at, u.email_verified';
+
+/**
+ * The user a provider account (provider, subject) is linked to, or `null`.
+ * One round trip.
+ *
+ * This is THE cross-shard lookup point of provider sign-in: the callback
+ * knows the provider's subject and nothing of the user, so it cannot route
+ * by a user id. Today every shard is one database; the sharding work routes
+ * this one function through its cross-shard index, and nothing else needs
+ * to change.
+ */
+export async function findIdentityBySubject(env: StorageBindings, provider: string, subject: string): Promise<UserRecord | null> {
+  const db = databaseForShard(env, DEFAULT_SHARD);
+  const row = await runStorage('find identity', () =>
+    db
+      .prepare(`SELECT ${USER_COLUMNS} FROM identities i JOIN users u ON u.id = i.user_id WHERE i.provider = ?1 AND i.subject = ?2`)
+      .bind(provider, subject)
+      .first<Parameters<typeof mapUserRow>[0]>(),
+  );
+  return row ? mapUserRow(row) : null;
+}
+
+function insertIdentityStatement(db: D1Database, identity: NewIdentity, condition = '1'): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO identities (id, user_id, provider, subject, email, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE ${condition}
+       ON CONFLICT (provider, subject) DO NOTHING RETURNING id`,
+    )
+    .bind(identity.id, identity.userId, identity.provider, identity.subject, identity.email, identity.createdAt);
+}
+
+function identityLinkedEvent(db: D1Database, identity: NewIdentity, client: EventClient): D1PreparedStatement {
+  // Lands only with the identity: the row is read back by its fresh id (?8).
+  return insertAuthEventStatement(db, { type: 'identity_linked', userId: identity.userId, sessionId: null, client }, identity.createdAt, {
+    sql: 'EXISTS (SELECT 1 FROM identities WHERE id = ?8)',
+    parameters: [identity.id],
+  });
+}
+
+/**
+ * Links a provider account to an existing user (whose address matched and
+ * was verified on both sides) and records `identity_linked`, in one batch.
+ * Returns `false` when the provider account is already linked (a
+ * concurrent callback won).
+ */
+export async function linkIdentity(env: StorageBindings, identity: NewIdentity, client: EventClient): Promise<boolean> {
+  const db = databaseForKey(env, identity.userId);
+  const results = await runStorage('link identity', () =>
+    db.batch([insertIdentityStatement(db, identity, 'EXISTS (SELECT 1 FROM users WHERE id = ?2)'), identityLinkedEvent(db, identity, client)]),
+  );
+  return (results[0]?.results.length ?? 0) === 1;
+}
+
+/** A new account made from a provider account: no password, verified if the provider said so. */
+export interface NewProviderUser {
+  userId: string;
+  email: string;
+  emailVerified: boolean;
+  createdAt: number;
+}
+
+/**
+ * Creates the user with its identity in one batch (one transaction): the
+ * user only if the address is free, the identity only with that new user,
+ * and a user that ended up without its identity (the provider account was
+ * linked concurrently) is removed again. Returns the user, or `null` when
+ * nothing was created (address taken, or the race above).
+ */
+export async function createUserWithIdentity(env: StorageBindings, user: NewProviderUser, identity: NewIdentity, client: EventClient): Promise<UserRecord | null> {
+  const db = databaseForShard(env, shardForEmail(user.email));
+  const insertUser = db
+    .prepare(
+      `INSERT INTO users (id, email, password_hash, roles, created_at, email_verified) VALUES (?1, ?2, '', '[]', ?3, ?4)
+       ON CONFLICT (email) DO NOTHING RETURNING id, email, password_hash, roles, created_at, email_verified`,
+    )
+    .bind(user.userId, user.email, user.createdAt, user.emailVerified ? 1 : 0);
+  const dropOrphan = db.prepare('DELETE FROM users WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM identities WHERE user_id = ?1)').bind(user.userId);
+  const results = await runStorage('create provider account', () =>
+    db.batch([insertUser, insertIdentityStatement(db, identity, 'EXISTS (SELECT 1 FROM users WHERE id = ?2)'), identityLinkedEvent(db, identity, client), dropOrphan]),
+  );
+  const created = results[0]?.results[0] as Parameters<typeof mapUserRow>[0] | undefined;
+  const linked = (results[1]?.results.length ?? 0) === 1;
+  return created && linked ? mapUserRow(created) : null;
+}
+
+/** The user's linked identities, oldest first. One round trip. */
+export async function listIdentities(env: StorageBindings, userId: string): Promise<IdentitySummary[]> {
+  const { results } = await runStorage('list identities', () =>
+    databaseForKey(env, userId)
+      .prepare('SELECT id, provider, email, created_at FROM identities WHERE user_id = ?1 ORDER BY created_at, id')
+      .bind(userId)
+      .all<{ id: string; provider: string; email: string | null; created_at: number }>(),
+  );
+  return results.map((row) => ({ id: row.id, provider: row.provider, email: row.email, createdAt: row.created_at }));
+}
+
+/** What removing an identity did. */
+export type IdentityRemoval = 'removed' | 'not_found' | 'last_sign_in_method';
+
+/**
+ * Removes the user's identity unless it is their last way to sign in, and
+ * records `identity_removed`, in one batch (one round trip, one transaction).
+ */
+export async function deleteIdentity(env: StorageBindings, userId: string, identityId: string, nowSeconds: number, client: EventClient): Promise<IdentityRemoval> {
+  const db = databaseForKey(env, userId);
+  const exists = 'EXISTS (SELECT 1 FROM identities WHERE user_id = ?1 AND id = ?2)';
+  const probe = db.prepare(`SELECT ${exists} AS found, ${signInMethodsSql('?1')} AS methods`).bind(userId, identityId);
+  const event = insertAuthEventStatement(db, { type: 'identity_removed', userId, sessionId: null, client }, nowSeconds, {
+    sql: `EXISTS (SELECT 1 FROM identities WHERE user_id = ?2 AND id = ?8) AND ${signInMethodsSql('?2')} > 1`,
+    parameters: [identityId],
+  });
+  const removal = db.prepare(`DELETE FROM identities WHERE user_id = ?1 AND id = ?2 AND ${signInMethodsSql('?1')} > 1 RETURNING id`).bind(userId, identityId);
+  const results = await runStorage('remove identity', () => db.batch([probe, event, removal]));
+  if ((results[2]?.results.length ?? 0) === 1) return 'removed';
+  const found = (results[0]?.results[0] as { found: number } | undefined)?.found === 1;
+  return found ? 'last_sign_in_method' : 'not_found';
+}
