@@ -148,3 +148,26 @@ export function errorOf(response: Response): string | null {
 }
 
 export { OAUTH_BINDING_COOKIE_NAME };
+
+/** A fresh provider login (an address); `unverified` ones are reported unverified by the provider. */
+export function providerLogin(kind: 'verified' | 'unverified' = 'verified'): string {
+  return `${kind}-${crypto.randomUUID().slice(0, 12)}@example.test`;
+}
+
+/** The refresh token a successful callback set. */
+export function refreshTokenOf(response: Response): string {
+  const cookie = response.headers.getSetCookie().find((line) => line.startsWith('__Host-edge_auth_refresh='));
+  const token = cookie?.split(';')[0]?.split('=')[1];
+  if (!token) throw new Error(`the callback set no refresh cookie (Location ${response.headers.get('Location')})`);
+  return token;
+}
+
+/** A successful provider sign-in followed by the app's refresh: the access token and the session's refresh token. */
+export async function providerSession(client: TestClient, providerId: string, login: string): Promise<{ accessToken: string; refreshToken: string; response: Response }> {
+  const { response } = await signInWithProvider(client, providerId, { login });
+  const refreshed = await client.fetch('/auth/refresh', { method: 'POST', headers: { Cookie: `__Host-edge_auth_refresh=${refreshTokenOf(response)}` } });
+  if (refreshed.status !== 200) throw new Error(`refresh after provider sign-in failed: ${refreshed.status}`);
+  const body = (await refreshed.json()) as { access_token: string };
+  const rotated = refreshed.headers.getSetCookie().find((line) => line.startsWith('__Host-edge_auth_refresh='))?.split(';')[0]?.split('=')[1] ?? '';
+  return { accessToken: body.access_token, refreshToken: rotated, response };
+}

@@ -68,7 +68,7 @@ export async function startTestOidcProvider({ redirectUris, port = 0 }) {
     conformIdTokenClaims: false,
     findAccount: (_ctx, id) => ({
       accountId: id,
-      claims: () => ({ sub: `sub-${id}`, email: id, email_verified: isVerifiedLogin(id), name: id.split('@')[0] }),
+      claims: () => ({ sub: id, email: id, email_verified: isVerifiedLogin(id), name: id.split('@')[0] }),
     }),
     cookies: { keys: ['test-provider-cookie-key-that-is-long'] },
     features: { devInteractions: { enabled: true } },
