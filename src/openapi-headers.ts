@@ -1,6 +1,7 @@
 // The response headers /openapi.json documents: every answer's own, and the ones routes and statuses add.
 
 import { LEGACY_REFRESH_COOKIE_NAME, REFRESH_COOKIE_NAME } from './http/cookies';
+import { OAUTH_BINDING_COOKIE_NAME } from './http/oauth-cookie';
 import type { ResponseHeaderName } from './http/route-registry';
 
 type HeaderObject = { description: string; required?: boolean; schema: Record<string, unknown> };
@@ -26,8 +27,9 @@ const HEADERS: Record<string, HeaderObject> = {
   Allow: text('The methods this path answers.'),
   SetCookie: text(
     `The refresh-token cookie ${REFRESH_COOKIE_NAME} (HttpOnly, Secure, SameSite): a new token, or Max-Age=0 to clear it; ` +
-      `and, to a request that still carries the old ${LEGACY_REFRESH_COOKIE_NAME} cookie, an empty one of that name with Max-Age=0 that clears it.`,
-    { pattern: `^(${escapeForPattern(REFRESH_COOKIE_NAME)}=|${escapeForPattern(LEGACY_REFRESH_COOKIE_NAME)}=;)` },
+      `and, to a request that still carries the old ${LEGACY_REFRESH_COOKIE_NAME} cookie, an empty one of that name with Max-Age=0 that clears it; ` +
+      `on a provider sign-in, the flow's binding cookie ${OAUTH_BINDING_COOKIE_NAME} (HttpOnly, Secure, SameSite=Lax), set at the start and cleared at the callback.`,
+    { pattern: `^(${escapeForPattern(REFRESH_COOKIE_NAME)}=|${escapeForPattern(LEGACY_REFRESH_COOKIE_NAME)}=;|${escapeForPattern(OAUTH_BINDING_COOKIE_NAME)}=)` },
   ),
   WWWAuthenticate: text('RFC 6750 challenge: Bearer (no token), or Bearer error="invalid_token" / "insufficient_scope".', { pattern: '^Bearer( |$)' }),
   RetryAfter: text('Seconds to wait before trying again.', { pattern: '^[0-9]+$' }),

@@ -140,7 +140,7 @@ export function addPasskeyRoutes(app: Hono<AppEnv>): void {
         401: 'invalid_token.',
         403: RECENT,
         404: 'not_found: no such passkey on this account.',
-        409: 'last_sign_in_method: the account has no password and no other passkey.',
+        409: 'last_sign_in_method: the account has no password, no other passkey and no linked identity.',
       },
     },
     requireAuth(),

@@ -1,7 +1,11 @@
 // Drives a provider sign-in end to end: edge-auth's redirect, the real provider's own login and consent pages, and the callback.
 import { inject } from 'vitest';
 import { OAUTH_BINDING_COOKIE_NAME } from '../../src/http/oauth-cookie';
+import { TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../../scripts/lib/local-oidc-client.mjs';
+import { CookieJar, walkProviderPages, type ProviderBehaviour } from '../support/oidc-pages';
 import { BASE_URL, createTestClient, type TestClient, type TestClientOptions } from './client';
+
+export { CookieJar, type ProviderBehaviour };
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,8 +14,6 @@ declare module 'vitest' {
   }
 }
 
-export const TEST_CLIENT_ID = 'edge-auth-test';
-export const TEST_CLIENT_SECRET = 'edge-auth-test-secret-that-is-long-enough';
 export const APP_URL = `${BASE_URL}/app/signed-in`;
 
 /** OAUTH_PROVIDERS for tests: "local" is the real provider, "tamper-<mode>" its tampering proxy, "other" a second client of it. */
@@ -24,53 +26,6 @@ export function testOAuthProviders(): string {
 /** A test client whose OAUTH_PROVIDERS names the test provider. */
 export function createOAuthTestClient(options: TestClientOptions = {}): TestClient {
   return createTestClient({ ...options, vars: { IP_RATE_LIMIT_PER_MINUTE: '0', OAUTH_PROVIDERS: testOAuthProviders(), ...options.vars } });
-}
-
-/** A browser's cookies for one site: name → value (paths are ignored; the provider does not rely on them). */
-export class CookieJar {
-  readonly values = new Map<string, string>();
-
-  store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const separator = pair.indexOf('=');
-      const name = pair.slice(0, separator).trim();
-      const value = pair.slice(separator + 1).trim();
-      if (/max-age=0/i.test(line) || value === '') this.values.delete(name);
-      else this.values.set(name, value);
-    }
-  }
-
-  header(): string {
-    return [...this.values].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
-
-/** The first form on a provider page: its action and its fields' current values. */
-function readForm(html: string, pageUrl: string): { action: string; fields: Record<string, string> } {
-  const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
-  if (!form) throw new Error(`no form on the provider page: ${html.slice(0, 300)}`);
-  const fields: Record<string, string> = {};
-  for (const input of form[2]?.matchAll(/<input[^>]*>/g) ?? []) {
-    const name = /name="([^"]+)"/.exec(input[0])?.[1];
-    if (name) fields[name] = /value="([^"]*)"/.exec(input[0])?.[1] ?? '';
-  }
-  return { action: new URL((form[1] ?? '').replaceAll('&amp;', '&'), pageUrl).href, fields };
-}
-
-/** The provider's "cancel" link on its login page (the user refuses). */
-function readAbortLink(html: string, pageUrl: string): string {
-  const link = /href="([^"]*\/abort)"/.exec(html);
-  if (!link) throw new Error('no abort link on the provider page');
-  return new URL(link[1] ?? '', pageUrl).href;
-}
-
-/** What a test does at the provider. */
-export interface ProviderBehaviour {
-  /** The login typed into the provider's page: an address; "unverified…" ones are unverified. */
-  login: string;
-  /** Refuse at the login page (the provider answers access_denied). */
-  cancel?: boolean;
 }
 
 /** One browser going through a provider sign-in. */
@@ -95,32 +50,8 @@ export async function startFlow(client: TestClient, providerId: string, redirect
  * consent) until it sends the browser back to edge-auth; returns that
  * callback URL (code, state and the provider's `iss`).
  */
-export async function passProvider(flow: BrowserFlow, behaviour: ProviderBehaviour): Promise<URL> {
-  let next = flow.start.headers.get('Location');
-  let init: RequestInit = {};
-  for (let step = 0; step < 20 && next !== null; step++) {
-    if (next.startsWith(BASE_URL)) return new URL(next);
-    const response = await fetch(next, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), Cookie: flow.provider.header() } });
-    flow.provider.store(response);
-    const pageUrl = next;
-    init = {};
-    if (response.status >= 300 && response.status < 400) {
-      next = new URL(response.headers.get('Location') ?? '', pageUrl).href;
-      await response.body?.cancel();
-      continue;
-    }
-    const html = await response.text();
-    if (response.status !== 200) throw new Error(`provider answered ${response.status}: ${html.slice(0, 300)}`);
-    if (behaviour.cancel && html.includes('name="login"')) {
-      next = readAbortLink(html, pageUrl);
-      continue;
-    }
-    const form = readForm(html, pageUrl);
-    if ('login' in form.fields) Object.assign(form.fields, { login: behaviour.login, password: 'any password works here' });
-    next = form.action;
-    init = { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form.fields).toString() };
-  }
-  throw new Error('the provider never sent the browser back');
+export function passProvider(flow: BrowserFlow, behaviour: ProviderBehaviour): Promise<URL> {
+  return walkProviderPages(flow.start.headers.get('Location') ?? '', BASE_URL, flow.provider, behaviour);
 }
 
 /** GET the callback in this browser (with its cookies, or others given). */

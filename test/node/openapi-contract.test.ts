@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenOfLink, waitForMailedLink } from '../support/console-mail';
-import { startDevServer, type DevServer } from '../support/dev-server.mjs';
+import { findFreePort, startDevServer, type DevServer } from '../support/dev-server.mjs';
+import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, startTestOidcProvider, type TestOidcProvider } from '../../scripts/lib/local-oidc-provider.mjs';
+import { CookieJar, walkProviderPages } from '../support/oidc-pages';
 import { OpenApiResponseValidator } from '../support/openapi-validator';
 import type { CreationOptionsJSON, RequestOptionsJSON } from '../../src/webauthn/json';
 import { SoftwareAuthenticator } from '../helpers/authenticator';
@@ -15,17 +17,23 @@ const APP_ORIGIN = 'https://app.example.test';
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
 let server: DevServer;
+let provider: TestOidcProvider;
 let document: Record<string, unknown>;
 let validator: OpenApiResponseValidator;
 
 beforeAll(async () => {
-  server = await startDevServer({ vars: { ALLOWED_ORIGINS: APP_ORIGIN } });
+  // A real OpenID Provider on loopback, so the journey signs in with it too.
+  const port = await findFreePort();
+  provider = await startTestOidcProvider({ redirectUris: [`http://127.0.0.1:${port}/auth/oauth/local/callback`] });
+  const oauthProviders = JSON.stringify({ local: { issuer: provider.issuer, client_id: TEST_CLIENT_ID, client_secret: TEST_CLIENT_SECRET } });
+  server = await startDevServer({ port, vars: { ALLOWED_ORIGINS: APP_ORIGIN, OAUTH_PROVIDERS: oauthProviders } });
   document = (await (await fetch(`${server.url}/openapi.json`)).json()) as Record<string, unknown>;
   validator = new OpenApiResponseValidator(document);
 });
 
 afterAll(async () => {
   await server?.stop();
+  await provider?.stop();
 });
 
 /** One request through the validator; returns the response for the journey's own assertions. */
@@ -160,6 +168,29 @@ describe('a whole user journey through a response validator', () => {
     expect((await call('POST', '/auth/passkeys/login', { headers: JSON_HEADERS, body: json({ credential: assertion, token_delivery: 'body' }) })).status).toBe(401);
     expect((await call('DELETE', `/auth/passkeys/${authenticator.id}`, { headers: bearer(browser.accessToken) })).status).toBe(204);
     expect((await call('DELETE', `/auth/passkeys/${authenticator.id}`, { headers: bearer(browser.accessToken) })).status).toBe(404);
+
+    // Sign-in with another provider: the list, refused starts, the provider's own pages, the callback (good and
+    // with a state it never issued), then the identities of the new account (the only one can't be removed).
+    expect((await call('GET', '/auth/oauth')).status).toBe(200);
+    const returnTo = encodeURIComponent(`${APP_ORIGIN}/signed-in`);
+    expect((await call('GET', `/auth/oauth/nope?redirect_to=${returnTo}`)).status).toBe(404);
+    expect((await call('GET', `/auth/oauth/local?redirect_to=${encodeURIComponent('https://evil.example.test/')}`)).status).toBe(400);
+    const oauthStart = await call('GET', `/auth/oauth/local?redirect_to=${returnTo}`);
+    expect(oauthStart.status).toBe(302);
+    const providerLogin = `verified-journey-${crypto.randomUUID().slice(0, 8)}@example.test`;
+    const callback = await walkProviderPages(oauthStart.headers.get('Location') ?? '', server.url, new CookieJar(), { login: providerLogin });
+    const oauthDone = await call('GET', `${callback.pathname}${callback.search}`, { headers: { Cookie: cookieOf(oauthStart) } });
+    expect(oauthDone.headers.get('Location')).toBe(`${APP_ORIGIN}/signed-in`);
+    expect((await call('GET', '/auth/oauth/local/callback?state=never-issued&code=x')).headers.get('Location')).toMatch(/#error=invalid_state$/);
+    expect((await call('GET', '/auth/oauth/nope/callback?state=x')).status).toBe(404);
+    const providerCookie = oauthDone.headers.getSetCookie().find((line) => line.startsWith('__Host-edge_auth_refresh='))?.split(';')[0] ?? '';
+    const providerRefresh = await call('POST', '/auth/refresh', { headers: { Cookie: providerCookie } });
+    const providerToken = ((await providerRefresh.json()) as { access_token: string }).access_token;
+    const identities = await call('GET', '/auth/identities', { headers: bearer(providerToken) });
+    expect(identities.status).toBe(200);
+    const [identity] = ((await identities.json()) as { identities: { id: string }[] }).identities;
+    expect((await call('DELETE', `/auth/identities/${identity?.id}`, { headers: bearer(providerToken) })).status).toBe(409);
+    expect((await call('DELETE', '/auth/identities/00.no-such-identity', { headers: bearer(providerToken) })).status).toBe(404);
 
     // Refresh: cookie, body, both, refused, and from a foreign origin.
     const refreshed = await call('POST', '/auth/refresh', { headers: { Cookie: browser.cookie } });

@@ -4,8 +4,9 @@ import http from 'node:http';
 import { exportJWK, generateKeyPair, decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import Provider from 'oidc-provider';
 
-export const TEST_CLIENT_ID = 'edge-auth-test';
-export const TEST_CLIENT_SECRET = 'edge-auth-test-secret-that-is-long-enough';
+import { TEST_CLIENT_ID, TEST_CLIENT_SECRET } from './local-oidc-client.mjs';
+
+export { TEST_CLIENT_ID, TEST_CLIENT_SECRET };
 
 /**
  * Whether an account's address is verified: every login name is an address,
