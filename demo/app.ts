@@ -4,6 +4,7 @@ import { AuthClientError, createAuthClient, type AuthSession, type AuthStatus } 
 import { renderVerificationBanner, wireAccountViews } from './account-view';
 import { announce, byId, formatMinutesSeconds } from './dom';
 import { loadPasskeys, wirePasskeyViews } from './passkeys-view';
+import { loadIdentities, wireProviderViews } from './providers-view';
 import { loadSessions } from './sessions-view';
 
 const auth = createAuthClient({ baseUrl: location.origin });
@@ -55,6 +56,7 @@ function render(session: AuthSession | null, status: AuthStatus): void {
     if (firstShow) byId('account-title').focus();
     void loadSessions(auth);
     void loadPasskeys(auth);
+    void loadIdentities(auth);
   }
 }
 
@@ -98,6 +100,7 @@ function onClick(id: string, action: () => Promise<string>): void {
 auth.onChange(render);
 wireAccountViews(auth);
 wirePasskeyViews(auth);
+void wireProviderViews(auth);
 byId<HTMLFormElement>('sign-in-form').addEventListener('submit', (event) => void submitSignIn(event));
 onClick('check-button', async () => {
   const response = await auth.fetch('/auth/me');

@@ -2,6 +2,7 @@
 
 import { createAccountMethods, type AccountMethods } from './account';
 import { createPasskeyMethods, type PasskeyMethods } from './passkeys';
+import { createProviderMethods, type ProviderMethods } from './providers';
 import { openCrossTabLink, type CrossTabMessage } from './cross-tab';
 import { AuthClientError, errorFromResponse } from './errors';
 import { createRefreshTokenChannel } from './token-delivery';
@@ -11,7 +12,7 @@ import { readRegisteredUser, readSessionList, readTokenResponse, sessionFromAcce
 const DEFAULT_REFRESH_LEEWAY_SECONDS = 30;
 
 /** The client of one edge-auth service. */
-export interface AuthClient extends AccountMethods, PasskeyMethods {
+export interface AuthClient extends AccountMethods, PasskeyMethods, ProviderMethods {
   /** Restores the session on app load (through the refresh cookie, or the stored token). Resolves to `null` when signed out. */
   init(): Promise<AuthSession | null>;
   /** Creates an account; does not sign in. */
@@ -247,9 +248,16 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     tokenDelivery: delivery,
   });
 
+  const providers = createProviderMethods({
+    endpoint,
+    get: (path) => send(endpoint(path), { method: 'GET', credentials: 'omit' }),
+    withBearer: callService,
+  });
+
   return {
     ...account,
     ...passkeys,
+    ...providers,
     init,
     async register(email, password) {
       const response = await postJson('/auth/register', { email, password });
