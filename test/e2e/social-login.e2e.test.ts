@@ -1,0 +1,69 @@
+// "Continue with local" on the demo page in Chromium, through the real OpenID Provider's own login and consent pages
+// (oidc-provider on loopback, started by the e2e global setup): a new account, a second sign-in, and a cancelled one.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { closeDevicesAfterEach, saveScreenshot } from './support/browser';
+import { openDemo, uniqueEmail, waitForState } from './support/demo-page';
+
+const device = closeDevicesAfterEach();
+
+/** At the provider: types the login, then confirms the consent page. */
+async function signInAtProvider(page: Page, login: string, screenshot?: string): Promise<void> {
+  await page.waitForSelector('input[name="login"]');
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill('any password at the test provider');
+  if (screenshot) await saveScreenshot(page, screenshot);
+  await page.locator('button[type="submit"]').click();
+  // The consent page ("Authorize"), then back to the demo.
+  await page.waitForSelector('button[type="submit"]');
+  await page.locator('button[type="submit"]').click();
+}
+
+describe('demo page: sign-in with another provider', () => {
+  it('makes an account through the provider\'s login page, shows the linked provider, and signs in again after logging out', async () => {
+    const { context } = await device();
+    const page = await openDemo(context);
+    const continueWith = page.getByRole('link', { name: 'Continue with local' });
+    await expect.poll(() => continueWith.count()).toBe(1);
+    await saveScreenshot(page, '30-continue-with-provider');
+
+    const login = uniqueEmail('verified-e2e');
+    await continueWith.click();
+    await signInAtProvider(page, login, '31-provider-login-page');
+    await waitForState(page, 'signed-in');
+    expect(await page.locator('#user-email').innerText()).toBe(login);
+    await expect.poll(() => page.locator('#identities-list li').count()).toBe(1);
+    expect(await page.locator('#identities-list li').innerText()).toContain(login);
+    await saveScreenshot(page, '32-signed-in-with-provider');
+
+    // The only way to sign in cannot be unlinked.
+    await page.getByRole('button', { name: 'Unlink local' }).click();
+    await expect.poll(() => page.locator('#status').innerText()).toMatch(/last way to sign in/);
+
+    const userId = await page.locator('#user-id').innerText();
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await waitForState(page, 'signed-out');
+    await page.getByRole('link', { name: 'Continue with local' }).click();
+    // The provider remembers its own session: its login page may be skipped, its consent page may show again.
+    await page.waitForURL((url) => url.pathname === '/' || url.pathname.includes('/interaction/'));
+    if (new URL(page.url()).pathname.includes('/interaction/')) {
+      if ((await page.locator('input[name="login"]').count()) > 0) await signInAtProvider(page, login);
+      else await page.locator('button[type="submit"]').click();
+    }
+    await waitForState(page, 'signed-in');
+    expect(await page.locator('#user-id').innerText()).toBe(userId);
+  });
+
+  it('comes back signed out with the reason when the person cancels at the provider', async () => {
+    const { context } = await device();
+    const page = await openDemo(context);
+    await page.getByRole('link', { name: 'Continue with local' }).click();
+    await page.waitForSelector('input[name="login"]');
+    await page.getByRole('link', { name: /cancel/i }).click();
+    await waitForState(page, 'signed-out');
+    await expect.poll(() => page.locator('#form-error').innerText()).toBe('The sign-in was cancelled at the provider.');
+    // The error is shown once and removed from the address bar.
+    expect(new URL(page.url()).hash).toBe('');
+    await saveScreenshot(page, '33-provider-sign-in-cancelled');
+  });
+});
