@@ -29,7 +29,11 @@ export const DB_INVARIANT_QUERIES = [
     sql: `SELECT COUNT(*) AS violations FROM refresh_tokens WHERE successor_sealed IS NOT NULL`,
   },
   {
-    name: 'no user without a password hash',
-    sql: `SELECT COUNT(*) AS violations FROM users WHERE password_hash IS NULL OR password_hash NOT LIKE '$pbkdf2-sha256$i=%'`,
+    name: 'every user can sign in: a PBKDF2 password hash, or none (empty) beside a passkey or a linked identity',
+    sql: `SELECT COUNT(*) AS violations FROM users u
+          WHERE u.password_hash IS NULL
+            OR (u.password_hash <> '' AND u.password_hash NOT LIKE '$pbkdf2-sha256$i=%')
+            OR (u.password_hash = '' AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = u.id)
+                AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.user_id = u.id))`,
   },
 ];

@@ -279,4 +279,37 @@ export const MUTANTS = [
     description: 'a token issued in the future is accepted',
     tests: ['test/security/forged-tokens.test.ts'],
   },
+  // --- Sign-in with other providers ---
+  {
+    id: 'oauth-nonce-unchecked',
+    file: 'src/tokens/id-token.ts',
+    original: "if (payload.nonce !== expected.nonce) throw new IdTokenRejection('nonce does not match the flow');",
+    replacement: '',
+    description: "a provider's ID token with another flow's nonce (a replayed or injected token) is accepted",
+    tests: ['test/security/oauth-sign-in.test.ts'],
+  },
+  {
+    id: 'oauth-state-unbound',
+    file: 'src/storage/oauth-flows.ts',
+    original: 'WHERE state_hash = ?1 AND binding_hash = ?2 AND provider = ?3',
+    replacement: 'WHERE state_hash = ?1 AND (binding_hash = ?2 OR 1) AND provider = ?3',
+    description: 'a sign-in state works in any browser, not only the one holding its binding cookie (login CSRF)',
+    tests: ['test/security/oauth-sign-in.test.ts'],
+  },
+  {
+    id: 'oauth-links-unverified-account',
+    file: 'src/auth/identity-linking.ts',
+    original: "if (!(profile.emailVerified && existing.emailVerified)) return { kind: 'account_exists' };",
+    replacement: "if (!profile.emailVerified) return { kind: 'account_exists' };",
+    description: 'a provider identity links to an account whose own address was never verified (pre-registration takeover)',
+    tests: ['test/security/oauth-sign-in.test.ts'],
+  },
+  {
+    id: 'oauth-open-redirect',
+    file: 'src/http/redirect-target.ts',
+    original: 'if (url.origin !== ownOrigin && !allowedOrigins.has(url.origin)) return null;',
+    replacement: '',
+    description: 'redirect_to may name any origin (an open redirect that also leaks the sign-in outcome)',
+    tests: ['test/security/oauth-sign-in.test.ts'],
+  },
 ];

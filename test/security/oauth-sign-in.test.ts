@@ -360,3 +360,14 @@ describe('GET /auth/oauth/:provider/callback: linking', () => {
     expect(await userIdOf(client, accessToken)).toBe(userId);
   });
 });
+
+describe('the database after provider sign-ins', () => {
+  it('keeps every invariant: an account without a password always has an identity', async () => {
+    const { findInvariantViolations } = await import('../helpers/invariants');
+    const client = createOAuthTestClient();
+    await providerSession(client, 'local', providerLogin('verified'));
+    await providerSession(client, 'local', providerLogin('unverified'));
+    await signInWithProvider(client, 'tamper-nonce', { login: providerLogin() });
+    expect(await findInvariantViolations()).toEqual([]);
+  });
+});
