@@ -9,7 +9,7 @@ import { providerClientFor } from '../oauth/clients';
 import { hashFlowSecret, newFlowSecrets, OAUTH_FLOW_TTL_SECONDS } from '../oauth/flow-secrets';
 import { ProviderResponseError } from '../oauth/profile';
 import type { OAuthProviderConfig } from '../oauth/provider-config';
-import { type StorageBindings } from '../storage/database';
+import type { StorageBindings } from '../storage/database';
 import { consumeOAuthFlow, insertOAuthFlow } from '../storage/oauth-flows';
 import { runBatch } from '../storage/sessions';
 import { IdTokenRejection } from '../tokens/id-token';
