@@ -3,6 +3,12 @@
 import { AuthClientError, type AuthClient, type AuthSession } from '../src/client';
 import { announce, byId } from './dom';
 
+/** A password field's value, or `undefined` when left empty (an account signed up through a provider has none). */
+function passwordOf(id: string): string | undefined {
+  const value = byId<HTMLInputElement>(id).value;
+  return value === '' ? undefined : value;
+}
+
 function messageOf(error: unknown): string {
   return error instanceof AuthClientError ? error.message : 'Something went wrong. Please try again.';
 }
@@ -53,11 +59,11 @@ export function wireAccountViews(auth: AuthClient): void {
   });
   onSubmit('change-email-form', async () => {
     const newEmail = byId<HTMLInputElement>('new-email').value;
-    await auth.changeEmail(newEmail, byId<HTMLInputElement>('change-email-password').value);
+    await auth.changeEmail(newEmail, passwordOf('change-email-password'));
     return `Check ${newEmail.trim()} for a link: the address changes once you follow it.`;
   });
   onSubmit('delete-account-form', async () => {
-    await auth.deleteAccount(byId<HTMLInputElement>('delete-password').value);
+    await auth.deleteAccount(passwordOf('delete-password'));
     return 'Your account is deleted.';
   });
 }

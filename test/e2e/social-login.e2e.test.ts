@@ -52,6 +52,11 @@ describe('demo page: sign-in with another provider', () => {
     }
     await waitForState(page, 'signed-in');
     expect(await page.locator('#user-id').innerText()).toBe(userId);
+
+    // An account without a password deletes itself with a recent sign-in, the password field left empty.
+    await page.getByRole('button', { name: 'Delete account', exact: true }).click();
+    await waitForState(page, 'signed-out');
+    expect(await page.locator('#status').innerText()).toBe('Your account is deleted.');
   });
 
   it('comes back signed out with the reason when the person cancels at the provider', async () => {
