@@ -12,6 +12,7 @@ import { securityHeaders } from './middleware/security-headers';
 import { addAccountRoutes } from './routes/account';
 import { addAdminRoutes } from './routes/admin';
 import { addAuthRoutes } from './routes/auth';
+import { addMfaRoutes } from './routes/mfa';
 import { addPasskeyRoutes } from './routes/passkeys';
 import { addSessionRoutes } from './routes/sessions';
 import { addWellKnownRoutes } from './routes/well-known';
@@ -58,6 +59,7 @@ export function createApp(dependencies: Partial<AppDependencies> = {}): Hono<App
   addSessionRoutes(app);
   addAccountRoutes(app);
   addPasskeyRoutes(app);
+  addMfaRoutes(app);
   addAdminRoutes(app);
   addWellKnownRoutes(app);
 

@@ -15,6 +15,10 @@ export type ErrorCode =
   | 'email_not_verified'
   | 'reauthentication_required'
   | 'invalid_passkey'
+  | 'mfa_required'
+  | 'invalid_mfa_code'
+  | 'invalid_mfa_token'
+  | 'totp_already_enabled'
   | 'last_sign_in_method'
   | 'not_found'
   | 'method_not_allowed'
@@ -39,6 +43,10 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   email_not_verified: 403,
   reauthentication_required: 403,
   invalid_passkey: 400,
+  mfa_required: 403,
+  invalid_mfa_code: 401,
+  invalid_mfa_token: 401,
+  totp_already_enabled: 409,
   last_sign_in_method: 409,
   not_found: 404,
   method_not_allowed: 405,
@@ -59,6 +67,13 @@ export interface AuthErrorOptions {
   headers?: Record<string, string>;
   /** `Set-Cookie` values to send (one header each), e.g. clearing the refresh cookie. */
   setCookies?: readonly string[];
+  /**
+   * The status, where the contract gives one code two: `invalid_mfa_code` is
+   * 400 on enabling TOTP (the caller is signed in) and 401 where it is a sign-in check.
+   */
+  status?: 400;
+  /** More fields for the JSON body, after `error` and `message` (e.g. the `mfa_token` of `mfa_required`). */
+  details?: Record<string, unknown>;
 }
 
 /**
@@ -75,16 +90,18 @@ export class AuthError extends Error {
   readonly logReason: string | undefined;
   readonly headers: Record<string, string>;
   readonly setCookies: readonly string[];
+  readonly details: Record<string, unknown>;
 
   constructor(code: ErrorCode, message: string, options: AuthErrorOptions = {}) {
     super(message);
     this.name = this.constructor.name;
     this.code = code;
-    this.status = STATUS_BY_CODE[code];
+    this.status = options.status ?? STATUS_BY_CODE[code];
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.logReason = options.logReason;
     this.headers = options.headers ?? {};
     this.setCookies = options.setCookies ?? [];
+    this.details = options.details ?? {};
   }
 }
 
