@@ -57,6 +57,13 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   server_error: 500,
 };
 
+/**
+ * The one code the contract answers with a second status: `invalid_mfa_code`
+ * is 400 when enabling TOTP (the caller is signed in; a typo, not a failed
+ * sign-in) and 401 where it is a sign-in check.
+ */
+export const ALTERNATE_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = { invalid_mfa_code: 400 };
+
 /** Extra response details an error may carry. */
 export interface AuthErrorOptions {
   /** Seconds a client should wait (sets `Retry-After`). */
@@ -67,11 +74,8 @@ export interface AuthErrorOptions {
   headers?: Record<string, string>;
   /** `Set-Cookie` values to send (one header each), e.g. clearing the refresh cookie. */
   setCookies?: readonly string[];
-  /**
-   * The status, where the contract gives one code two: `invalid_mfa_code` is
-   * 400 on enabling TOTP (the caller is signed in) and 401 where it is a sign-in check.
-   */
-  status?: 400;
+  /** Answer with the code's alternate status (`ALTERNATE_STATUS_BY_CODE`) instead of its usual one. */
+  alternateStatus?: boolean;
   /** More fields for the JSON body, after `error` and `message` (e.g. the `mfa_token` of `mfa_required`). */
   details?: Record<string, unknown>;
 }
@@ -96,7 +100,7 @@ export class AuthError extends Error {
     super(message);
     this.name = this.constructor.name;
     this.code = code;
-    this.status = options.status ?? STATUS_BY_CODE[code];
+    this.status = (options.alternateStatus === true ? ALTERNATE_STATUS_BY_CODE[code] : undefined) ?? STATUS_BY_CODE[code];
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.logReason = options.logReason;
     this.headers = options.headers ?? {};

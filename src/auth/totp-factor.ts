@@ -49,13 +49,13 @@ export async function setUpTotp(context: SecondFactorContext, caller: Caller, is
 export async function enableTotp(context: SecondFactorContext, caller: Caller, code: string): Promise<string[]> {
   const factor = await readTotpFactor(context.env, caller.userId);
   if (factor?.enabledAt !== null && factor?.enabledAt !== undefined) throw alreadyEnabled();
-  if (!factor) throw new AuthError('invalid_mfa_code', 'Start the set-up first, then enter the code the app shows.', { logReason: 'no pending factor', status: 400 });
+  if (!factor) throw new AuthError('invalid_mfa_code', 'Start the set-up first, then enter the code the app shows.', { logReason: 'no pending factor', alternateStatus: true });
   const step = await matchTotpCode(context, caller.userId, factor, code);
-  if (step === null) throw new AuthError('invalid_mfa_code', 'The code does not match. Check the app and the device clock.', { logReason: 'wrong code', status: 400 });
+  if (step === null) throw new AuthError('invalid_mfa_code', 'The code does not match. Check the app and the device clock.', { logReason: 'wrong code', alternateStatus: true });
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode());
   const hashes = await Promise.all(codes.map((recoveryCode) => hashRecoveryCode(caller.userId, recoveryCode)));
   if (!(await enableTotpFactor(context.env, caller.userId, step, hashes, context.nowSeconds))) {
-    throw new AuthError('invalid_mfa_code', 'That code was already used. Wait for the next one.', { logReason: 'enable lost a race or reused a step', status: 400 });
+    throw new AuthError('invalid_mfa_code', 'That code was already used. Wait for the next one.', { logReason: 'enable lost a race or reused a step', alternateStatus: true });
   }
   const db = databaseForKey(context.env, caller.userId);
   await runStorage('record totp enabled', () =>

@@ -1,25 +1,12 @@
 // TOTP test helpers: turn TOTP on for a signed-in user and compute codes on the test's own clock.
-import { totpCodeForStep, totpStepAt, TOTP_STEP_SECONDS } from '../../src/auth/totp';
+import { base32ToBytes as decodeBase32, totpCodeForStep, totpStepAt, TOTP_STEP_SECONDS } from '../../src/auth/totp';
 import { sendWithBearer, type SignedInUser, type TestClient } from './client';
 
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-/** RFC 4648 base32 (no padding) to bytes: how an authenticator app reads the secret. */
+/** A base32 secret as an authenticator app reads it. */
 export function base32ToBytes(text: string): Uint8Array {
-  let bits = 0;
-  let value = 0;
-  const bytes: number[] = [];
-  for (const letter of text.toUpperCase()) {
-    const index = BASE32.indexOf(letter);
-    if (index < 0) throw new Error(`not base32: ${letter}`);
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      bytes.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return new Uint8Array(bytes);
+  const bytes = decodeBase32(text);
+  if (!bytes) throw new Error('not base32');
+  return bytes;
 }
 
 /** The code an authenticator app with this secret shows at the client's clock, `stepOffset` steps away. */
