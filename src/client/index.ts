@@ -22,3 +22,4 @@ export type {
 } from './types';
 export { addPasskeyInBrowser, signInWithPasskeyInBrowser, parseCreationOptions, parseRequestOptions, credentialToJSON } from './passkey-browser';
 export type { PasskeyInfo, PasskeyOptionsJSON, PasskeyCredentialJSON } from './passkeys';
+export type { SecondFactor, TotpSetup } from './totp';
