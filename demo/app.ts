@@ -5,6 +5,7 @@ import { renderVerificationBanner, wireAccountViews } from './account-view';
 import { announce, byId, formatMinutesSeconds } from './dom';
 import { loadPasskeys, wirePasskeyViews } from './passkeys-view';
 import { loadSessions } from './sessions-view';
+import { promptForSecondFactor, wireTotpViews } from './totp-view';
 
 const auth = createAuthClient({ baseUrl: location.origin });
 let countdownTimer: ReturnType<typeof setInterval> | undefined;
@@ -74,6 +75,11 @@ async function submitSignIn(event: SubmitEvent): Promise<void> {
     form.reset();
     announce(intent === 'register' ? 'Account created. You are signed in.' : 'You are signed in.');
   } catch (caught) {
+    if (caught instanceof AuthClientError && caught.code === 'mfa_required') {
+      byId<HTMLInputElement>('password').value = '';
+      promptForSecondFactor(caught);
+      return;
+    }
     error.textContent = messageOf(caught);
   } finally {
     buttons.forEach((button) => (button.disabled = false));
@@ -98,6 +104,7 @@ function onClick(id: string, action: () => Promise<string>): void {
 auth.onChange(render);
 wireAccountViews(auth);
 wirePasskeyViews(auth);
+wireTotpViews(auth);
 byId<HTMLFormElement>('sign-in-form').addEventListener('submit', (event) => void submitSignIn(event));
 onClick('check-button', async () => {
   const response = await auth.fetch('/auth/me');
