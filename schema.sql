@@ -193,3 +193,30 @@ CREATE TABLE oauth_flows (
   redirect_to   TEXT NOT NULL,
   expires_at    INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- TOTP (0010): the sealed secret, unused recovery codes and the tokens of
+-- half-done sign-ins. See migrations/0010_totp.sql and docs/second-factors.md.
+
+-- One row per user who started TOTP setup; enabled once a first code matched.
+CREATE TABLE totp_factors (
+  user_id        TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  sealed_secret  TEXT NOT NULL,
+  enabled_at     INTEGER,
+  last_used_step INTEGER NOT NULL DEFAULT 0,
+  created_at     INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Unused recovery codes (SHA-256 bound to the user); a use deletes the row.
+CREATE TABLE recovery_codes (
+  user_id   TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  code_hash TEXT NOT NULL,
+  PRIMARY KEY (user_id, code_hash)
+) WITHOUT ROWID;
+
+-- mfa_tokens: 5 codes, 5 minutes, deleted by the sign-in they complete.
+CREATE TABLE mfa_tokens (
+  token_hash    TEXT PRIMARY KEY,
+  user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  attempts_left INTEGER NOT NULL,
+  expires_at    INTEGER NOT NULL
+) WITHOUT ROWID;

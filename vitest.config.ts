@@ -1,5 +1,6 @@
 // Tests run inside workerd through the Workers Vitest integration, against
 // real local D1 and KV, with the migrations applied by test/setup.ts.
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
@@ -16,6 +17,8 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: {
             JWT_SIGNING_KEYS: JSON.stringify(signingKeys),
+            // Seals TOTP secrets: fresh per run, like the signing keys.
+            KEY_ENCRYPTION_SECRET: randomBytes(32).toString('base64url'),
             TEST_MIGRATIONS: migrations,
             SCHEMA_SQL: await readFile('./schema.sql', 'utf8'),
             // Tests reach the app on https://auth.example.test, which is not local: mail goes

@@ -6,6 +6,7 @@ import { announce, byId, formatMinutesSeconds } from './dom';
 import { loadPasskeys, wirePasskeyViews } from './passkeys-view';
 import { loadIdentities, wireProviderViews } from './providers-view';
 import { loadSessions } from './sessions-view';
+import { promptForSecondFactor, wireTotpViews } from './totp-view';
 
 const auth = createAuthClient({ baseUrl: location.origin });
 let countdownTimer: ReturnType<typeof setInterval> | undefined;
@@ -76,6 +77,11 @@ async function submitSignIn(event: SubmitEvent): Promise<void> {
     form.reset();
     announce(intent === 'register' ? 'Account created. You are signed in.' : 'You are signed in.');
   } catch (caught) {
+    if (caught instanceof AuthClientError && caught.code === 'mfa_required') {
+      byId<HTMLInputElement>('password').value = '';
+      promptForSecondFactor(caught);
+      return;
+    }
     error.textContent = messageOf(caught);
   } finally {
     buttons.forEach((button) => (button.disabled = false));
@@ -101,6 +107,7 @@ auth.onChange(render);
 wireAccountViews(auth);
 wirePasskeyViews(auth);
 void wireProviderViews(auth);
+wireTotpViews(auth);
 byId<HTMLFormElement>('sign-in-form').addEventListener('submit', (event) => void submitSignIn(event));
 onClick('check-button', async () => {
   const response = await auth.fetch('/auth/me');

@@ -14,6 +14,7 @@ import { addAdminRoutes } from './routes/admin';
 import { addAuthRoutes } from './routes/auth';
 import { addIdentityRoutes } from './routes/identities';
 import { addOAuthRoutes } from './routes/oauth';
+import { addMfaRoutes } from './routes/mfa';
 import { addPasskeyRoutes } from './routes/passkeys';
 import { addSessionRoutes } from './routes/sessions';
 import { addWellKnownRoutes } from './routes/well-known';
@@ -62,6 +63,7 @@ export function createApp(dependencies: Partial<AppDependencies> = {}): Hono<App
   addPasskeyRoutes(app);
   addOAuthRoutes(app);
   addIdentityRoutes(app);
+  addMfaRoutes(app);
   addAdminRoutes(app);
   addWellKnownRoutes(app);
 

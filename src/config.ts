@@ -31,6 +31,8 @@ export interface Config {
   webauthn: { rpId: string | undefined; rpName: string };
   /** Sign-in providers from OAUTH_PROVIDERS, by id (empty when unset). */
   oauthProviders: ReadonlyMap<string, OAuthProviderConfig>;
+  /** KEY_ENCRYPTION_SECRET, which seals TOTP secrets (and rotated keys); `undefined` when unset, and TOTP then answers 500. */
+  keyEncryptionSecret: string | undefined;
 }
 
 /** How mail leaves the worker (always through the mail queue). */
@@ -131,6 +133,7 @@ export function parseConfig(env: RawVars): Config {
     keyRotation: parseKeyRotation(env),
     webauthn: { rpId: parseRpId(env.WEBAUTHN_RP_ID), rpName: parseRpName(env.WEBAUTHN_RP_NAME) },
     oauthProviders: parseOAuthProviders(env.OAUTH_PROVIDERS),
+    keyEncryptionSecret: parseKeyEncryptionSecret(env.KEY_ENCRYPTION_SECRET),
   };
 }
 
@@ -237,6 +240,13 @@ function parseBoolean(name: string, value: unknown, fallback: boolean): boolean 
   if (text === 'true') return true;
   if (text === 'false') return false;
   throw new ConfigError(name, 'must be true or false');
+}
+
+/** KEY_ENCRYPTION_SECRET, when set, must be long enough to seal with: a short one is refused, never used. */
+function parseKeyEncryptionSecret(value: unknown): string | undefined {
+  if (isUnset(value)) return undefined;
+  if (typeof value !== 'string' || value.length < 32) throw new ConfigError('KEY_ENCRYPTION_SECRET', 'must be at least 32 random characters');
+  return value;
 }
 
 /** KEY_ROTATION_DAYS turns scheduled rotation on; it then needs a KEY_ENCRYPTION_SECRET of at least 32 characters. */

@@ -15,6 +15,10 @@ export type ErrorCode =
   | 'email_not_verified'
   | 'reauthentication_required'
   | 'invalid_passkey'
+  | 'mfa_required'
+  | 'invalid_mfa_code'
+  | 'invalid_mfa_token'
+  | 'totp_already_enabled'
   | 'last_sign_in_method'
   | 'not_found'
   | 'method_not_allowed'
@@ -39,6 +43,10 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   email_not_verified: 403,
   reauthentication_required: 403,
   invalid_passkey: 400,
+  mfa_required: 403,
+  invalid_mfa_code: 401,
+  invalid_mfa_token: 401,
+  totp_already_enabled: 409,
   last_sign_in_method: 409,
   not_found: 404,
   method_not_allowed: 405,
@@ -48,6 +56,13 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   server_misconfigured: 500,
   server_error: 500,
 };
+
+/**
+ * The one code the contract answers with a second status: `invalid_mfa_code`
+ * is 400 when enabling TOTP (the caller is signed in; a typo, not a failed
+ * sign-in) and 401 where it is a sign-in check.
+ */
+export const ALTERNATE_STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = { invalid_mfa_code: 400 };
 
 /** Extra response details an error may carry. */
 export interface AuthErrorOptions {
@@ -59,6 +74,10 @@ export interface AuthErrorOptions {
   headers?: Record<string, string>;
   /** `Set-Cookie` values to send (one header each), e.g. clearing the refresh cookie. */
   setCookies?: readonly string[];
+  /** Answer with the code's alternate status (`ALTERNATE_STATUS_BY_CODE`) instead of its usual one. */
+  alternateStatus?: boolean;
+  /** More fields for the JSON body, after `error` and `message` (e.g. the `mfa_token` of `mfa_required`). */
+  details?: Record<string, unknown>;
 }
 
 /**
@@ -75,16 +94,18 @@ export class AuthError extends Error {
   readonly logReason: string | undefined;
   readonly headers: Record<string, string>;
   readonly setCookies: readonly string[];
+  readonly details: Record<string, unknown>;
 
   constructor(code: ErrorCode, message: string, options: AuthErrorOptions = {}) {
     super(message);
     this.name = this.constructor.name;
     this.code = code;
-    this.status = STATUS_BY_CODE[code];
+    this.status = (options.alternateStatus === true ? ALTERNATE_STATUS_BY_CODE[code] : undefined) ?? STATUS_BY_CODE[code];
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.logReason = options.logReason;
     this.headers = options.headers ?? {};
     this.setCookies = options.setCookies ?? [];
+    this.details = options.details ?? {};
   }
 }
 

@@ -1,6 +1,6 @@
 // Builds the OpenAPI 3.1 document from the route registry and the valibot schemas that validate and shape bodies.
 
-import { STATUS_BY_CODE } from './errors';
+import { ALTERNATE_STATUS_BY_CODE, STATUS_BY_CODE, type ErrorCode } from './errors';
 import { MAX_BODY_BYTES } from './http/body';
 import { REFRESH_COOKIE_NAME } from './http/cookies';
 import { listRouteSpecs, type ResponseHeaderName, type ResponseSpec, type RouteSpec } from './http/route-registry';
@@ -66,7 +66,7 @@ function statusHeaders(status: number, spec: ResponseSpec): { optional: Response
 /** `Error<status>`: the error body with the codes of that status; added to `schemas` on first use. */
 function errorSchemaFor(status: number, schemas: Record<string, unknown>): Record<string, unknown> {
   const name = `${errorResponse.name}${status}`;
-  const codes = Object.entries(STATUS_BY_CODE).filter(([, codeStatus]) => codeStatus === status).map(([code]) => code);
+  const codes = Object.keys(STATUS_BY_CODE).filter((code) => STATUS_BY_CODE[code as ErrorCode] === status || ALTERNATE_STATUS_BY_CODE[code as ErrorCode] === status);
   schemas[name] ??= { allOf: [{ $ref: `#/components/schemas/${errorResponse.name}` }, { properties: { error: { enum: codes } } }] };
   return { $ref: `#/components/schemas/${name}` };
 }

@@ -6,14 +6,14 @@ import type { StorageBindings } from '../storage/database';
 import { recordFailedLogin } from '../storage/login-attempts';
 import type { LockoutPolicy } from '../storage/login-failures';
 
-/** A failed password check: on login, or on a password change. */
+/** A failed secret check: a password on login, password change or step-up, or a second-factor code. */
 export interface FailedAttempt {
   email: string;
   emailHash: string;
   /** The account, when it exists: only then are events recorded. */
   userId: string | null;
   sessionId: string | null;
-  kind: 'login_failed' | 'password_change_failed' | 'reauthentication_failed';
+  kind: 'login_failed' | 'password_change_failed' | 'reauthentication_failed' | 'mfa_code_failed';
   client: EventClient & { ip: string | null };
 }
 

@@ -13,6 +13,7 @@ import { normalizeEmail } from './email';
 import { countFailedAttempt } from './failed-attempt';
 import { requireGrantedClaim, type ClaimedCheck } from './attempt-claim';
 import { prepareSignInSession } from './sign-in-session';
+import { requireSecondFactor } from './mfa-login';
 import { hashEmailForThrottle } from './throttle';
 import { PASSWORD_AMR, type IssuedSession } from './token-response';
 
@@ -71,7 +72,10 @@ export async function loginWithPassword(context: LoginContext, rawEmail: string,
     if (emailHash !== null && claim !== null) await settleSuccessfulCheck(context, user.id, emailHash, claim);
     throw new AuthError('email_not_verified', 'Verify your email address first: follow the link we sent you.', { logReason: 'address not verified' });
   }
-  return openSession(context, user, password, emailHash !== null && claim !== null ? { emailHash, claim } : null);
+  const settle = emailHash !== null && claim !== null ? { emailHash, claim } : null;
+  // TOTP on: the right password earns an mfa_token (403 mfa_required), not a session.
+  if (user.totpEnabled) await requireSecondFactor(context.env, user, settle, context.nowSeconds);
+  return openSession(context, user, password, settle);
 }
 
 async function settleSuccessfulCheck(context: LoginContext, userId: string, emailHash: string, claim: ClaimedCheck): Promise<void> {

@@ -20,7 +20,7 @@ export function totpStepAt(nowSeconds: number): number {
 export async function totpCodeForStep(secret: Uint8Array, step: number): Promise<string> {
   const counter = new Uint8Array(8);
   new DataView(counter.buffer).setBigUint64(0, BigInt(step));
-  const key = await crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-1' }, false, ['sign']);
+  const key = await crypto.subtle.importKey('raw', new Uint8Array(secret), { name: 'HMAC', hash: 'SHA-1' }, false, ['sign']);
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, counter));
   const offset = (mac[mac.length - 1] ?? 0) & 0x0f;
   const binary = new DataView(mac.buffer).getUint32(offset) & 0x7fffffff;
@@ -57,6 +57,24 @@ export function bytesToBase32(bytes: Uint8Array): string {
   }
   if (bits > 0) output += BASE32_ALPHABET[(value << (5 - bits)) & 31];
   return output;
+}
+
+/** RFC 4648 base32 (padding and case ignored) to bytes, or `null` for a letter outside the alphabet. */
+export function base32ToBytes(text: string): Uint8Array | null {
+  let bits = 0;
+  let value = 0;
+  const bytes: number[] = [];
+  for (const letter of text.toUpperCase().replace(/=+$/, '')) {
+    const index = BASE32_ALPHABET.indexOf(letter);
+    if (index < 0) return null;
+    value = ((value << 5) | index) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return new Uint8Array(bytes);
 }
 
 /** The `otpauth://` URI an authenticator app scans: issuer, account label and the base32 secret. */

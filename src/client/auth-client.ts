@@ -1,8 +1,9 @@
 // createAuthClient: sign-in state, single-flight refresh, authorized fetch. The access token lives in memory only.
 
 import { createAccountMethods, type AccountMethods } from './account';
-import { createPasskeyMethods, type PasskeyMethods } from './passkeys';
 import { createProviderMethods, type ProviderMethods } from './providers';
+import { createPasskeyMethods, type PasskeyMethods, type PasskeyTransport } from './passkeys';
+import { createTotpMethods, type TotpMethods } from './totp';
 import { openCrossTabLink, type CrossTabMessage } from './cross-tab';
 import { AuthClientError, errorFromResponse } from './errors';
 import { createRefreshTokenChannel } from './token-delivery';
@@ -12,12 +13,15 @@ import { readRegisteredUser, readSessionList, readTokenResponse, sessionFromAcce
 const DEFAULT_REFRESH_LEEWAY_SECONDS = 30;
 
 /** The client of one edge-auth service. */
-export interface AuthClient extends AccountMethods, PasskeyMethods, ProviderMethods {
+export interface AuthClient extends AccountMethods, PasskeyMethods, ProviderMethods, TotpMethods {
   /** Restores the session on app load (through the refresh cookie, or the stored token). Resolves to `null` when signed out. */
   init(): Promise<AuthSession | null>;
   /** Creates an account; does not sign in. */
   register(email: string, password: string): Promise<RegisteredUser>;
-  /** Signs in and opens a session. */
+  /**
+   * Signs in and opens a session. With TOTP on it rejects with code
+   * `mfa_required` and an `mfaToken`: finish with `completeMfaLogin`.
+   */
   login(email: string, password: string): Promise<AuthSession>;
   /**
    * Ends this session on the server and in every tab. Resolves only once the
@@ -230,7 +234,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
   });
 
-  const passkeys = createPasskeyMethods({
+  const factorTransport: PasskeyTransport = {
     postJson,
     withBearer: (path, method, body) =>
       authorizedFetch(
@@ -246,7 +250,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     },
     now,
     tokenDelivery: delivery,
-  });
+  };
+  const passkeys = createPasskeyMethods(factorTransport);
+  const totp = createTotpMethods(factorTransport);
 
   const providers = createProviderMethods({
     endpoint,
@@ -258,6 +264,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     ...account,
     ...passkeys,
     ...providers,
+    ...totp,
     init,
     async register(email, password) {
       const response = await postJson('/auth/register', { email, password });

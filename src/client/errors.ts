@@ -15,6 +15,10 @@ export type ServerErrorCode =
   | 'email_not_verified'
   | 'reauthentication_required'
   | 'invalid_passkey'
+  | 'mfa_required'
+  | 'invalid_mfa_code'
+  | 'invalid_mfa_token'
+  | 'totp_already_enabled'
   | 'last_sign_in_method'
   | 'not_found'
   | 'method_not_allowed'
@@ -54,6 +58,10 @@ const SERVER_ERROR_CODES: ReadonlySet<string> = new Set<ServerErrorCode>([
   'email_not_verified',
   'reauthentication_required',
   'invalid_passkey',
+  'mfa_required',
+  'invalid_mfa_code',
+  'invalid_mfa_token',
+  'totp_already_enabled',
   'last_sign_in_method',
   'not_found',
   'method_not_allowed',
@@ -70,6 +78,9 @@ export interface AuthClientErrorDetails {
   status?: number;
   /** Seconds to wait before trying again (from `Retry-After`). */
   retryAfterSeconds?: number;
+  /** With `mfa_required`: the token for `completeMfaLogin`, and the second factors the account takes. */
+  mfaToken?: string;
+  mfaMethods?: readonly string[];
   cause?: unknown;
 }
 
@@ -81,12 +92,16 @@ export interface AuthClientErrorDetails {
  *   await auth.login(email, password);
  * } catch (error) {
  *   if (error instanceof AuthClientError && error.code === 'invalid_credentials') showWrongPassword();
+ *   if (error instanceof AuthClientError && error.code === 'mfa_required') askForCode(error.mfaToken);
  * }
  */
 export class AuthClientError extends Error {
   readonly code: AuthClientErrorCode;
   readonly status: number | undefined;
   readonly retryAfterSeconds: number | undefined;
+  /** Set when `code` is `mfa_required`: pass it to `completeMfaLogin` with a code. */
+  readonly mfaToken: string | undefined;
+  readonly mfaMethods: readonly string[] | undefined;
 
   constructor(code: AuthClientErrorCode, message: string, details: AuthClientErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -94,6 +109,8 @@ export class AuthClientError extends Error {
     this.code = code;
     this.status = details.status;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.mfaToken = details.mfaToken;
+    this.mfaMethods = details.mfaMethods;
   }
 }
 
@@ -115,8 +132,12 @@ export async function errorFromResponse(response: Response): Promise<AuthClientE
   } catch {
     return new AuthClientError('unexpected_response', `The service answered ${response.status} without a JSON error.`, details);
   }
-  const { error, message } = (body ?? {}) as { error?: unknown; message?: unknown };
+  const { error, message, mfa_token: mfaToken, methods } = (body ?? {}) as { error?: unknown; message?: unknown; mfa_token?: unknown; methods?: unknown };
   const text = typeof message === 'string' && message !== '' ? message : `The service answered ${response.status}.`;
   if (!isServerErrorCode(error)) return new AuthClientError('unexpected_response', text, details);
+  if (error === 'mfa_required' && typeof mfaToken === 'string') {
+    const mfaMethods = Array.isArray(methods) ? methods.filter((method): method is string => typeof method === 'string') : [];
+    return new AuthClientError(error, text, { ...details, mfaToken, mfaMethods });
+  }
   return new AuthClientError(error, text, details);
 }

@@ -24,3 +24,4 @@ export { addPasskeyInBrowser, signInWithPasskeyInBrowser, parseCreationOptions, 
 export type { PasskeyInfo, PasskeyOptionsJSON, PasskeyCredentialJSON } from './passkeys';
 export { providerSignInErrorOf } from './providers';
 export type { IdentityInfo, ProviderInfo, ProviderSignInError } from './providers';
+export type { SecondFactor, TotpSetup } from './totp';

@@ -16,7 +16,7 @@ export function errorResponse(error: AuthError): Response {
   const headers = new Headers({ 'Content-Type': 'application/json; charset=utf-8', ...error.headers });
   for (const cookie of error.setCookies) headers.append('Set-Cookie', cookie);
   if (error.retryAfterSeconds !== undefined) headers.set('Retry-After', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
-  return new Response(JSON.stringify({ error: error.code, message: error.message }), { status: error.status, headers });
+  return new Response(JSON.stringify({ ...error.details, error: error.code, message: error.message }), { status: error.status, headers });
 }
 
 /** Maps an unexpected error to a generic 500 (or 503 for storage outages) and logs it. */

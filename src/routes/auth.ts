@@ -18,7 +18,7 @@ import { logAuthEvent } from '../log';
 import { limitPerIp } from '../middleware/ip-rate-limit';
 import { requireTrustedOrigin } from '../middleware/origin-check';
 import { readBearerToken, requireAuth, verifyRequestAccessToken } from '../middleware/require-auth';
-import { meResponse, registeredUserResponse, tokenResponse, type MeResponse, type RegisteredUserResponse } from './responses';
+import { loginForbiddenResponse, meResponse, registeredUserResponse, tokenResponse, type MeResponse, type RegisteredUserResponse } from './responses';
 import { requestVerificationLink } from '../auth/email-verification';
 import { assertMailCanLeave, enqueueMail } from '../mail/outbox';
 import { linkContextFor } from './account';
@@ -58,7 +58,7 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
         200: { description: 'Access token; refresh token in an HttpOnly cookie, or in the body with token_delivery "body".', body: tokenResponse, headers: ['Set-Cookie'] },
         400: 'invalid_request.',
         401: 'invalid_credentials.',
-        403: 'email_not_verified (only with REQUIRE_EMAIL_VERIFICATION=true).',
+        403: { description: 'mfa_required with an mfa_token (TOTP is on: finish at POST /auth/login/mfa), or email_not_verified (only with REQUIRE_EMAIL_VERIFICATION=true).', body: loginForbiddenResponse },
         429: 'too_many_attempts: the account is locked, or the per-IP limit is reached.',
       },
     },

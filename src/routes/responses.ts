@@ -233,3 +233,35 @@ export const identitiesResponse = namedSchema(
   }),
 );
 export type IdentitiesResponse = v.InferOutput<typeof identitiesResponse.schema>;
+// TOTP.
+
+/** 200 of POST /auth/mfa/totp/setup. */
+export const totpSetupResponse = namedSchema(
+  'TotpSetup',
+  v.strictObject({
+    secret: v.pipe(v.string(), v.description('The secret in base32, for typing into an authenticator app.')),
+    otpauth_uri: v.pipe(v.string(), v.description('The otpauth://totp/ URI to show as a QR code (SHA1, 6 digits, 30 s).')),
+  }),
+);
+export type TotpSetupResponse = v.InferOutput<typeof totpSetupResponse.schema>;
+
+/** 200 of POST /auth/mfa/totp/enable. */
+export const recoveryCodesResponse = namedSchema(
+  'RecoveryCodes',
+  v.strictObject({ recovery_codes: v.pipe(v.array(v.string()), v.length(10), v.description('Ten single-use codes, shown this once: the service keeps only their hashes.')) }),
+);
+export type RecoveryCodesResponse = v.InferOutput<typeof recoveryCodesResponse.schema>;
+
+/** 403 of POST /auth/login: a second factor is needed, or (with REQUIRE_EMAIL_VERIFICATION) the address is unverified. */
+export const loginForbiddenResponse = namedSchema(
+  'LoginForbidden',
+  v.union([
+    v.strictObject({
+      error: v.literal('mfa_required'),
+      message: v.string(),
+      mfa_token: v.pipe(v.string(), v.description('Send it to POST /auth/login/mfa with a code; it allows 5 codes within 5 minutes and works once.')),
+      methods: v.pipe(v.array(v.picklist(['totp', 'recovery_code'])), v.description('The second factors this account can use.')),
+    }),
+    v.strictObject({ error: v.literal('email_not_verified'), message: v.string() }),
+  ]),
+);

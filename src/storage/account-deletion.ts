@@ -1,6 +1,7 @@
 // Deleting a user and every row stored about them, in one batch.
 
 import { databaseForKey, runStorage, type StorageBindings } from './database';
+import { deleteTotpStatements } from './totp-factors';
 
 /** What identifies a user's rows beyond the id: the hashes their address is counted under. */
 export interface UserRowKeys {
@@ -11,7 +12,7 @@ export interface UserRowKeys {
 
 /**
  * Deletes the user with their sessions, refresh tokens, links, passkeys, linked identities and
- * their registration challenges, security events, failure record and mail counters, in one batch (one round trip,
+ * their registration challenges, TOTP factor, recovery codes and mfa_tokens, security events, failure record and mail counters, in one batch (one round trip,
  * one transaction). Returns the sessions that were still live, whose KV
  * flags the caller must raise, or `null` when the user was already gone.
  */
@@ -27,6 +28,7 @@ export async function deleteUserAndRows(env: StorageBindings, keys: UserRowKeys,
       db.prepare('DELETE FROM passkeys WHERE user_id = ?1').bind(userId),
       db.prepare('DELETE FROM identities WHERE user_id = ?1').bind(userId),
       db.prepare('DELETE FROM webauthn_challenges WHERE user_id = ?1').bind(userId),
+      ...deleteTotpStatements(db, userId),
       db.prepare('DELETE FROM auth_events WHERE user_id = ?1').bind(userId),
       db.prepare('DELETE FROM login_failures WHERE email_hash = ?1').bind(keys.loginFailuresKey),
       db.prepare('DELETE FROM mail_limits WHERE address_hash = ?1').bind(keys.mailLimitKey),

@@ -22,6 +22,10 @@ export type AuthEventType =
   | 'admin_revoked'
   | 'passkey_added'
   | 'passkey_removed'
+  | 'totp_enabled'
+  | 'totp_disabled'
+  /** A wrong, replayed or used-up TOTP or recovery code. */
+  | 'mfa_code_failed'
   /** A passkey sign-in refused because the signature counter did not grow (a cloned authenticator?). */
   | 'passkey_counter_regressed'
   /** A provider identity (sign-in with GitHub, Google, OpenID Connect) was linked to the account, or removed from it. */

@@ -37,6 +37,7 @@ export interface CleanupReport {
   webauthnChallenges: number;
   /** Provider sign-ins in flight past their 10 minutes. */
   oauthFlows: number;
+  mfaTokens: number;
 }
 
 interface CleanupStep {
@@ -114,8 +115,10 @@ export async function deleteExpiredRows(
       sql: 'DELETE FROM oauth_flows WHERE state_hash IN (SELECT state_hash FROM oauth_flows WHERE expires_at <= ?1 LIMIT ?2)',
       cutoff: nowSeconds,
     },
+    // Nor can an mfa_token past its 5 minutes.
+    { key: 'mfaTokens', sql: 'DELETE FROM mfa_tokens WHERE token_hash IN (SELECT token_hash FROM mfa_tokens WHERE expires_at <= ?1 LIMIT ?2)', cutoff: nowSeconds },
   ];
-  const report: CleanupReport = { refreshTokens: 0, sessions: 0, events: 0, loginFailures: 0, sealedSuccessors: 0, emailLinks: 0, mailLimits: 0, webauthnChallenges: 0, oauthFlows: 0 };
+  const report: CleanupReport = { refreshTokens: 0, sessions: 0, events: 0, loginFailures: 0, sealedSuccessors: 0, emailLinks: 0, mailLimits: 0, webauthnChallenges: 0, oauthFlows: 0, mfaTokens: 0 };
   for (const step of steps) report[step.key] += await deleteInBatches(env, step.sql, step.cutoff, bounds);
   return report;
 }

@@ -148,3 +148,12 @@ export function settleSuccessfulCheckStatements(db: D1Database, emailHash: strin
 export function forgetLoginFailuresStatement(db: D1Database, emailHash: string): D1PreparedStatement {
   return db.prepare('DELETE FROM login_failures WHERE email_hash = ?1').bind(emailHash);
 }
+
+/**
+ * A statement that gives a claimed check back without forgetting any
+ * failure: for a right password on an account that still needs its second
+ * factor, so a known password cannot wipe the count of wrong codes.
+ */
+export function releaseClaimStatement(db: D1Database, emailHash: string, nowSeconds: number): D1PreparedStatement {
+  return db.prepare('UPDATE login_failures SET pending = MAX(0, pending - 1), updated_at = ?2 WHERE email_hash = ?1').bind(emailHash, nowSeconds);
+}

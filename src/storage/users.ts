@@ -11,6 +11,8 @@ export interface UserRecord {
   createdAt: number;
   /** Whether the user proved they receive mail at `email`. */
   emailVerified: boolean;
+  /** Whether a password sign-in also needs a TOTP code (read by the lookups login uses; false elsewhere). */
+  totpEnabled: boolean;
 }
 
 interface UserRow {
@@ -20,11 +22,12 @@ interface UserRow {
   roles: string;
   created_at: number;
   email_verified: number;
+  totp_enabled?: number;
 }
 
 /** Maps a users row to a UserRecord. */
 export function mapUserRow(row: UserRow): UserRecord {
-  return { id: row.id, email: row.email, passwordHash: row.password_hash, roles: parseRoles(row.roles), createdAt: row.created_at, emailVerified: row.email_verified === 1 };
+  return { id: row.id, email: row.email, passwordHash: row.password_hash, roles: parseRoles(row.roles), createdAt: row.created_at, emailVerified: row.email_verified === 1, totpEnabled: row.totp_enabled === 1 };
 }
 
 /** Roles are stored as a JSON array of strings; anything else means no roles. */
@@ -46,7 +49,7 @@ export function parseStringArray(stored: string | null | undefined): string[] {
  * Inserts a user unless the email is taken. Returns `null` when it is.
  * One round trip.
  */
-export async function insertUser(env: StorageBindings, user: Omit<UserRecord, 'roles' | 'emailVerified'>): Promise<UserRecord | null> {
+export async function insertUser(env: StorageBindings, user: Omit<UserRecord, 'roles' | 'emailVerified' | 'totpEnabled'>): Promise<UserRecord | null> {
   const db = databaseForShard(env, shardForEmail(user.email));
   const row = await runStorage('insert user', () =>
     db
@@ -67,14 +70,17 @@ export async function findUserByEmail(env: StorageBindings, email: string): Prom
   return row ? mapUserRow(row) : null;
 }
 
+/** Whether the user has TOTP on, in the same read (login needs it without another round trip). */
+const TOTP_ENABLED = 'EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = users.id AND f.enabled_at IS NOT NULL) AS totp_enabled';
+
 /** A statement selecting the user with this normalised email (for a batch). */
 export function findUserByEmailStatement(db: D1Database, email: string): D1PreparedStatement {
-  return db.prepare('SELECT id, email, password_hash, roles, created_at, email_verified FROM users WHERE email = ?1').bind(email);
+  return db.prepare(`SELECT id, email, password_hash, roles, created_at, email_verified, ${TOTP_ENABLED} FROM users WHERE email = ?1`).bind(email);
 }
 
 /** A statement selecting the user with this id (for a batch). */
 export function findUserByIdStatement(db: D1Database, userId: string): D1PreparedStatement {
-  return db.prepare('SELECT id, email, password_hash, roles, created_at, email_verified FROM users WHERE id = ?1').bind(userId);
+  return db.prepare(`SELECT id, email, password_hash, roles, created_at, email_verified, ${TOTP_ENABLED} FROM users WHERE id = ?1`).bind(userId);
 }
 
 /** The user a `findUserBy…Statement` returned in a batch, or `null`. */

@@ -12,6 +12,7 @@ import { CookieJar, walkProviderPages } from '../support/oidc-pages';
 import { OpenApiResponseValidator } from '../support/openapi-validator';
 import type { CreationOptionsJSON, RequestOptionsJSON } from '../../src/webauthn/json';
 import { SoftwareAuthenticator } from '../helpers/authenticator';
+import { base32ToBytes, totpCodeForStep, totpStepAt } from '../../src/auth/totp';
 
 const APP_ORIGIN = 'https://app.example.test';
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
@@ -191,6 +192,30 @@ describe('a whole user journey through a response validator', () => {
     const [identity] = ((await identities.json()) as { identities: { id: string }[] }).identities;
     expect((await call('DELETE', `/auth/identities/${identity?.id}`, { headers: bearer(providerToken) })).status).toBe(409);
     expect((await call('DELETE', '/auth/identities/00.no-such-identity', { headers: bearer(providerToken) })).status).toBe(404);
+    // TOTP on its own account: setup, enable (wrong, right, again), the two-step login, disable.
+    const mfaEmail = `journey-mfa-${crypto.randomUUID()}@example.test`;
+    expect((await call('POST', '/auth/register', { headers: JSON_HEADERS, body: json({ email: mfaEmail, password }) })).status).toBe(201);
+    const mfaUser = await logIn(mfaEmail, password);
+    const mfaHeaders = { ...JSON_HEADERS, ...bearer(mfaUser.accessToken) };
+    const setup = await call('POST', '/auth/mfa/totp/setup', { headers: bearer(mfaUser.accessToken) });
+    expect(setup.status).toBe(200);
+    const totpSecret = base32ToBytes(((await setup.json()) as { secret: string }).secret) ?? new Uint8Array();
+    const currentCode = () => totpCodeForStep(totpSecret, totpStepAt(Math.floor(Date.now() / 1000)));
+    expect((await call('POST', '/auth/mfa/totp/enable', { headers: mfaHeaders, body: json({ code: 'abcdef' }) })).status).toBe(400);
+    const enabled = await call('POST', '/auth/mfa/totp/enable', { headers: mfaHeaders, body: json({ code: await currentCode() }) });
+    expect(enabled.status).toBe(200);
+    const recoveryCodes = ((await enabled.json()) as { recovery_codes: string[] }).recovery_codes;
+    expect((await call('POST', '/auth/mfa/totp/enable', { headers: mfaHeaders, body: json({ code: await currentCode() }) })).status).toBe(409);
+    expect((await call('POST', '/auth/mfa/totp/setup', { headers: bearer(mfaUser.accessToken) })).status).toBe(409);
+    const mfaRequired = await call('POST', '/auth/login', { headers: JSON_HEADERS, body: json({ email: mfaEmail, password }) });
+    expect(mfaRequired.status).toBe(403);
+    const mfaToken = ((await mfaRequired.json()) as { mfa_token: string }).mfa_token;
+    expect((await call('POST', '/auth/login/mfa', { headers: JSON_HEADERS, body: json({ mfa_token: mfaToken, code: 'abcdef' }) })).status).toBe(401);
+    expect((await call('POST', '/auth/login/mfa', { headers: JSON_HEADERS, body: json({ mfa_token: mfaToken }) })).status).toBe(400);
+    expect((await call('POST', '/auth/login/mfa', { headers: JSON_HEADERS, body: json({ mfa_token: mfaToken, recovery_code: recoveryCodes[0] }) })).status).toBe(200);
+    expect((await call('POST', '/auth/mfa/totp/disable', { headers: mfaHeaders, body: json({ code: 'abcdef' }) })).status).toBe(401);
+    expect((await call('POST', '/auth/mfa/totp/disable', { headers: mfaHeaders, body: json({ recovery_code: recoveryCodes[1] }) })).status).toBe(204);
+    expect((await call('POST', '/auth/mfa/totp/disable', { headers: mfaHeaders, body: json({ recovery_code: recoveryCodes[2] }) })).status).toBe(404);
 
     // Refresh: cookie, body, both, refused, and from a foreign origin.
     const refreshed = await call('POST', '/auth/refresh', { headers: { Cookie: browser.cookie } });

@@ -1,0 +1,93 @@
+// The second step of a password sign-in with TOTP on: the mfa_token a right password earns, and the code that completes it.
+
+import { AuthError } from '../errors';
+import { shardOf } from '../ids';
+import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
+import { releaseClaimStatement, settleSuccessfulCheckStatements, type ClaimedCheck, type LockoutPolicy } from '../storage/login-failures';
+import { runBatch } from '../storage/sessions';
+import { deleteMfaTokenStatement, insertMfaTokenStatement, spendMfaTokenAttempt } from '../storage/totp-factors';
+import type { UserRecord } from '../storage/users';
+import type { ClientInfo } from './client-info';
+import { hashMfaToken, looksLikeMfaToken, newMfaToken } from './mfa-secrets';
+import { checkSecondFactor, type SecondFactorInput } from './second-factor';
+import { prepareSignInSession } from './sign-in-session';
+import type { IssuedSession } from './token-response';
+
+/** An mfa_token lives this long. */
+export const MFA_TOKEN_TTL_SECONDS = 300;
+/** Codes one mfa_token allows. */
+export const MFA_TOKEN_ATTEMPTS = 5;
+/** The second factors `mfa_required` offers. */
+export const MFA_METHODS = ['totp', 'recovery_code'] as const;
+
+/**
+ * After a right password on an account with TOTP on: stores a new
+ * mfa_token and gives the password's lockout claim back without forgetting
+ * earlier failures (only a completed sign-in does that), in one batch, then
+ * answers 403 `mfa_required` with the token. No session is opened.
+ */
+export async function requireSecondFactor(
+  env: StorageBindings,
+  user: Pick<UserRecord, 'id'>,
+  settle: { emailHash: string; claim: ClaimedCheck } | null,
+  nowSeconds: number,
+): Promise<never> {
+  const token = newMfaToken(shardOf(user.id) ?? undefined);
+  const db = databaseForKey(env, user.id);
+  const statements = [insertMfaTokenStatement(db, await hashMfaToken(token), user.id, MFA_TOKEN_ATTEMPTS, nowSeconds + MFA_TOKEN_TTL_SECONDS)];
+  if (settle !== null) statements.push(releaseClaimStatement(db, settle.emailHash, nowSeconds));
+  await runStorage('issue mfa token', () => db.batch(statements));
+  throw new AuthError('mfa_required', 'Enter the code from your authenticator app, or a recovery code.', {
+    details: { mfa_token: token, methods: [...MFA_METHODS] },
+    logReason: 'second factor required',
+  });
+}
+
+/** What completing a sign-in needs. */
+export interface MfaLoginContext {
+  env: StorageBindings;
+  nowSeconds: number;
+  refreshTokenTtlSeconds: number;
+  lockout: LockoutPolicy;
+  client: ClientInfo;
+  encryptionSecret: string | undefined;
+}
+
+function invalidMfaToken(logReason: string): AuthError {
+  return new AuthError('invalid_mfa_token', 'This sign-in has expired or is already complete. Sign in with your password again.', { logReason });
+}
+
+/**
+ * Completes a sign-in with its mfa_token and a code: spends one of the
+ * token's 5 attempts (401 `invalid_mfa_token` once spent, expired, used or
+ * unknown), checks the code under the account lockout (`checkSecondFactor`),
+ * then opens the session, settles the claim and deletes the token in one
+ * batch. The session's `amr` says which second factor was used.
+ */
+export async function completeMfaSignIn(context: MfaLoginContext, mfaToken: string, input: SecondFactorInput): Promise<IssuedSession> {
+  if (!looksLikeMfaToken(mfaToken)) throw invalidMfaToken('malformed mfa token');
+  const tokenHash = await hashMfaToken(mfaToken);
+  const found = await spendMfaTokenAttempt(context.env, tokenHash, context.nowSeconds, mfaToken);
+  if (!found) throw invalidMfaToken('mfa token unknown, expired, spent or used');
+  const { user, factor } = found;
+  if (!factor || factor.enabledAt === null) throw invalidMfaToken('totp no longer enabled');
+  const passed = await checkSecondFactor(context, user, factor, input, null);
+
+  const db = databaseForKey(context.env, user.id);
+  const signIn = { userId: user.id, client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr: passed.amr };
+  const { sessionId, statements, refreshToken, sessionExpiresAt } = await prepareSignInSession(context.env, signIn);
+  statements.push(...settleSuccessfulCheckStatements(db, passed.emailHash, passed.claim, context.nowSeconds));
+  statements.push(deleteMfaTokenStatement(db, tokenHash));
+  await runBatch(context.env, sessionId, statements, 'open mfa session');
+  return {
+    userId: user.id,
+    sessionId,
+    email: user.email,
+    roles: user.roles,
+    emailVerified: user.emailVerified,
+    authTime: context.nowSeconds,
+    amr: passed.amr,
+    refreshToken,
+    sessionExpiresAt,
+  };
+}

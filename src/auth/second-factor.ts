@@ -1,0 +1,97 @@
+// Checking a TOTP or recovery code under the account lockout: the one rule shared by the second sign-in step and disabling TOTP.
+
+import { AuthError } from '../errors';
+import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
+import { readLoginState } from '../storage/login-attempts';
+import type { ClaimedCheck, LockoutPolicy } from '../storage/login-failures';
+import { useRecoveryCodeStatement, useTotpStepStatement, type TotpFactorRecord } from '../storage/totp-factors';
+import type { UserRecord } from '../storage/users';
+import { openTotpSecret } from '../tokens/key-sealing';
+import { requireGrantedClaim } from './attempt-claim';
+import type { ClientInfo } from './client-info';
+import { countFailedAttempt } from './failed-attempt';
+import { hashRecoveryCode, normalizeRecoveryCode } from './mfa-secrets';
+import { hashEmailForThrottle } from './throttle';
+import { findMatchingTotpStep } from './totp';
+
+/** RFC 8176 method references of a password sign-in completed with a TOTP code. */
+export const TOTP_AMR: readonly string[] = ['pwd', 'otp', 'mfa'];
+/** A password sign-in completed with a recovery code: two factors, the second one not an OTP device. */
+export const RECOVERY_CODE_AMR: readonly string[] = ['pwd', 'mfa'];
+
+/** A second factor as the client sent it. */
+export type SecondFactorInput = { kind: 'totp'; code: string } | { kind: 'recovery_code'; code: string };
+
+/** What a second-factor check needs besides the user. */
+export interface SecondFactorContext {
+  env: StorageBindings;
+  nowSeconds: number;
+  lockout: LockoutPolicy;
+  client: ClientInfo;
+  /** KEY_ENCRYPTION_SECRET, which seals TOTP secrets. */
+  encryptionSecret: string | undefined;
+}
+
+/** A second factor that passed: its claim is still to settle as a success. */
+export interface PassedSecondFactor {
+  amr: readonly string[];
+  emailHash: string;
+  claim: ClaimedCheck;
+}
+
+/** The 500 every TOTP action answers while KEY_ENCRYPTION_SECRET is missing. */
+export function requireEncryptionSecret(secret: string | undefined): string {
+  if (secret === undefined) {
+    throw new AuthError('server_misconfigured', 'Server configuration error: KEY_ENCRYPTION_SECRET must be set (at least 32 characters) to use TOTP.');
+  }
+  return secret;
+}
+
+/** The time step a code matches for this factor, or `null`; no I/O. */
+export async function matchTotpCode(context: Pick<SecondFactorContext, 'nowSeconds' | 'encryptionSecret'>, userId: string, factor: TotpFactorRecord, code: string): Promise<number | null> {
+  const secret = await openTotpSecret(factor.sealedSecret, userId, requireEncryptionSecret(context.encryptionSecret));
+  return findMatchingTotpStep(secret, code, context.nowSeconds);
+}
+
+function invalidCode(logReason: string): AuthError {
+  return new AuthError('invalid_mfa_code', 'The code is not valid. Check the authenticator app, or use a recovery code.', { logReason });
+}
+
+/**
+ * Checks a code for an account with TOTP enabled, in three D1 round trips:
+ * claim a check on the account's failure record (429 while locked, as for a
+ * password); use the code's time step or the recovery code, once, only
+ * under that claim; count a failure when it did not pass. The code is
+ * computed before the claim (no I/O, constant time) but its verdict is acted
+ * on only under a granted claim. A replayed code or used recovery code is a
+ * wrong code (401 `invalid_mfa_code`) and counts towards the lockout.
+ * Returns the claim, for the caller to settle as a success in its own batch.
+ */
+export async function checkSecondFactor(
+  context: SecondFactorContext,
+  user: Pick<UserRecord, 'id' | 'email'>,
+  factor: TotpFactorRecord,
+  input: SecondFactorInput,
+  sessionId: string | null,
+): Promise<PassedSecondFactor> {
+  const emailHash = await hashEmailForThrottle(user.email);
+  const verdict = input.kind === 'totp' ? await matchTotpCode(context, user.id, factor, input.code) : normalizeRecoveryCode(input.code);
+  const state = await readLoginState(context.env, { email: user.email, userId: user.id, emailHash, claim: { nowSeconds: context.nowSeconds, policy: context.lockout } });
+  const claim = requireGrantedClaim(state.claim, state.failures, context.lockout, context.nowSeconds);
+  const used = verdict !== null && (await useSecondFactor(context.env, user.id, input.kind, verdict));
+  if (!used) {
+    const attempt = { email: user.email, emailHash, userId: user.id, sessionId, kind: 'mfa_code_failed' as const, client: context.client };
+    await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
+    throw invalidCode(verdict === null ? 'wrong code' : 'code already used');
+  }
+  return { amr: input.kind === 'totp' ? TOTP_AMR : RECOVERY_CODE_AMR, emailHash, claim };
+}
+
+/** Uses a matched step or a recovery code, once (one round trip); false when it was already used. */
+async function useSecondFactor(env: StorageBindings, userId: string, kind: SecondFactorInput['kind'], verdict: number | string): Promise<boolean> {
+  const db = databaseForKey(env, userId);
+  const statement =
+    kind === 'totp' ? useTotpStepStatement(db, userId, verdict as number) : useRecoveryCodeStatement(db, userId, await hashRecoveryCode(userId, verdict as string));
+  const row = await runStorage('use second factor', () => statement.first());
+  return row !== null;
+}

@@ -1,0 +1,119 @@
+// Routes for the TOTP second factor: setup, enable, disable, and the second step of a password sign-in.
+
+import type { Context, Hono } from 'hono';
+import type { AppEnv } from '../app-env';
+import { readClientInfo } from '../auth/client-info';
+import { completeMfaSignIn } from '../auth/mfa-login';
+import type { SecondFactorContext } from '../auth/second-factor';
+import { requireRecentSignIn } from '../auth/step-up';
+import { lockoutPolicyFor } from '../auth/throttle';
+import { respondWithTokens } from '../auth/token-response';
+import { disableTotp, enableTotp, setUpTotp } from '../auth/totp-factor';
+import { readJsonBody } from '../http/body';
+import { defineRoute } from '../http/define-route';
+import { parseWithSchema } from '../http/schema';
+import { logAuthEvent, logEvent } from '../log';
+import { limitPerIp } from '../middleware/ip-rate-limit';
+import { requireAuth } from '../middleware/require-auth';
+import { mfaLoginBody, parseMfaLoginBody, secondFactorFrom, totpDisableBody, totpEnableBody } from './mfa-schemas';
+import { recoveryCodesResponse, tokenResponse, totpSetupResponse, type RecoveryCodesResponse, type TotpSetupResponse } from './responses';
+
+const TAG = 'Second factor';
+const RECENT = 'reauthentication_required: the session signed in over 10 minutes ago; sign in again.';
+
+function secondFactorContext(c: Context<AppEnv>): SecondFactorContext {
+  const config = c.var.config;
+  return { env: c.env, nowSeconds: c.var.nowSeconds, lockout: lockoutPolicyFor(config), client: readClientInfo(c.req.raw), encryptionSecret: config.keyEncryptionSecret };
+}
+
+/** Adds the TOTP routes to the app. */
+export function addMfaRoutes(app: Hono<AppEnv>): void {
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/auth/mfa/totp/setup', tag: TAG, auth: 'bearer',
+      summary: 'Start TOTP (needs a recent sign-in): a new secret, pending until a first code enables it.',
+      responses: {
+        200: { description: 'The secret and its otpauth:// URI (show it as a QR code).', body: totpSetupResponse },
+        401: 'invalid_token.',
+        403: RECENT,
+        409: 'totp_already_enabled: turn TOTP off first.',
+      },
+    },
+    requireAuth(),
+    async (c) => {
+      requireRecentSignIn(c.var.auth, c.var.nowSeconds);
+      const setup = await setUpTotp(secondFactorContext(c), c.var.auth, c.var.config.webauthn.rpName);
+      const body: TotpSetupResponse = { secret: setup.secret, otpauth_uri: setup.otpauthUri };
+      return c.json(body, 200);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/auth/mfa/totp/enable', tag: TAG, auth: 'bearer', body: totpEnableBody,
+      summary: 'Turn TOTP on with a first code from the app; answers the ten recovery codes, once.',
+      responses: {
+        200: { description: 'The recovery codes.', body: recoveryCodesResponse },
+        400: 'invalid_mfa_code (wrong code, or no set-up started) or invalid_request.',
+        401: 'invalid_token.',
+        409: 'totp_already_enabled.',
+      },
+    },
+    requireAuth(),
+    async (c) => {
+      const input = parseWithSchema(totpEnableBody, await readJsonBody(c.req.raw));
+      const codes = await enableTotp(secondFactorContext(c), c.var.auth, input.code);
+      logEvent('info', 'totp_enabled', { user_id: c.var.auth.userId, sid: c.var.auth.sessionId });
+      const body: RecoveryCodesResponse = { recovery_codes: codes };
+      return c.json(body, 200);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/auth/mfa/totp/disable', tag: TAG, auth: 'bearer', body: totpDisableBody,
+      summary: 'Turn TOTP off (needs a recent sign-in) with a current code or a recovery code.',
+      responses: {
+        204: 'TOTP is off; the secret and the recovery codes are deleted.',
+        400: 'invalid_request (send exactly one of code and recovery_code).',
+        401: 'invalid_mfa_code (counts towards the account lockout) or invalid_token.',
+        403: RECENT,
+        404: 'not_found: TOTP is not on.',
+        429: 'too_many_attempts: the account is locked.',
+      },
+    },
+    requireAuth(),
+    async (c) => {
+      requireRecentSignIn(c.var.auth, c.var.nowSeconds);
+      const factor = secondFactorFrom(parseWithSchema(totpDisableBody, await readJsonBody(c.req.raw)));
+      await disableTotp(secondFactorContext(c), c.var.auth, factor);
+      logEvent('info', 'totp_disabled', { user_id: c.var.auth.userId, sid: c.var.auth.sessionId });
+      return c.body(null, 204);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/auth/login/mfa', tag: TAG, auth: 'none', body: mfaLoginBody,
+      summary: 'Finish a password sign-in that answered mfa_required: the mfa_token and a TOTP or recovery code.',
+      responses: {
+        200: { description: 'Same as login (amr pwd, otp, mfa; or pwd, mfa with a recovery code).', body: tokenResponse, headers: ['Set-Cookie'] },
+        400: 'invalid_request.',
+        401: 'invalid_mfa_code (counts towards the account lockout) or invalid_mfa_token (unknown, expired, used, or out of its 5 codes).',
+        429: 'too_many_attempts: the account is locked, or the per-IP limit is reached.',
+      },
+    },
+    limitPerIp('auth'),
+    async (c) => {
+      const input = parseMfaLoginBody(await readJsonBody(c.req.raw));
+      const context = { ...secondFactorContext(c), refreshTokenTtlSeconds: c.var.config.refreshTokenTtlSeconds };
+      const session = await completeMfaSignIn(context, input.mfaToken, input.factor);
+      logAuthEvent('login_succeeded', { user_id: session.userId, sid: session.sessionId, channel: input.tokenDelivery, ip: context.client.ip });
+      return respondWithTokens(c, session, input.tokenDelivery);
+    },
+  );
+}
