@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm start`: make a dev signing key if .dev.vars has none, apply local D1
-// migrations, then serve through `wrangler dev` on 127.0.0.1:8787 (offline).
+// migrations to every shard's database (D1_SHARDS in [vars]), then serve through `wrangler dev` on 127.0.0.1:8787 (offline).
 // Extra arguments go to wrangler dev, e.g. `npm start -- --port 8899`.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSigningJwk } from './lib/signing-keys.mjs';
+import { readShardBindings } from './lib/wrangler-toml.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const devVarsPath = `${root}.dev.vars`;
@@ -27,8 +28,10 @@ async function ensureDevSigningKey() {
 }
 
 await ensureDevSigningKey();
-const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local'], { cwd: root, env, stdio: 'inherit' });
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+for (const binding of readShardBindings(readFileSync(`${root}wrangler.toml`, 'utf8'), undefined)) {
+  const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', binding, '--local'], { cwd: root, env, stdio: 'inherit' });
+  if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+}
 
 const extra = process.argv.slice(2);
 const args = ['dev', '--ip', '127.0.0.1'];

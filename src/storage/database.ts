@@ -44,6 +44,26 @@ export function databaseForKey(env: StorageBindings, idOrToken: string): D1Datab
   return databaseForShard(env, shardOf(idOrToken));
 }
 
+/** What a lag-tolerant read runs on: a D1 database or a Sessions API session of one. */
+export type ReadableDatabase = Pick<D1Database, 'prepare' | 'batch'>;
+
+/**
+ * A read that tolerates a little lag (the sessions list, events, the stored
+ * signing keys): D1 read replication through the Sessions API, starting at
+ * whichever copy answers first (`first-unconstrained`), which may be a
+ * replica a few seconds behind. Without replication enabled every read goes
+ * to the primary, as before. Rotation, revocation, lockout and every link or
+ * challenge use read the primary (`databaseForKey`) instead.
+ */
+export function replicaForKey(env: StorageBindings, idOrToken: string): ReadableDatabase {
+  return replicaOf(databaseForKey(env, idOrToken));
+}
+
+/** The Sessions API session (`first-unconstrained`) of a database, for reads that may lag. */
+export function replicaOf(db: D1Database): ReadableDatabase {
+  return db.withSession('first-unconstrained');
+}
+
 /** Every shard with its database, in map order (for the cron, the admin script, health). */
 export function allShardDatabases(env: StorageBindings): { shard: string; db: D1Database }[] {
   return shardMapOf(env).shards.map((entry) => ({ shard: entry.id, db: bindingOf(env, entry.binding) }));

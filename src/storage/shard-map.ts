@@ -2,7 +2,7 @@
 
 import { ConfigError } from '../errors';
 import { DEFAULT_SHARD } from '../ids';
-import { bytesToHex, utf8 } from '../tokens/encoding';
+import { rendezvousWinner } from './rendezvous';
 
 /** One shard: its two-character id (the prefix of every id it owns), its D1 binding, its share of new users. */
 export interface ShardEntry {
@@ -71,23 +71,10 @@ export function requireShardBindings(map: ShardMap, env: Partial<Record<string, 
 
 /**
  * The home shard of a key (a normalised email, or any directory key):
- * weighted rendezvous hashing over the shards with weight > 0. Each shard
- * scores `-weight / ln(u)`, with `u` in (0, 1) from SHA-256 of shard id and
- * key; the highest score wins. Adding a shard changes the home only of the
- * keys the new shard wins; a weight-0 shard wins nothing.
+ * weighted rendezvous hashing over the shards with weight > 0. Adding a
+ * shard changes the home only of the keys the new shard wins; a weight-0
+ * shard wins nothing.
  */
-export async function homeShardOf(map: ShardMap, key: string): Promise<string> {
-  if (map.growing.length === 1) return map.growing[0]!.id;
-  let best: { id: string; score: number } | null = null;
-  for (const shard of map.growing) {
-    const score = -shard.weight / Math.log(await unitInterval(`${shard.id}\u0000${key}`));
-    if (best === null || score > best.score) best = { id: shard.id, score };
-  }
-  return best!.id;
-}
-
-// 52 bits of SHA-256 as a number strictly between 0 and 1.
-async function unitInterval(text: string): Promise<number> {
-  const hex = bytesToHex(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(text)))).slice(0, 13);
-  return (Number.parseInt(hex, 16) + 0.5) / 2 ** 52;
+export function homeShardOf(map: ShardMap, key: string): Promise<string> {
+  return rendezvousWinner(map.growing, key);
 }
