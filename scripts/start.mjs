@@ -4,7 +4,7 @@
 // Extra arguments go to wrangler dev, e.g. `npm start -- --port 8899`.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname } from 'node:path';
+import { delimiter, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSigningJwk } from './lib/signing-keys.mjs';
 import { readShardBindings } from './lib/wrangler-toml.mjs';
@@ -28,12 +28,16 @@ async function ensureDevSigningKey() {
 }
 
 await ensureDevSigningKey();
-for (const binding of readShardBindings(readFileSync(`${root}wrangler.toml`, 'utf8'), undefined)) {
-  const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', binding, '--local'], { cwd: root, env, stdio: 'inherit' });
+const extra = process.argv.slice(2);
+// `--config <file>` (e.g. the soak's several-shard copy) goes to the migrations as well as to wrangler dev.
+const configIndex = extra.indexOf('--config');
+const configPath = configIndex === -1 ? `${root}wrangler.toml` : resolve(root, extra[configIndex + 1] ?? '');
+const configArgs = configIndex === -1 ? [] : ['--config', configPath];
+for (const binding of readShardBindings(readFileSync(configPath, 'utf8'), undefined)) {
+  const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', binding, '--local', ...configArgs], { cwd: root, env, stdio: 'inherit' });
   if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 }
 
-const extra = process.argv.slice(2);
 const args = ['dev', '--ip', '127.0.0.1'];
 if (!extra.some((arg) => arg === '--port' || arg.startsWith('--port='))) args.push('--port', '8787');
 const server = spawn(wrangler, [...args, ...extra], { cwd: root, env, stdio: 'inherit' });
