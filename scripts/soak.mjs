@@ -77,20 +77,20 @@ async function checkSessions(users, recorder, baseUrl) {
   return outcome;
 }
 
-/** Runs the invariant queries against every shard's local D1 the dev server uses. */
+/** Runs the invariant queries against every shard's local D1 the dev server uses: one wrangler call per shard. */
 function checkDatabaseInvariants(bindings, configArgs) {
   const nowSeconds = Math.floor(Date.now() / 1000);
   const wrangler = `${root}node_modules/.bin/wrangler`;
   const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' };
-  return bindings.flatMap((binding) =>
-    DB_INVARIANT_QUERIES.map(({ name, sql }) => {
-      const command = sql.replaceAll('?1', String(nowSeconds)).replace(/\s+/g, ' ');
-      const args = ['d1', 'execute', binding, '--local', '--json', '--command', command, ...configArgs];
-      const output = execFileSync(wrangler, args, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      const violations = JSON.parse(output)[0]?.results?.[0]?.violations;
+  const command = DB_INVARIANT_QUERIES.map(({ sql }) => sql.replaceAll('?1', String(nowSeconds)).replace(/\s+/g, ' ').replace(/;?\s*$/, ';')).join(' ');
+  return bindings.flatMap((binding) => {
+    const args = ['d1', 'execute', binding, '--local', '--json', '--command', command, ...configArgs];
+    const results = JSON.parse(execFileSync(wrangler, args, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    return DB_INVARIANT_QUERIES.map(({ name }, index) => {
+      const violations = results[index]?.results?.[0]?.violations;
       return { name: bindings.length > 1 ? `${name} (${binding})` : name, violations: typeof violations === 'number' ? violations : NaN };
-    }),
-  );
+    });
+  });
 }
 
 /** Sessions on each shard (from the refresh tokens' prefixes): shows the load really spread. */

@@ -1,6 +1,7 @@
 // D1 queries on the users table.
 
-import { databaseForEmail, databaseForKey, runStorage, shardMapOf, type StorageBindings } from './database';
+import { shardOf } from '../ids';
+import { databaseForEmail, databaseForKey, isKnownShard, runStorage, shardMapOf, type StorageBindings } from './database';
 import { claimDirectoryKeyStatement, emailDirectoryKey, findDirectoryEntryStatement, readDirectoryUserId, releaseDirectoryKeyStatement } from './directory';
 
 /** A user as the service sees it. */
@@ -116,8 +117,10 @@ export function readUser(result: D1Result | undefined): UserRecord | null {
   return row ? mapUserRow(row) : null;
 }
 
-/** The user with this id, or `null`. One round trip. */
+/** The user with this id, or `null` (also for an id naming no shard). One round trip. */
 export async function findUserById(env: StorageBindings, userId: string): Promise<UserRecord | null> {
+  // An id naming no shard of the map names nobody (an admin route's path, say): not found, not a 401.
+  if (!isKnownShard(env, shardOf(userId))) return null;
   const row = await runStorage('find user by id', () => findUserByIdStatement(databaseForKey(env, userId), userId).first<UserRow>());
   return row ? mapUserRow(row) : null;
 }

@@ -142,3 +142,16 @@ describe('routing by shard', () => {
     expect(linked.status).toBe(400);
   });
 });
+
+describe('ids naming no shard', () => {
+  it('answers an admin lookup and a session deletion for an id with an unknown prefix 404, not 401', async () => {
+    const client = createMailTestClient(unlimited);
+    const admin = await registerAndSignIn(client);
+    const adminId = (await usersWithEmail(admin.email))[0]!;
+    await databaseForKey(env, adminId).prepare(`UPDATE users SET roles = '["admin"]' WHERE id = ?1`).bind(adminId).run();
+    const { accessToken } = await logIn(client, admin.email, DEFAULT_PASSWORD);
+    const headers = { Authorization: `Bearer ${accessToken}` };
+    expect((await client.fetch('/admin/users/zz.nobody/revoke-sessions', { method: 'POST', headers })).status).toBe(404);
+    expect((await client.fetch(`/auth/sessions/zz.${'A'.repeat(22)}`, { method: 'DELETE', headers })).status).toBe(404);
+  });
+});
