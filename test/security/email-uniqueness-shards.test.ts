@@ -100,6 +100,20 @@ describe('email uniqueness across shards', () => {
     expect((await client.postJson('/auth/register', { email: user.email, password: DEFAULT_PASSWORD })).status).toBe(201);
   });
 
+  it('mails a reset link to an account living off its address home shard, and the reset works', async () => {
+    const client = createMailTestClient(unlimited);
+    const user = await registerAndSignIn(client);
+    const userId = (await usersWithEmail(user.email))[0]!;
+    const target = await addressHomedAwayFrom(shardOf(userId));
+    expect((await client.postJson('/auth/email/verify', { token: await requestChange(client, user.accessToken, target) })).status).toBe(200);
+    expect((await client.postJson('/auth/password/forgot', { email: target })).status).toBe(202);
+    const link = client.mailbox.to(target).filter((mail) => mail.kind === 'password_reset').at(-1)?.link ?? '';
+    expect(shardOf(link.split('#token=')[1] ?? '')).toBe(shardOf(userId));
+    const newPassword = 'another perfectly fine passphrase';
+    expect((await client.postJson('/auth/password/reset', { token: link.split('#token=')[1], new_password: newPassword })).status).toBe(204);
+    expect((await client.postJson('/auth/login', { email: target, password: newPassword })).status).toBe(200);
+  });
+
   it('counts wrong passwords of an account living off its address home shard and locks it, with the events on its own shard', async () => {
     const client = createMailTestClient({ vars: { IP_RATE_LIMIT_PER_MINUTE: '0', LOGIN_MAX_FAILURES: '3' } });
     const user = await registerAndSignIn(client);
