@@ -220,3 +220,11 @@ CREATE TABLE mfa_tokens (
   attempts_left INTEGER NOT NULL,
   expires_at    INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- Sharding (0012): unique keys (`email:<address>`, ...) mapped to their user,
+-- each on the key's home shard. See migrations/0012_shard_directory.sql and docs/scale.md.
+CREATE TABLE directory (
+  key        TEXT PRIMARY KEY,
+  user_id    TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;

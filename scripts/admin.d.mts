@@ -2,12 +2,24 @@
 export declare const ADMIN_ROLE: 'admin';
 export declare class AdminUsageError extends Error {}
 export interface AdminCommand {
-  command: 'grant' | 'revoke' | 'list' | 'email-collisions';
+  command: 'grant' | 'revoke' | 'list' | 'email-collisions' | 'reindex';
   email: string | null;
   remote: boolean;
   persistTo: string | null;
+  /** reindex only: the shard map to index for (default: D1_SHARDS of wrangler.toml). */
+  map?: string | null;
+}
+export interface ShardWeights {
+  shards: { id: string; binding: string; weight: number }[];
+  growing: { id: string; binding: string; weight: number }[];
 }
 export declare function parseAdminArguments(argv: readonly string[]): AdminCommand;
 export declare function sqlStringLiteral(text: string): string;
 export declare function buildAdminSql(command: Pick<AdminCommand, 'command' | 'email'>): string;
-export declare function buildWranglerArguments(command: AdminCommand): string[];
+export declare function buildWranglerArguments(command: AdminCommand, binding?: string, sql?: string): string[];
+export declare function parseShardWeights(mapText: string): ShardWeights;
+export declare function buildReindexStatements(
+  users: readonly { id: string; email: string; created_at?: number }[],
+  map: ShardWeights,
+  perStatement?: number,
+): Promise<{ binding: string; sql: string }[]>;

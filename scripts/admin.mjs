@@ -1,13 +1,18 @@
 #!/usr/bin/env node
-// `npm run admin -- grant|revoke <email> [--remote]`, `npm run admin -- list [--remote]` and
-// `npm run admin -- email-collisions [--remote]`: the "admin" role, and a read-only report of
-// accounts the current email normalisation would merge, through `wrangler d1 execute`.
+// `npm run admin -- grant|revoke <email> [--remote]`, `npm run admin -- list [--remote]`,
+// `npm run admin -- email-collisions [--remote]` and `npm run admin -- reindex [--map <D1_SHARDS>]`:
+// the "admin" role, a read-only report of accounts the current email normalisation would
+// merge, and the email directory rebuilt on each address's home shard, through
+// `wrangler d1 execute` on every shard's database (D1_SHARDS in wrangler.toml [vars]).
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { delimiter, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // The service's own normalisation, so the script finds exactly the row login finds.
 import { normalizeEmail } from '../src/auth/email.ts';
+import { rendezvousWinner } from '../src/storage/rendezvous.ts';
 import { findEmailCollisions, formatEmailCollisionReport } from './lib/email-collisions.mjs';
+import { readShardBindings, readShardMapText } from './lib/wrangler-toml.mjs';
 
 export const ADMIN_ROLE = 'admin';
 const USAGE = `Usage:
@@ -15,6 +20,11 @@ const USAGE = `Usage:
   npm run admin -- revoke <email> [--remote]   take the "admin" role away
   npm run admin -- list [--remote]             list the admins
   npm run admin -- email-collisions [--remote] report accounts whose emails now normalise alike (changes nothing)
+  npm run admin -- reindex [--map <D1_SHARDS>] [--remote]
+                                               write every account's email directory entry on its
+                                               address's home shard under the map (default: the
+                                               current one); run it before and after a map change
+Every command covers every shard of D1_SHARDS in wrangler.toml [vars].
 Local database by default (the one npm start uses); --remote acts on the deployed one.
 Options: --persist-to <dir> (local database directory, as wrangler takes it).`;
 
@@ -29,9 +39,14 @@ export function parseAdminArguments(argv) {
   const positional = [];
   let remote = false;
   let persistTo = null;
+  let map = null;
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
     if (argument === '--remote') remote = true;
+    else if (argument === '--map') {
+      map = argv[++index] ?? null;
+      if (map === null) throw new AdminUsageError('--map needs a shard map like 00=DB,01=DB_01.');
+    }
     else if (argument === '--local') remote = false;
     else if (argument === '--persist-to') {
       persistTo = argv[++index] ?? null;
@@ -43,6 +58,11 @@ export function parseAdminArguments(argv) {
   const [command, rawEmail, ...rest] = positional;
   if (rest.length > 0) throw new AdminUsageError(`Too many arguments.\n${USAGE}`);
   if (remote && persistTo !== null) throw new AdminUsageError('--persist-to applies to the local database only.');
+  if (map !== null && command !== 'reindex') throw new AdminUsageError('--map applies to reindex only.');
+  if (command === 'reindex') {
+    if (rawEmail !== undefined) throw new AdminUsageError(`reindex takes no email.\n${USAGE}`);
+    return { command, email: null, remote, persistTo, map };
+  }
   if (command === 'list' || command === 'email-collisions') {
     if (rawEmail !== undefined) throw new AdminUsageError(`${command} takes no email.\n${USAGE}`);
     return { command, email: null, remote, persistTo };
@@ -69,7 +89,7 @@ export function sqlStringLiteral(text) {
 export function buildAdminSql({ command, email }) {
   const hasRole = `EXISTS (SELECT 1 FROM json_each(users.roles) WHERE value = '${ADMIN_ROLE}')`;
   if (command === 'list') return `SELECT id, email, roles FROM users WHERE ${hasRole} ORDER BY email;`;
-  if (command === 'email-collisions') return 'SELECT id, email, created_at FROM users ORDER BY created_at;';
+  if (command === 'email-collisions' || command === 'reindex') return 'SELECT id, email, created_at FROM users ORDER BY created_at;';
   const where = `WHERE email = ${sqlStringLiteral(email)} RETURNING id, email, roles;`;
   if (command === 'grant') {
     return `UPDATE users SET roles = CASE WHEN ${hasRole} THEN roles ELSE json_insert(roles, '$[#]', '${ADMIN_ROLE}') END ${where}`;
@@ -77,11 +97,49 @@ export function buildAdminSql({ command, email }) {
   return `UPDATE users SET roles = (SELECT json_group_array(value) FROM json_each(users.roles) WHERE value <> '${ADMIN_ROLE}') ${where}`;
 }
 
-/** The wrangler arguments for a parsed command (run without a shell: no quoting issues). */
-export function buildWranglerArguments(parsed) {
-  const args = ['d1', 'execute', 'DB', parsed.remote ? '--remote' : '--local', '--json', '--command', buildAdminSql(parsed)];
+/** The wrangler arguments for a parsed command on one shard's binding (run without a shell: no quoting issues). */
+export function buildWranglerArguments(parsed, binding = 'DB', sql = buildAdminSql(parsed)) {
+  const args = ['d1', 'execute', binding, parsed.remote ? '--remote' : '--local', '--json', '--command', sql];
   if (parsed.persistTo !== null) args.push('--persist-to', parsed.persistTo);
   return args;
+}
+
+/** The shards of a D1_SHARDS text that take new keys, as rendezvous candidates, with each shard's binding. */
+export function parseShardWeights(mapText) {
+  const shards = (mapText.trim() === '' ? '00=DB' : mapText).split(',').map((entry) => {
+    const match = /^\s*([0-9a-z]{2})=([A-Z][A-Z0-9_]*)(?::(\d+))?\s*$/.exec(entry);
+    if (!match) throw new AdminUsageError(`The shard map entry "${entry.trim()}" is not shard=BINDING[:weight].`);
+    return { id: match[1], binding: match[2], weight: match[3] === undefined ? 1 : Number(match[3]) };
+  });
+  return { shards, growing: shards.filter((shard) => shard.weight > 0) };
+}
+
+/**
+ * The directory entries of users (id, email, created_at) grouped by the
+ * binding of each email's home shard, as INSERT statements of at most
+ * `perStatement` rows that keep an entry already there (ON CONFLICT DO NOTHING).
+ */
+export async function buildReindexStatements(users, map, perStatement = 100) {
+  const byBinding = new Map();
+  for (const user of users) {
+    const home = await rendezvousWinner(map.growing, `email:${user.email}`);
+    const binding = map.shards.find((shard) => shard.id === home).binding;
+    byBinding.set(binding, [...(byBinding.get(binding) ?? []), user]);
+  }
+  const statements = [];
+  for (const [binding, entries] of byBinding) {
+    for (let start = 0; start < entries.length; start += perStatement) {
+      const values = entries
+        .slice(start, start + perStatement)
+        .map((user) => `(${sqlStringLiteral(`email:${user.email}`)}, ${sqlStringLiteral(user.id)}, ${Number(user.created_at) || 0})`);
+      statements.push({ binding, sql: `INSERT INTO directory (key, user_id, created_at) VALUES ${values.join(', ')} ON CONFLICT (key) DO NOTHING;` });
+    }
+  }
+  return statements;
+}
+
+function readWranglerToml() {
+  return readFileSync(fileURLToPath(new URL('../wrangler.toml', import.meta.url)), 'utf8');
 }
 
 function runWrangler(args) {
@@ -100,10 +158,29 @@ function runWrangler(args) {
   return parsed[0]?.results ?? [];
 }
 
-function main() {
+async function reindex(parsed, bindings, rows) {
+  const map = parseShardWeights(parsed.map ?? readShardMapText(readWranglerToml(), undefined));
+  for (const shard of map.shards) {
+    if (!bindings.includes(shard.binding)) throw new AdminUsageError(`The map names ${shard.binding}, which wrangler.toml does not bind.`);
+  }
+  let written = 0;
+  for (const statement of await buildReindexStatements(rows, map)) {
+    runWrangler(buildWranglerArguments(parsed, statement.binding, statement.sql));
+    written++;
+  }
+  console.log(`Directory entries of ${rows.length} accounts written on their home shards (${written} statements; entries already there kept).`);
+}
+
+async function main() {
   const parsed = parseAdminArguments(process.argv.slice(2));
-  const rows = runWrangler(buildWranglerArguments(parsed));
+  const bindings = readShardBindings(readWranglerToml(), undefined);
+  // Each shard's answer, in shard order: a user lives on exactly one, so the rows simply add up.
+  const rows = bindings.flatMap((binding) => runWrangler(buildWranglerArguments(parsed, binding)));
   const where = parsed.remote ? 'remote' : 'local';
+  if (parsed.command === 'reindex') {
+    await reindex(parsed, bindings, rows);
+    return;
+  }
   if (parsed.command === 'email-collisions') {
     console.log(formatEmailCollisionReport(findEmailCollisions(rows)));
     return;
@@ -120,10 +197,8 @@ function main() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  try {
-    main();
-  } catch (error) {
+  main().catch((error) => {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(error instanceof AdminUsageError ? 2 : 1);
-  }
+  });
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run setup:cloudflare -- --env staging`: create (or find) the environment's
-// D1 database and KV namespace through wrangler, write their ids into
+// D1 database (one per shard of D1_SHARDS) and KV namespace through wrangler, write their ids into
 // wrangler.toml, create its mail queues, and put a new signing key as the JWT_SIGNING_KEYS secret when
 // the worker has none. Idempotent: a second run finds everything and changes nothing.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -61,8 +61,7 @@ function listDatabasesOrExplainAccount() {
   );
 }
 
-function ensureDatabase(resources, report) {
-  const listed = listDatabasesOrExplainAccount();
+function ensureDatabase(resources, report, listed = listDatabasesOrExplainAccount()) {
   const byId = listed.find((database) => database.uuid === resources.databaseId && resources.databaseId !== PLACEHOLDER_D1_ID);
   if (byId) {
     report(`D1 database "${byId.name}" (${byId.uuid}) already exists`);
@@ -153,12 +152,15 @@ async function main() {
   const report = (line) => console.log(`  - ${line}`);
   console.log(`edge-auth setup:cloudflare --env ${environment}`);
 
-  const databaseId = ensureDatabase(resources, report);
+  const listed = listDatabasesOrExplainAccount();
+  const databaseId = ensureDatabase(resources, report, listed);
+  // Every further shard of D1_SHARDS gets its own database (docs/scale.md).
+  const shardIds = Object.fromEntries(resources.shards.map((shard) => [shard.binding, ensureDatabase(shard, report, listed)]));
   const kvId = ensureKvNamespace(resources, report);
-  const updated = writeEnvironmentIds(text, environment, { databaseId, kvId });
+  const updated = writeEnvironmentIds(text, environment, { databaseId, kvId, shardIds });
   if (updated !== text) {
     writeFileSync(configPath, updated);
-    report(`wrote the D1 database_id and KV id of [env.${environment}] into ${configPath}`);
+    report(`wrote the D1 database_id${resources.shards.length > 0 ? 's' : ''} and KV id of [env.${environment}] into ${configPath}`);
   } else {
     report(`wrangler.toml already holds these ids (unchanged)`);
   }

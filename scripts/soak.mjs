@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // `npm run soak -- --seconds 60`: many simulated users against a real `npm start` on loopback (log in, call
 // protected routes, refresh from one or two tabs, log out, log out everywhere, bursts of invalid requests), then
-// end checks: zero 5xx, nobody wrongly logged out, no revoked session accepted, database invariants hold.
+// end checks: zero 5xx, nobody wrongly logged out, no revoked session accepted, database invariants hold on
+// every shard. `--shards 4` spreads the users over four local D1 databases (a generated copy of wrangler.toml).
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startDevServer } from '../test/support/dev-server.mjs';
 import { DB_INVARIANT_QUERIES } from './lib/db-invariants.mjs';
+import { writeLocalShardConfig } from './lib/shard-config.mjs';
 import { SoakRecorder, SoakUser, sendInvalidBurst, timedFetch } from './lib/soak-client.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -19,6 +21,7 @@ const { values: options } = parseArgs({
     users: { type: 'string', default: '40' },
     'max-requests': { type: 'string', default: '200000' },
     'sessions-per-user': { type: 'string', default: '3' },
+    shards: { type: 'string', default: '1' },
     report: { type: 'string' },
   },
 });
@@ -26,7 +29,8 @@ const seconds = Number(options.seconds);
 const userCount = Number(options.users);
 const maxRequests = Number(options['max-requests']);
 const maxSessionsPerUser = Number(options['sessions-per-user']);
-for (const [name, value] of Object.entries({ seconds, users: userCount, 'max-requests': maxRequests, 'sessions-per-user': maxSessionsPerUser })) {
+const shardCount = Number(options.shards);
+for (const [name, value] of Object.entries({ seconds, users: userCount, 'max-requests': maxRequests, 'sessions-per-user': maxSessionsPerUser, shards: shardCount })) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
 }
 
@@ -73,17 +77,27 @@ async function checkSessions(users, recorder, baseUrl) {
   return outcome;
 }
 
-/** Runs the invariant queries against the local D1 the dev server uses. */
-function checkDatabaseInvariants() {
+/** Runs the invariant queries against every shard's local D1 the dev server uses: one wrangler call per shard. */
+function checkDatabaseInvariants(bindings, configArgs) {
   const nowSeconds = Math.floor(Date.now() / 1000);
   const wrangler = `${root}node_modules/.bin/wrangler`;
   const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' };
-  return DB_INVARIANT_QUERIES.map(({ name, sql }) => {
-    const command = sql.replaceAll('?1', String(nowSeconds)).replace(/\s+/g, ' ');
-    const output = execFileSync(wrangler, ['d1', 'execute', 'DB', '--local', '--json', '--command', command], { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const violations = JSON.parse(output)[0]?.results?.[0]?.violations;
-    return { name, violations: typeof violations === 'number' ? violations : NaN };
+  const command = DB_INVARIANT_QUERIES.map(({ sql }) => sql.replaceAll('?1', String(nowSeconds)).replace(/\s+/g, ' ').replace(/;?\s*$/, ';')).join(' ');
+  return bindings.flatMap((binding) => {
+    const args = ['d1', 'execute', binding, '--local', '--json', '--command', command, ...configArgs];
+    const results = JSON.parse(execFileSync(wrangler, args, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    return DB_INVARIANT_QUERIES.map(({ name }, index) => {
+      const violations = results[index]?.results?.[0]?.violations;
+      return { name: bindings.length > 1 ? `${name} (${binding})` : name, violations: typeof violations === 'number' ? violations : NaN };
+    });
   });
+}
+
+/** Sessions on each shard (from the refresh tokens' prefixes): shows the load really spread. */
+function sessionsPerShard(users) {
+  const counts = new Map();
+  for (const user of users) for (const session of user.sessions) counts.set(session.refreshToken?.slice(0, 2) ?? '?', (counts.get(session.refreshToken?.slice(0, 2) ?? '?') ?? 0) + 1);
+  return [...counts].sort().map(([shard, count]) => `${shard}: ${count}`).join(', ');
 }
 
 function percentile(sorted, fraction) {
@@ -102,7 +116,10 @@ function operationTable(recorder, elapsedSeconds) {
   return lines.join('\n');
 }
 
-const server = await startDevServer({ vars: { IP_RATE_LIMIT_PER_MINUTE: '0', LOGIN_MAX_FAILURES: '1000' } });
+const shardConfigPath = `${root}.wrangler-shards.toml`;
+const bindings = shardCount > 1 ? writeLocalShardConfig(`${root}wrangler.toml`, shardConfigPath, shardCount) : ['DB'];
+const configArgs = shardCount > 1 ? ['--config', shardConfigPath] : [];
+const server = await startDevServer({ vars: { IP_RATE_LIMIT_PER_MINUTE: '0', LOGIN_MAX_FAILURES: '1000' }, extraArgs: configArgs });
 let failed = true;
 try {
   const baseUrl = server.url;
@@ -116,18 +133,19 @@ try {
   const loadRequests = recorder.requests;
   const serverErrorsDuringLoad = recorder.serverErrors;
   const sessions = await checkSessions(users, recorder, baseUrl);
-  const invariants = checkDatabaseInvariants();
+  const invariants = checkDatabaseInvariants(bindings, configArgs);
 
   const checks = [
     ['zero 5xx', recorder.serverErrors === 0, `${recorder.serverErrors} server errors (${serverErrorsDuringLoad} during load)`],
     ['zero users wrongly logged out', sessions.wronglyLoggedOut === 0, `${sessions.live} live sessions, ${sessions.wronglyLoggedOut} no longer refresh`],
     ['zero revoked sessions still accepted', sessions.revokedStillAccepted === 0, `${sessions.revoked} revoked sessions, ${sessions.revokedStillAccepted} still accepted`],
     ['no broken expectation during the run', recorder.violations.length === 0, `${recorder.violations.length} violations`],
+    ...(shardCount > 1 ? [[`sessions on every one of the ${shardCount} shards`, new Set(users.flatMap((user) => user.sessions.map((session) => session.refreshToken?.slice(0, 2)))).size === shardCount, sessionsPerShard(users)]] : []),
     ...invariants.map(({ name, violations }) => [`invariant: ${name}`, violations === 0, `${violations} violations`]),
   ];
   failed = checks.some(([, passed]) => !passed);
   const report = [
-    `Command: \`npm run soak -- --seconds ${seconds} --users ${userCount}\``,
+    `Command: \`npm run soak -- --seconds ${seconds} --users ${userCount}${shardCount > 1 ? ` --shards ${shardCount}` : ''}\``,
     `Run: ${new Date().toISOString()}, ${cpus().length} CPU cores, Node ${process.version}, wrangler dev (local workerd, D1 and KV) on loopback.`,
     `Load phase: ${loadRequests} requests in ${elapsedSeconds.toFixed(1)} s = ${(loadRequests / elapsedSeconds).toFixed(1)} requests/s overall.`,
     `Each of the ${userCount} users keeps one request (two for a two-tab refresh) in flight at a time, so load-phase latency is mostly`,
@@ -147,5 +165,6 @@ try {
   }
 } finally {
   await server.stop();
+  if (shardCount > 1) rmSync(shardConfigPath, { force: true });
 }
 process.exit(failed ? 1 : 0);

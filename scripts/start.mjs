@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: make a dev signing key and KEY_ENCRYPTION_SECRET if .dev.vars has none, apply local D1
-// migrations, then serve through `wrangler dev` on 127.0.0.1:8787 (offline).
+// migrations to every shard's database (D1_SHARDS in [vars]), then serve through `wrangler dev` on 127.0.0.1:8787 (offline).
 // Extra arguments go to wrangler dev, e.g. `npm start -- --port 8899`.
 import { spawnSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname } from 'node:path';
+import { delimiter, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSigningJwk } from './lib/signing-keys.mjs';
+import { readShardBindings } from './lib/wrangler-toml.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const devVarsPath = `${root}.dev.vars`;
@@ -34,10 +35,16 @@ if (await ensureDevVar('JWT_SIGNING_KEYS', async () => JSON.stringify({ keys: [a
 if (await ensureDevVar('KEY_ENCRYPTION_SECRET', () => randomBytes(32).toString('base64url'))) {
   console.log('edge-auth: wrote a new KEY_ENCRYPTION_SECRET to .dev.vars');
 }
-const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local'], { cwd: root, env, stdio: 'inherit' });
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
-
 const extra = process.argv.slice(2);
+// `--config <file>` (e.g. the soak's several-shard copy) goes to the migrations as well as to wrangler dev.
+const configIndex = extra.indexOf('--config');
+const configPath = configIndex === -1 ? `${root}wrangler.toml` : resolve(root, extra[configIndex + 1] ?? '');
+const configArgs = configIndex === -1 ? [] : ['--config', configPath];
+for (const binding of readShardBindings(readFileSync(configPath, 'utf8'), undefined)) {
+  const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', binding, '--local', ...configArgs], { cwd: root, env, stdio: 'inherit' });
+  if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+}
+
 const args = ['dev', '--ip', '127.0.0.1'];
 if (!extra.some((arg) => arg === '--port' || arg.startsWith('--port='))) args.push('--port', '8787');
 const server = spawn(wrangler, [...args, ...extra], { cwd: root, env, stdio: 'inherit' });

@@ -2,6 +2,7 @@
 
 import { ConfigError } from './errors';
 import { parseOAuthProviders, type OAuthProviderConfig } from './oauth/provider-config';
+import { parseShardMap, requireShardBindings } from './storage/shard-map';
 import { parseSigningKeySet, type SigningKeySet } from './tokens/keys';
 import { MAX_ACCESS_TOKEN_TTL_SECONDS } from './tokens/verification';
 
@@ -86,6 +87,7 @@ const KNOWN_VARIABLES = [
   'WEBAUTHN_RP_ID',
   'WEBAUTHN_RP_NAME',
   'OAUTH_PROVIDERS',
+  'D1_SHARDS',
 ] as const;
 
 const configCache = new WeakMap<object, Config>();
@@ -115,6 +117,9 @@ export function parseConfig(env: RawVars): Config {
   if (refreshTokenTtlSeconds <= accessTokenTtlSeconds) {
     throw new ConfigError('REFRESH_TOKEN_TTL_SECONDS', 'must be longer than ACCESS_TOKEN_TTL_SECONDS');
   }
+  // The shard map is read where storage routes; parsing it here makes a bad map fail at first use, naming D1_SHARDS.
+  const shardMap = parseShardMap(env.D1_SHARDS);
+  if (!isUnset(env.D1_SHARDS)) requireShardBindings(shardMap, env);
   return {
     signingKeys: parseSigningKeySet(readString('JWT_SIGNING_KEYS', env.JWT_SIGNING_KEYS)),
     issuer: parseIssuer(env.JWT_ISSUER),

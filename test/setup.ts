@@ -1,5 +1,6 @@
-// Applies the D1 migrations before the tests of each file run.
+// Applies the D1 migrations to every shard's database before the tests of each file run.
 import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import { allShardDatabases } from '../src/storage/database';
 
-await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+for (const { db } of allShardDatabases(env)) await applyD1Migrations(db, env.TEST_MIGRATIONS);

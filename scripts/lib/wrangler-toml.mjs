@@ -41,9 +41,31 @@ function findBindingTable(lines, header, binding) {
   return findTables(lines, header).find((table) => readKey(lines, table, 'binding')?.value === binding);
 }
 
+/** The `D1_SHARDS` text of an environment's vars (`environment` undefined: `[vars]`); empty when unset. */
+export function readShardMapText(text, environment) {
+  const lines = text.split('\n');
+  const [vars] = findTables(lines, environment === undefined ? '[vars]' : `[env.${environment}.vars]`);
+  return vars ? readKey(lines, vars, 'D1_SHARDS')?.value ?? '' : '';
+}
+
+/**
+ * The D1 binding of every shard an environment's `D1_SHARDS` names, shard 00
+ * (`DB`) first; just `DB` when the variable is unset. `environment`
+ * undefined: the top-level `[vars]` (what `npm start` runs). The worker
+ * checks the map strictly; this only needs the binding names.
+ */
+export function readShardBindings(text, environment) {
+  const bindings = readShardMapText(text, environment)
+    .split(',')
+    .map((entry) => /^\s*[0-9a-z]{2}=([A-Z][A-Z0-9_]*)(?::\d+)?\s*$/.exec(entry)?.[1])
+    .filter((binding) => binding !== undefined);
+  return ['DB', ...bindings.filter((binding) => binding !== 'DB')];
+}
+
 /**
  * The worker name, D1 database (binding DB) and KV namespace (binding KV) an
- * environment declares. Throws when the environment or a binding is missing.
+ * environment declares, and the D1 database of each further shard
+ * (`shards`: binding, name, id). Throws when the environment or a binding is missing.
  */
 export function readEnvironmentResources(text, environment) {
   const lines = text.split('\n');
@@ -55,11 +77,20 @@ export function readEnvironmentResources(text, environment) {
   if (!kv) throw new Error(`wrangler.toml has no [[env.${environment}.kv_namespaces]] with binding = "KV"`);
   const databaseName = readKey(lines, d1, 'database_name')?.value;
   if (!databaseName) throw new Error(`[[env.${environment}.d1_databases]] needs a database_name`);
+  const shards = readShardBindings(text, environment)
+    .slice(1)
+    .map((binding) => {
+      const table = findBindingTable(lines, `[[env.${environment}.d1_databases]]`, binding);
+      const name = table ? readKey(lines, table, 'database_name')?.value : undefined;
+      if (!table || !name) throw new Error(`D1_SHARDS of [env.${environment}] names ${binding}: add a [[env.${environment}.d1_databases]] with binding = "${binding}" and a database_name`);
+      return { binding, databaseName: name, databaseId: readKey(lines, table, 'database_id')?.value };
+    });
   return {
     workerName: readKey(lines, envTable, 'name')?.value ?? `edge-auth-${environment}`,
     databaseName,
     databaseId: readKey(lines, d1, 'database_id')?.value,
     kvId: readKey(lines, kv, 'id')?.value,
+    shards,
   };
 }
 
@@ -73,12 +104,14 @@ export function readEnvironmentQueues(text, environment) {
 }
 
 /**
- * Returns the text with the environment's D1 `database_id` and KV `id` set.
- * Only those two values change; a missing key is added under its table header.
+ * Returns the text with the environment's D1 `database_id`, KV `id` and each
+ * further shard's `database_id` (`shardIds`: binding → id) set. Only those
+ * values change; a missing key is added under its table header.
  */
-export function writeEnvironmentIds(text, environment, { databaseId, kvId }) {
+export function writeEnvironmentIds(text, environment, { databaseId, kvId, shardIds = {} }) {
   const lines = text.split('\n');
   setKey(lines, findBindingTable(lines, `[[env.${environment}.d1_databases]]`, 'DB'), 'database_id', databaseId);
+  for (const [binding, id] of Object.entries(shardIds)) setKey(lines, findBindingTable(lines, `[[env.${environment}.d1_databases]]`, binding), 'database_id', id);
   setKey(lines, findBindingTable(lines, `[[env.${environment}.kv_namespaces]]`, 'KV'), 'id', kvId);
   return lines.join('\n');
 }

@@ -20,7 +20,7 @@ export async function deleteAccount(
   const user = await confirmAccountHolder(context, caller, password);
   const liveSessions = await deleteUserAndRows(
     context.env,
-    { userId: user.id, loginFailuresKey: await hashEmailForThrottle(user.email), mailLimitKey: await hashAddressForMailLimit(user.email) },
+    { userId: user.id, email: user.email, loginFailuresKey: await hashEmailForThrottle(user.email), mailLimitKey: await hashAddressForMailLimit(user.email) },
     context.nowSeconds,
   );
   const toFlag = new Set([...(liveSessions ?? []), caller.sessionId]);

@@ -3,7 +3,8 @@
 import type { AccountSettings } from '../config';
 import { AuthError } from '../errors';
 import { composeLinkMail, type MailMessage } from '../mail/messages';
-import { databaseForShard, runStorage, shardForEmail, type StorageBindings } from '../storage/database';
+import { databaseForShard, runStorage, type StorageBindings } from '../storage/database';
+import { shardOfEmailOwner } from '../storage/directory';
 import { issueEmailLinkStatement } from '../storage/email-links';
 import { countMailLinkStatement, mailLimitRetryAfterSeconds, mailLinkAllowed, readMailLimitStatement } from '../storage/mail-limits';
 import { shardOf } from '../ids';
@@ -63,7 +64,7 @@ function ttlFor(settings: AccountSettings, purpose: LinkPurpose): number {
  * either way, so an unknown address costs the same work.
  */
 export async function issueLink(context: LinkContext, request: LinkRequest): Promise<IssuedLink> {
-  const shard = 'id' in request.user ? shardOf(request.user.id) : shardForEmail(request.user.email);
+  const shard = 'id' in request.user ? shardOf(request.user.id) : await shardOfEmailOwner(context.env, request.user.email);
   const db = databaseForShard(context.env, shard);
   const token = newLinkToken(shard ?? undefined);
   const limit = { addressHash: await hashAddressForMailLimit(request.sendTo), purpose: request.purpose, nowSeconds: context.nowSeconds };

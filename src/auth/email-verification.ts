@@ -3,6 +3,7 @@
 import { AuthError } from '../errors';
 import type { MailMessage } from '../mail/messages';
 import { databaseForKey, runStorage } from '../storage/database';
+import { claimDirectoryKey, emailDirectoryKey, releaseDirectoryKey } from '../storage/directory';
 import { consumeEmailLinkStatement, readConsumedLink } from '../storage/email-links';
 import { findUserById } from '../storage/users';
 import { invalidToken } from '../middleware/require-auth';
@@ -32,31 +33,55 @@ export interface VerifiedUser {
 }
 
 /**
- * Uses a verification or email-change link in one batch: a conditional
- * DELETE consumes it (of concurrent uses exactly one gets it), and only then
- * the user's address is marked verified, moved to the link's new address
- * for an email change. 409 `email_taken` when another account took that
- * address meanwhile (the link is spent).
+ * Uses a verification or email-change link. The batch on the user's shard
+ * is one transaction: a conditional DELETE consumes the link (of concurrent
+ * uses exactly one gets it), and only then the user's address is marked
+ * verified, moved to the link's new address for an email change. An email
+ * change first claims the new address's directory entry on its home shard
+ * (so an address is unique across shards: of concurrent claims one wins),
+ * gives the claim back if the move does not land, and releases the old
+ * address's entry once it has. 409 `email_taken` when another account took
+ * that address meanwhile (the link is spent).
  */
 export async function useVerificationLink(context: Pick<LinkContext, 'env' | 'nowSeconds'>, token: string): Promise<VerifiedUser> {
   const link = await findUsableLink(context.env, token, ['verify_email', 'email_change'], context.nowSeconds);
-  const { purpose, userId, newEmail } = link.record;
+  const { purpose, userId, newEmail, userEmail } = link.record;
   const db = databaseForKey(context.env, userId);
   const target = purpose === 'email_change' ? newEmail : null;
+  const claimed = target === null ? true : await claimDirectoryKey(context.env, emailDirectoryKey(target), userId, context.nowSeconds);
   const [consumed, applied] = await runStorage('use verification link', () =>
     db.batch([
       consumeEmailLinkStatement(db, link.tokenHash, purpose, context.nowSeconds),
       db
         .prepare(
           `UPDATE users SET email = COALESCE(?2, email), email_verified = 1
-           WHERE id = ?1 AND changes() > 0 AND (?2 IS NULL OR NOT EXISTS (SELECT 1 FROM users other WHERE other.email = ?2))
+           WHERE id = ?1 AND changes() > 0 AND ?3 = 1 AND (?2 IS NULL OR NOT EXISTS (SELECT 1 FROM users other WHERE other.email = ?2))
            RETURNING id, email`,
         )
-        .bind(userId, target),
+        .bind(userId, target, claimed ? 1 : 0),
     ]),
   );
-  if (readConsumedLink(consumed) === null) throw invalidLink('link already used or no longer valid');
   const row = applied?.results[0] as { id: string; email: string } | undefined;
+  if (target !== null) await settleAddressClaims(context, { userId, oldEmail: userEmail, newEmail: target, moved: row !== undefined, claimed });
+  if (readConsumedLink(consumed) === null) throw invalidLink('link already used or no longer valid');
   if (!row) throw new AuthError('email_taken', 'Another account uses this address now.', { logReason: 'email-change target taken before the link was used' });
   return { id: row.id, email: row.email, emailVerified: true };
+}
+
+/**
+ * After an email change's batch: the old address's entry goes once the move
+ * landed; a claim on the new one is given back when it did not, unless the
+ * account has the new address anyway (a concurrent use of the same link won).
+ */
+async function settleAddressClaims(
+  context: Pick<LinkContext, 'env'>,
+  change: { userId: string; oldEmail: string; newEmail: string; moved: boolean; claimed: boolean },
+): Promise<void> {
+  if (change.moved) {
+    await releaseDirectoryKey(context.env, emailDirectoryKey(change.oldEmail), change.userId);
+    return;
+  }
+  if (!change.claimed) return;
+  const current = await findUserById(context.env, change.userId);
+  if (current?.email !== change.newEmail) await releaseDirectoryKey(context.env, emailDirectoryKey(change.newEmail), change.userId);
 }

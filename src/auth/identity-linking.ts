@@ -43,7 +43,7 @@ export async function resolveProviderAccount(
       if (await linkIdentity(env, identity, client)) return { kind: 'signed_in', user: existing, linked: 'now' };
       continue;
     }
-    const userId = newUserId(shardForEmail(email));
+    const userId = newUserId(await shardForEmail(env, email));
     const identity = { id: newIdentityId(userId), userId, provider, subject: profile.subject, email, createdAt: nowSeconds };
     const created = await createUserWithIdentity(env, { userId, email, emailVerified: profile.emailVerified, createdAt: nowSeconds }, identity, client);
     if (created) return { kind: 'signed_in', user: created, linked: 'new_account' };

@@ -1,7 +1,8 @@
 // Reading a presented link token: its shape, its row, and whether it is still usable for one purpose.
 
 import { AuthError } from '../errors';
-import { databaseForKey, type StorageBindings } from '../storage/database';
+import { shardOf } from '../ids';
+import { databaseForKey, isKnownShard, type StorageBindings } from '../storage/database';
 import { findEmailLink, type EmailLinkRecord } from '../storage/email-links';
 import { hashLinkToken, looksLikeLinkToken, passwordTagOf, type LinkPurpose } from '../tokens/link';
 
@@ -23,6 +24,7 @@ export interface UsableLink {
  */
 export async function findUsableLink(env: StorageBindings, token: string, purposes: LinkPurpose | readonly LinkPurpose[], nowSeconds: number): Promise<UsableLink> {
   if (!looksLikeLinkToken(token)) throw invalidLink('not shaped like a link token');
+  if (!isKnownShard(env, shardOf(token))) throw invalidLink('names no shard of this deployment');
   const tokenHash = await hashLinkToken(token);
   const record = await findEmailLink(databaseForKey(env, token), tokenHash);
   if (!record) throw invalidLink('unknown, used or superseded link');

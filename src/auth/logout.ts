@@ -1,8 +1,8 @@
 // Logging out one session, from a refresh token, a bearer token, or both.
 
-import { parseRefreshToken } from '../ids';
+import { parseRefreshToken, shardOf } from '../ids';
 import type { EventClient } from '../storage/auth-events';
-import type { StorageBindings } from '../storage/database';
+import { isKnownShard, type StorageBindings } from '../storage/database';
 import { findLegacyTokenSession, findSessionOfRefreshToken } from '../storage/refresh-tokens';
 import { hashRefreshToken, hashReuseProof } from '../tokens/refresh';
 import { revokeSessions, type RevocationSettings, type SessionRef } from './revoke';
@@ -41,7 +41,7 @@ export async function logoutSession(env: StorageBindings, settings: RevocationSe
 /** The session a presented refresh token proves, or `null` (a new-format token names its session; a legacy one is looked up). */
 async function findSessionOfPresentedToken(env: StorageBindings, token: string): Promise<SessionRef | null> {
   const shape = parseRefreshToken(token);
-  if (!shape) return null;
+  if (!shape || !isKnownShard(env, shardOf(token))) return null;
   const tokenHash = await hashRefreshToken(token);
   if (shape.format === 'session') return findSessionOfRefreshToken(env, shape.sessionId, tokenHash, await hashReuseProof(shape.reuseProof));
   return findLegacyTokenSession(env, tokenHash, token);

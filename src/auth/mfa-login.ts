@@ -2,7 +2,8 @@
 
 import { AuthError } from '../errors';
 import { shardOf } from '../ids';
-import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
+import { databaseForKey, databaseForShard, runStorage, type StorageBindings } from '../storage/database';
+import { failureRecordIsWithUser, settleCheckOnHomeShard } from '../storage/login-attempts';
 import { releaseClaimStatement, settleSuccessfulCheckStatements, type ClaimedCheck, type LockoutPolicy } from '../storage/login-failures';
 import { runBatch } from '../storage/sessions';
 import { deleteMfaTokenStatement, insertMfaTokenStatement, spendMfaTokenAttempt } from '../storage/totp-factors';
@@ -29,14 +30,20 @@ export const MFA_METHODS = ['totp', 'recovery_code'] as const;
 export async function requireSecondFactor(
   env: StorageBindings,
   user: Pick<UserRecord, 'id'>,
-  settle: { emailHash: string; claim: ClaimedCheck } | null,
+  settle: { emailHash: string; claim: ClaimedCheck; homeShard: string } | null,
   nowSeconds: number,
 ): Promise<never> {
   const token = newMfaToken(shardOf(user.id) ?? undefined);
   const db = databaseForKey(env, user.id);
   const statements = [insertMfaTokenStatement(db, await hashMfaToken(token), user.id, MFA_TOKEN_ATTEMPTS, nowSeconds + MFA_TOKEN_TTL_SECONDS)];
-  if (settle !== null) statements.push(releaseClaimStatement(db, settle.emailHash, nowSeconds));
+  // The claim lives on the email's home shard: in this batch when that is the user's shard, else in its own.
+  const releaseHere = settle !== null && failureRecordIsWithUser(settle, user.id);
+  if (settle !== null && releaseHere) statements.push(releaseClaimStatement(db, settle.emailHash, nowSeconds));
   await runStorage('issue mfa token', () => db.batch(statements));
+  if (settle !== null && !releaseHere) {
+    const home = databaseForShard(env, settle.homeShard);
+    await runStorage('release password check', () => releaseClaimStatement(home, settle.emailHash, nowSeconds).run());
+  }
   throw new AuthError('mfa_required', 'Enter the code from your authenticator app, or a recovery code.', {
     details: { mfa_token: token, methods: [...MFA_METHODS] },
     logReason: 'second factor required',
@@ -76,9 +83,11 @@ export async function completeMfaSignIn(context: MfaLoginContext, mfaToken: stri
   const db = databaseForKey(context.env, user.id);
   const signIn = { userId: user.id, client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr: passed.amr };
   const { sessionId, statements, refreshToken, sessionExpiresAt } = await prepareSignInSession(context.env, signIn);
-  statements.push(...settleSuccessfulCheckStatements(db, passed.emailHash, passed.claim, context.nowSeconds));
+  const settleHere = failureRecordIsWithUser(passed, user.id);
+  if (settleHere) statements.push(...settleSuccessfulCheckStatements(db, passed.emailHash, passed.claim, context.nowSeconds));
   statements.push(deleteMfaTokenStatement(db, tokenHash));
   await runBatch(context.env, sessionId, statements, 'open mfa session');
+  if (!settleHere) await settleCheckOnHomeShard(context.env, passed.homeShard, passed.emailHash, passed.claim, context.nowSeconds);
   return {
     userId: user.id,
     sessionId,

@@ -1,7 +1,8 @@
 // Signing in with a passkey: request options with a stored challenge, then the assertion opens a session like a password login.
 
 import { AuthError } from '../errors';
-import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
+import { shardOf } from '../ids';
+import { databaseForKey, isKnownShard, runStorage, type StorageBindings } from '../storage/database';
 import { findPasskeyForLoginStatement, readPasskeyForLogin, recordCounterRegression, recordPasskeyUseStatement } from '../storage/passkeys';
 import { runBatch } from '../storage/sessions';
 import { consumeChallengeStatement, databaseForLoginChallenge, issueLoginChallenge, shardForLoginChallenge } from '../storage/webauthn-challenges';
@@ -14,7 +15,7 @@ import type { IssuedSession } from './token-response';
 
 /** Request options for a passkey sign-in, with a fresh challenge stored for 5 minutes. One round trip. */
 export async function startPasskeyLogin(context: PasskeyContext): Promise<RequestOptionsJSON> {
-  const shard = shardForLoginChallenge();
+  const shard = shardForLoginChallenge(context.env);
   const challenge = newChallenge(shard);
   await issueLoginChallenge(context.env, challenge, shard, context.nowSeconds + CHALLENGE_TTL_SECONDS);
   return requestOptions(context.rp.id, challenge);
@@ -74,6 +75,7 @@ export async function loginWithPasskey(context: PasskeyContext & { refreshTokenT
 async function consumeChallengeAndFindPasskey(env: StorageBindings, assertion: ParsedAssertion, nowSeconds: number) {
   const challengeDb = databaseForLoginChallenge(env, shardOfChallenge(assertion.challenge));
   if (challengeDb === null) throw invalidCredentials('challenge names no shard');
+  if (!isKnownShard(env, shardOf(assertion.userId))) throw invalidCredentials('user handle names no shard');
   const userDb = databaseForKey(env, assertion.userId);
   const consume = consumeChallengeStatement(challengeDb, assertion.challenge, 'login', null, nowSeconds);
   const find = findPasskeyForLoginStatement(userDb, assertion.userId, assertion.credentialId);

@@ -4,7 +4,7 @@ import { AuthError } from '../errors';
 import { hashPassword, verifyPassword } from '../passwords/hash';
 import { findPasswordWeakness, normalizePassword, PASSWORD_MAX_CHARACTERS, passwordLength } from '../passwords/policy';
 import type { StorageBindings } from '../storage/database';
-import { readLoginState } from '../storage/login-attempts';
+import { failureRecordIsWithUser, readLoginState, settleCheckOnHomeShard } from '../storage/login-attempts';
 import { settleSuccessfulCheckStatements, type LockoutPolicy } from '../storage/login-failures';
 import { updatePasswordHashStatement } from '../storage/users';
 import type { AuthContext } from '../app-env';
@@ -56,11 +56,17 @@ export async function changePassword(
     throw new AuthError('invalid_credentials', 'The current password is incorrect.', { logReason: 'wrong current password' });
   }
   const newHash = await hashPassword(newPassword);
+  // The claim lives on the email's home shard: settled with the change when that is the user's shard, else right after.
+  const settleHere = failureRecordIsWithUser(state, user.id);
   await revokeSessions(context.env, context.revocation, {
     target: { userId: user.id, exceptSessionId: caller.sessionId },
     reason: 'password_changed',
     nowSeconds: context.nowSeconds,
     event: { userId: user.id, sessionId: caller.sessionId, client: context.client, always: true },
-    extraStatements: (db) => [updatePasswordHashStatement(context.env, user.id, newHash), ...settleSuccessfulCheckStatements(db, emailHash, granted, context.nowSeconds)],
+    extraStatements: (db) => [
+      updatePasswordHashStatement(context.env, user.id, newHash),
+      ...(settleHere ? settleSuccessfulCheckStatements(db, emailHash, granted, context.nowSeconds) : []),
+    ],
   });
+  if (!settleHere) await settleCheckOnHomeShard(context.env, state.homeShard, emailHash, granted, context.nowSeconds);
 }

@@ -1,9 +1,9 @@
 // Refresh-token rotation in one D1 round trip, with a grace window for concurrent tabs and reuse detection.
 
 import { AuthError } from '../errors';
-import { newReuseProof, newRefreshToken, parseRefreshToken, type RefreshTokenShape } from '../ids';
+import { newReuseProof, newRefreshToken, parseRefreshToken, shardOf, type RefreshTokenShape } from '../ids';
 import { logAuthEvent } from '../log';
-import type { StorageBindings } from '../storage/database';
+import { isKnownShard, type StorageBindings } from '../storage/database';
 import { findLegacyTokenSession, rotateRefreshToken, type RefreshState } from '../storage/refresh-tokens';
 import { hashRefreshToken, hashReuseProof, sealSuccessor, unsealSuccessor } from '../tokens/refresh';
 import type { ClientInfo } from './client-info';
@@ -39,6 +39,7 @@ export function invalidRefreshToken(logReason: string): AuthError {
 export async function refreshSession(context: RefreshContext, presented: string): Promise<IssuedSession> {
   const shape = parseRefreshToken(presented);
   if (!shape) throw invalidRefreshToken('not shaped like a refresh token');
+  if (!isKnownShard(context.env, shardOf(presented))) throw invalidRefreshToken('names no shard of this deployment');
   const presentedHash = await hashRefreshToken(presented);
   // A token from before migration 0005 does not name its session: one more
   // round trip finds it, once per such session (its successor names it).

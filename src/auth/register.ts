@@ -25,7 +25,7 @@ export async function registerUser(
   const weakness = findPasswordWeakness(normalizedPassword, email);
   if (weakness) throw new AuthError('weak_password', weakness);
   const user = await insertUser(env, {
-    id: newUserId(shardForEmail(email)),
+    id: newUserId(await shardForEmail(env, email)),
     email,
     passwordHash: await hashPassword(normalizedPassword),
     createdAt: nowSeconds,

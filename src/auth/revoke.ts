@@ -58,7 +58,8 @@ export interface RevocationRequest {
  */
 export async function revokeSessions(env: StorageBindings, settings: RevocationSettings, request: RevocationRequest): Promise<string[]> {
   const { target, reason, nowSeconds } = request;
-  const routingKey = 'sessions' in target ? target.sessions[0]?.sessionId : target.userId;
+  // A user's sessions live on the user's shard: routing by the owner makes a session id naming another (or no) shard simply not found.
+  const routingKey = 'sessions' in target ? target.sessions[0]?.userId : target.userId;
   if (routingKey === undefined) return [];
   const db = databaseForKey(env, routingKey);
   const revocations =

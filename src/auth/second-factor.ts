@@ -37,6 +37,8 @@ export interface PassedSecondFactor {
   amr: readonly string[];
   emailHash: string;
   claim: ClaimedCheck;
+  /** The shard holding the account's failure record (the email's home shard). */
+  homeShard: string;
 }
 
 /** The 500 every TOTP action answers while KEY_ENCRYPTION_SECRET is missing. */
@@ -84,7 +86,7 @@ export async function checkSecondFactor(
     await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
     throw invalidCode(verdict === null ? 'wrong code' : 'code already used');
   }
-  return { amr: input.kind === 'totp' ? TOTP_AMR : RECOVERY_CODE_AMR, emailHash, claim };
+  return { amr: input.kind === 'totp' ? TOTP_AMR : RECOVERY_CODE_AMR, emailHash, claim, homeShard: state.homeShard };
 }
 
 /** Uses a matched step or a recovery code, once (one round trip); false when it was already used. */

@@ -1,6 +1,6 @@
 // The statements that open a signed-in session (its row and the login_succeeded event), shared by every way to sign in.
 
-import { newSessionId } from '../ids';
+import { newSessionId, shardOf } from '../ids';
 import { insertAuthEventStatement } from '../storage/auth-events';
 import { databaseForKey, type StorageBindings } from '../storage/database';
 import { openSessionStatements } from '../storage/sessions';
@@ -24,7 +24,8 @@ export async function prepareSignInSession(
   env: StorageBindings,
   signIn: { userId: string; client: ClientInfo; nowSeconds: number; refreshTokenTtlSeconds: number; amr?: readonly string[] },
 ): Promise<PreparedSignIn> {
-  const sessionId = newSessionId();
+  // The session lives on its user's shard, so its id carries that prefix.
+  const sessionId = newSessionId(shardOf(signIn.userId) ?? undefined);
   const credentials = await newSessionCredentials(sessionId);
   const sessionExpiresAt = signIn.nowSeconds + signIn.refreshTokenTtlSeconds;
   const { client, nowSeconds, userId } = signIn;

@@ -5,9 +5,9 @@ import { AuthError } from '../errors';
 import { invalidToken } from '../middleware/require-auth';
 import { verifyPassword } from '../passwords/hash';
 import { normalizePassword, PASSWORD_MAX_CHARACTERS, passwordLength } from '../passwords/policy';
-import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
-import { readLoginState } from '../storage/login-attempts';
-import { settleSuccessfulCheckStatements, type LockoutPolicy } from '../storage/login-failures';
+import type { StorageBindings } from '../storage/database';
+import { readLoginState, settleCheckOnHomeShard } from '../storage/login-attempts';
+import type { LockoutPolicy } from '../storage/login-failures';
 import type { UserRecord } from '../storage/users';
 import type { ClientInfo } from './client-info';
 import { countFailedAttempt } from './failed-attempt';
@@ -78,7 +78,6 @@ export async function confirmAccountHolder(
     await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
     throw new AuthError('invalid_credentials', 'The current password is incorrect.', { logReason: 'wrong password' });
   }
-  const db = databaseForKey(context.env, user.id);
-  await runStorage('settle step-up check', () => db.batch(settleSuccessfulCheckStatements(db, emailHash, claim, context.nowSeconds)));
+  await settleCheckOnHomeShard(context.env, probe.homeShard, emailHash, claim, context.nowSeconds);
   return user;
 }

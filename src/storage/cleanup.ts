@@ -1,6 +1,6 @@
 // Deleting what has outlived its use, in bounded batches: expired tokens, ended sessions, old events, expired challenges and provider sign-ins, and sealed successors past their window.
 
-import { runStorage, type StorageBindings } from './database';
+import { allShardDatabases, runStorage, type StorageBindings } from './database';
 import { MAIL_LIMIT_WINDOW_SECONDS } from './mail-limits';
 
 /** How long each kind of row is kept once it no longer does anything. */
@@ -49,7 +49,7 @@ interface CleanupStep {
 /**
  * Runs every cleanup step, each as repeated bounded DELETEs (`LIMIT` rows
  * each, at most `maxBatchesPerTable` of them) until a DELETE removes fewer
- * than a full batch. Each DELETE is one short write, so a large backlog
+ * than a full batch, on every shard in turn. Each DELETE is one short write, so a large backlog
  * never holds the database's single writer for long; the next run continues.
  */
 export async function deleteExpiredRows(
@@ -119,14 +119,17 @@ export async function deleteExpiredRows(
     { key: 'mfaTokens', sql: 'DELETE FROM mfa_tokens WHERE token_hash IN (SELECT token_hash FROM mfa_tokens WHERE expires_at <= ?1 LIMIT ?2)', cutoff: nowSeconds },
   ];
   const report: CleanupReport = { refreshTokens: 0, sessions: 0, events: 0, loginFailures: 0, sealedSuccessors: 0, emailLinks: 0, mailLimits: 0, webauthnChallenges: 0, oauthFlows: 0, mfaTokens: 0 };
-  for (const step of steps) report[step.key] += await deleteInBatches(env, step.sql, step.cutoff, bounds);
+  // Every shard holds every table; each is cleaned on its own, with the bounds applying per shard.
+  for (const { db } of allShardDatabases(env)) {
+    for (const step of steps) report[step.key] += await deleteInBatches(db, step.sql, step.cutoff, bounds);
+  }
   return report;
 }
 
-async function deleteInBatches(env: StorageBindings, sql: string, cutoff: number, bounds: CleanupBounds): Promise<number> {
+async function deleteInBatches(db: D1Database, sql: string, cutoff: number, bounds: CleanupBounds): Promise<number> {
   let deleted = 0;
   for (let batch = 0; batch < bounds.maxBatchesPerTable; batch++) {
-    const result = await runStorage('cleanup', () => env.DB.prepare(sql).bind(cutoff, bounds.batchSize).run());
+    const result = await runStorage('cleanup', () => db.prepare(sql).bind(cutoff, bounds.batchSize).run());
     const changes = result.meta.changes ?? 0;
     deleted += changes;
     if (changes < bounds.batchSize) break;

@@ -2,7 +2,8 @@
 
 import { DEFAULT_SHARD } from '../ids';
 import { insertAuthEventStatement, type EventClient } from './auth-events';
-import { databaseForKey, databaseForShard, runStorage, shardForEmail, type StorageBindings } from './database';
+import { databaseForKey, databaseForShard, runStorage, shardMapOf, type StorageBindings } from './database';
+import { claimDirectoryKey, claimDirectoryKeyStatement, emailDirectoryKey, findDirectoryEntry, releaseDirectoryKey } from './directory';
 import { signInMethodsSql } from './sign-in-methods';
 import { mapUserRow, type UserRecord } from './users';
 
@@ -24,20 +25,27 @@ export interface NewIdentity {
   createdAt: number;
 }
 
+/** The directory key of a provider account: it routes a sign-in, which knows no user yet, to the user's shard. */
+export function identityDirectoryKey(provider: string, subject: string): string {
+  return `identity:${provider}:${subject}`;
+}
+
 const USER_COLUMNS = 'u.id, u.email, u.password_hash, u.roles, u.created_at, u.email_verified';
 
 /**
  * The user a provider account (provider, subject) is linked to, or `null`.
- * One round trip.
- *
- * This is THE cross-shard lookup point of provider sign-in: the callback
- * knows the provider's subject and nothing of the user, so it cannot route
- * by a user id. Today every shard is one database; the sharding work routes
- * this one function through its cross-shard index, and nothing else needs
- * to change.
+ * The one cross-shard lookup of provider sign-in: the callback knows the
+ * provider's subject and nothing of the user. With one shard it is one
+ * round trip; with several, the identity's directory entry (on its key's
+ * home shard) names the user first, then the user's shard is read.
  */
 export async function findIdentityBySubject(env: StorageBindings, provider: string, subject: string): Promise<UserRecord | null> {
-  const db = databaseForShard(env, DEFAULT_SHARD);
+  let db = databaseForShard(env, DEFAULT_SHARD);
+  if (shardMapOf(env).shards.length > 1) {
+    const ownerId = await findDirectoryEntry(env, identityDirectoryKey(provider, subject));
+    if (ownerId === null) return null;
+    db = databaseForKey(env, ownerId);
+  }
   const row = await runStorage('find identity', () =>
     db
       .prepare(`SELECT ${USER_COLUMNS} FROM identities i JOIN users u ON u.id = i.user_id WHERE i.provider = ?1 AND i.subject = ?2`)
@@ -45,6 +53,16 @@ export async function findIdentityBySubject(env: StorageBindings, provider: stri
       .first<Parameters<typeof mapUserRow>[0]>(),
   );
   return row ? mapUserRow(row) : null;
+}
+
+/** Records where a just-linked provider account lives, so sign-ins on any shard find it. One round trip. */
+async function indexIdentity(env: StorageBindings, identity: NewIdentity): Promise<void> {
+  await claimDirectoryKey(env, identityDirectoryKey(identity.provider, identity.subject), identity.userId, identity.createdAt);
+}
+
+/** Forgets where a removed provider account lived (only while the entry is still this user's). One round trip. */
+export function unindexIdentity(env: StorageBindings, provider: string, subject: string, userId: string): Promise<void> {
+  return releaseDirectoryKey(env, identityDirectoryKey(provider, subject), userId);
 }
 
 function insertIdentityStatement(db: D1Database, identity: NewIdentity, condition = '1'): D1PreparedStatement {
@@ -75,7 +93,9 @@ export async function linkIdentity(env: StorageBindings, identity: NewIdentity, 
   const results = await runStorage('link identity', () =>
     db.batch([insertIdentityStatement(db, identity, 'EXISTS (SELECT 1 FROM users WHERE id = ?2)'), identityLinkedEvent(db, identity, client)]),
   );
-  return (results[0]?.results.length ?? 0) === 1;
+  const linked = (results[0]?.results.length ?? 0) === 1;
+  if (linked) await indexIdentity(env, identity);
+  return linked;
 }
 
 /** A new account made from a provider account: no password, verified if the provider said so. */
@@ -94,20 +114,32 @@ export interface NewProviderUser {
  * nothing was created (address taken, or the race above).
  */
 export async function createUserWithIdentity(env: StorageBindings, user: NewProviderUser, identity: NewIdentity, client: EventClient): Promise<UserRecord | null> {
-  const db = databaseForShard(env, shardForEmail(user.email));
+  // The user's shard is its address's home shard: the email's directory entry is claimed in the same batch, as on register.
+  const db = databaseForKey(env, user.userId);
+  const emailKey = emailDirectoryKey(user.email);
   const insertUser = db
     .prepare(
-      `INSERT INTO users (id, email, password_hash, roles, created_at, email_verified) VALUES (?1, ?2, '', '[]', ?3, ?4)
+      `INSERT INTO users (id, email, password_hash, roles, created_at, email_verified) SELECT ?1, ?2, '', '[]', ?3, ?4 WHERE changes() > 0
        ON CONFLICT (email) DO NOTHING RETURNING id, email, password_hash, roles, created_at, email_verified`,
     )
     .bind(user.userId, user.email, user.createdAt, user.emailVerified ? 1 : 0);
   const dropOrphan = db.prepare('DELETE FROM users WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM identities WHERE user_id = ?1)').bind(user.userId);
+  const releaseOrphanKey = db.prepare('DELETE FROM directory WHERE key = ?1 AND user_id = ?2 AND NOT EXISTS (SELECT 1 FROM users WHERE id = ?2)').bind(emailKey, user.userId);
   const results = await runStorage('create provider account', () =>
-    db.batch([insertUser, insertIdentityStatement(db, identity, 'EXISTS (SELECT 1 FROM users WHERE id = ?2)'), identityLinkedEvent(db, identity, client), dropOrphan]),
+    db.batch([
+      claimDirectoryKeyStatement(db, emailKey, user.userId, user.createdAt),
+      insertUser,
+      insertIdentityStatement(db, identity, 'EXISTS (SELECT 1 FROM users WHERE id = ?2)'),
+      identityLinkedEvent(db, identity, client),
+      dropOrphan,
+      releaseOrphanKey,
+    ]),
   );
-  const created = results[0]?.results[0] as Parameters<typeof mapUserRow>[0] | undefined;
-  const linked = (results[1]?.results.length ?? 0) === 1;
-  return created && linked ? mapUserRow(created) : null;
+  const created = results[1]?.results[0] as Parameters<typeof mapUserRow>[0] | undefined;
+  const linked = (results[2]?.results.length ?? 0) === 1;
+  if (!created || !linked) return null;
+  await indexIdentity(env, identity);
+  return mapUserRow(created);
 }
 
 /** The user's linked identities, oldest first. One round trip. */
@@ -136,9 +168,13 @@ export async function deleteIdentity(env: StorageBindings, userId: string, ident
     sql: `EXISTS (SELECT 1 FROM identities WHERE user_id = ?2 AND id = ?8) AND ${signInMethodsSql('?2')} > 1`,
     parameters: [identityId],
   });
-  const removal = db.prepare(`DELETE FROM identities WHERE user_id = ?1 AND id = ?2 AND ${signInMethodsSql('?1')} > 1 RETURNING id`).bind(userId, identityId);
+  const removal = db.prepare(`DELETE FROM identities WHERE user_id = ?1 AND id = ?2 AND ${signInMethodsSql('?1')} > 1 RETURNING provider, subject`).bind(userId, identityId);
   const results = await runStorage('remove identity', () => db.batch([probe, event, removal]));
-  if ((results[2]?.results.length ?? 0) === 1) return 'removed';
+  const removed = results[2]?.results[0] as { provider: string; subject: string } | undefined;
+  if (removed) {
+    await unindexIdentity(env, removed.provider, removed.subject, userId);
+    return 'removed';
+  }
   const found = (results[0]?.results[0] as { found: number } | undefined)?.found === 1;
   return found ? 'last_sign_in_method' : 'not_found';
 }

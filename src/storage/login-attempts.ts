@@ -1,7 +1,9 @@
 // The two D1 round trips of a login attempt besides opening the session: the first look, and counting a failure.
 
 import { insertAuthEventStatement, type AuthEventInput } from './auth-events';
-import { databaseForShard, runStorage, shardForEmail, type StorageBindings } from './database';
+import { DEFAULT_SHARD, shardOf } from '../ids';
+import { databaseForKey, databaseForShard, runStorage, shardForEmail, shardMapOf, type StorageBindings } from './database';
+import { emailDirectoryKey, findDirectoryEntryStatement, readDirectoryUserId } from './directory';
 import {
   claimCheckStatement,
   findLoginFailuresStatement,
@@ -9,16 +11,19 @@ import {
   readLoginFailures,
   readStartedLock,
   recordLoginFailureStatements,
+  settleSuccessfulCheckStatements,
   type ClaimedCheck,
   type LockoutPolicy,
   type LoginFailureState,
 } from './login-failures';
-import { findUserByEmailStatement, findUserByIdStatement, readUser, type UserRecord } from './users';
+import { findUserByEmailStatement, findUserById, findUserByIdStatement, readUser, type UserRecord } from './users';
 
 /** What the first look of a login reads (each part optional). */
 export interface LoginLookup {
-  /** The normalised email, when it is one worth looking up. */
+  /** The normalised email, when it is valid: it routes (its home shard) and finds the user. */
   email: string | null;
+  /** False: route by the email but look no user up (an over-long password is refused unread). Default true. */
+  findUser?: boolean;
   /** Find the user by id instead of by email (the email still routes and names the failure record). */
   userId?: string;
   emailHash: string | null;
@@ -36,33 +41,66 @@ export interface LoginState {
   failures: LoginFailureState | null;
   /** The claim, when one was asked for and granted; `null` when refused or not asked for. */
   claim: ClaimedCheck | null;
-}
-
-/** The database that owns an account's rows (users, failures, events), by normalised email. */
-function databaseForEmail(env: StorageBindings, email: string | null): D1Database {
-  return databaseForShard(env, email === null ? null : shardForEmail(email));
+  /** The email's home shard: where the failure record and the claim live. */
+  homeShard: string;
 }
 
 /**
- * One batch (one round trip): find the user, claim a password check if
- * asked, and read the account's failure record.
+ * One batch (one round trip) on the email's home shard: find the user, claim
+ * a password check if asked, and read the account's failure record (both
+ * keyed by the email, so they live on its home shard). With several shards
+ * the email's directory entry rides along; a user living on another shard
+ * (after an email change or a map change) costs one more round trip there.
  */
 export async function readLoginState(env: StorageBindings, lookup: LoginLookup): Promise<LoginState> {
-  const db = databaseForEmail(env, lookup.email);
+  if (lookup.email === null && lookup.emailHash === null) return { user: null, failures: null, claim: null, homeShard: DEFAULT_SHARD };
+  const homeShard = lookup.email === null ? DEFAULT_SHARD : await shardForEmail(env, lookup.email);
+  const db = databaseForShard(env, homeShard);
+  const userElsewhere = lookup.findUser !== false && lookup.userId !== undefined && shardOf(lookup.userId) !== homeShard;
   const statements: D1PreparedStatement[] = [];
   const slot = (statement: D1PreparedStatement | null): number => (statement ? statements.push(statement) - 1 : -1);
-  const userSlot = slot(
-    lookup.userId !== undefined ? findUserByIdStatement(db, lookup.userId) : lookup.email !== null ? findUserByEmailStatement(db, lookup.email) : null,
+  const findUser = lookup.findUser !== false;
+  const userSlot = slot(userStatement(db, lookup, userElsewhere));
+  const directorySlot = slot(
+    findUser && lookup.userId === undefined && lookup.email !== null && shardMapOf(env).shards.length > 1 ? findDirectoryEntryStatement(db, emailDirectoryKey(lookup.email)) : null,
   );
   const claimSlot = slot(lookup.claim && lookup.emailHash !== null ? claimCheckStatement(db, lookup.emailHash, lookup.claim.nowSeconds, lookup.claim.policy) : null);
   const failureSlot = slot(lookup.emailHash !== null ? findLoginFailuresStatement(db, lookup.emailHash) : null);
-  if (statements.length === 0) return { user: null, failures: null, claim: null };
-  const results = await runStorage('read login state', () => db.batch(statements));
+  const [results, elsewhere] = await Promise.all([
+    statements.length === 0 ? Promise.resolve([]) : runStorage('read login state', () => db.batch(statements)),
+    userElsewhere ? findUserById(env, lookup.userId!) : Promise.resolve(null),
+  ]);
+  let user = userElsewhere ? elsewhere : userSlot < 0 ? null : readUser(results[userSlot]);
+  const ownerId = directorySlot < 0 ? null : readDirectoryUserId(results[directorySlot]);
+  if (user === null && ownerId !== null && shardOf(ownerId) !== homeShard) user = await findUserById(env, ownerId);
   return {
-    user: userSlot < 0 ? null : readUser(results[userSlot]),
+    user,
     failures: failureSlot < 0 ? null : readLoginFailures(results[failureSlot]),
     claim: claimSlot < 0 ? null : readClaimedCheck(results[claimSlot]),
+    homeShard,
   };
+}
+
+// The statement finding the user on the home shard, if the user is looked up there.
+function userStatement(db: D1Database, lookup: LoginLookup, userElsewhere: boolean): D1PreparedStatement | null {
+  if (lookup.findUser === false || userElsewhere) return null;
+  if (lookup.userId !== undefined) return findUserByIdStatement(db, lookup.userId);
+  return lookup.email !== null ? findUserByEmailStatement(db, lookup.email) : null;
+}
+
+/**
+ * True when a user's rows and their email's failure record share a database,
+ * so a settlement can ride in the user's batch; otherwise it needs its own
+ * (`settleCheckOnHomeShard`).
+ */
+export function failureRecordIsWithUser(state: Pick<LoginState, 'homeShard'>, userId: string): boolean {
+  return shardOf(userId) === state.homeShard;
+}
+
+/** Settles a granted check in its own batch on the email's home shard. One round trip. */
+export async function settleCheckOnHomeShard(env: StorageBindings, homeShard: string, emailHash: string, claim: ClaimedCheck, nowSeconds: number): Promise<void> {
+  const db = databaseForShard(env, homeShard);
+  await runStorage('settle password check', () => db.batch(settleSuccessfulCheckStatements(db, emailHash, claim, nowSeconds)));
 }
 
 /** A failed login to record. */
@@ -86,12 +124,23 @@ export interface FailedLogin {
  * lock it started, if it started one.
  */
 export async function recordFailedLogin(env: StorageBindings, failure: FailedLogin): Promise<{ lockedUntil: number; lockouts: number } | null> {
-  const db = databaseForEmail(env, failure.email);
+  const homeShard = await shardForEmail(env, failure.email);
+  const db = databaseForShard(env, homeShard);
+  const userId = failure.failedEvent.userId;
+  // Events belong on the user's shard: a user living elsewhere gets them there, and the home batch sends the same statements inserting nothing.
+  const eventsElsewhere = userId !== null && shardOf(userId) !== homeShard;
+  const here = (event: AuthEventInput): AuthEventInput => (eventsElsewhere ? { ...event, userId: null } : event);
   const statements = recordLoginFailureStatements(db, failure.emailHash, failure.nowSeconds, failure.policy);
   const lockSlot = statements.length - 1;
   // changes() still counts the rows of the lock statement just before: the event lands only if a lock started.
-  statements.push(insertAuthEventStatement(db, failure.lockoutEvent, failure.nowSeconds, { sql: 'changes() > 0 AND ?2 IS NOT NULL', parameters: [] }));
-  statements.push(insertAuthEventStatement(db, failure.failedEvent, failure.nowSeconds, { sql: '?2 IS NOT NULL', parameters: [] }));
+  statements.push(insertAuthEventStatement(db, here(failure.lockoutEvent), failure.nowSeconds, { sql: 'changes() > 0 AND ?2 IS NOT NULL', parameters: [] }));
+  statements.push(insertAuthEventStatement(db, here(failure.failedEvent), failure.nowSeconds, { sql: '?2 IS NOT NULL', parameters: [] }));
   const results = await runStorage('record failed login', () => db.batch(statements));
-  return readStartedLock(results[lockSlot]);
+  const lock = readStartedLock(results[lockSlot]);
+  if (eventsElsewhere) {
+    const userDb = databaseForKey(env, userId);
+    const events = lock ? [failure.lockoutEvent, failure.failedEvent] : [failure.failedEvent];
+    await runStorage('record failed login events', () => userDb.batch(events.map((event) => insertAuthEventStatement(userDb, event, failure.nowSeconds))));
+  }
+  return lock;
 }

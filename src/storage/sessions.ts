@@ -1,6 +1,6 @@
 // D1 queries on sessions: opening one with its first refresh token, and revoking.
 
-import { databaseForKey, runStorage, type StorageBindings } from './database';
+import { databaseForKey, replicaForKey, runStorage, type StorageBindings } from './database';
 
 /** Why a session ended; stored in sessions.revoked_reason. */
 export type RevocationReason = 'logout' | 'logout_all' | 'session_deleted' | 'password_changed' | 'admin_revoked' | 'refresh_token_reused' | 'password_reset';
@@ -120,10 +120,14 @@ interface SessionRow {
   country: string | null;
 }
 
-/** The user's live (unrevoked, unexpired) sessions, most recently used first. One round trip. */
+/**
+ * The user's live (unrevoked, unexpired) sessions, most recently used first.
+ * One round trip, to a read replica: a session revoked a second ago may still
+ * be listed (its tokens are refused all the same: revocation reads the primary and KV).
+ */
 export async function listLiveSessions(env: StorageBindings, userId: string, nowSeconds: number, limit: number): Promise<SessionRecord[]> {
   const { results } = await runStorage('list sessions', () =>
-    databaseForKey(env, userId)
+    replicaForKey(env, userId)
       .prepare(
         `SELECT id, created_at, last_used_at, expires_at, user_agent, ip, country FROM sessions
          WHERE user_id = ?1 AND revoked_at IS NULL AND expires_at > ?2

@@ -1,6 +1,6 @@
 // D1 queries for the signing_keys table (scheduled key rotation).
 
-import { databaseForShard, runStorage, type StorageBindings } from './database';
+import { databaseForShard, replicaOf, runStorage, type StorageBindings } from './database';
 
 /** One stored signing key; the private JWK is sealed (AES-GCM), never plain. */
 export interface SigningKeyRow {
@@ -38,9 +38,15 @@ function toSigningKeyRow(raw: RawSigningKeyRow): SigningKeyRow {
   };
 }
 
-/** Every stored signing key, newest generation first. One D1 round trip. */
-export async function listSigningKeyRows(env: StorageBindings): Promise<SigningKeyRow[]> {
-  const db = databaseForShard(env, KEYS_SHARD);
+/**
+ * Every stored signing key, newest generation first. One D1 round trip:
+ * `replica` for loading keys to sign and publish (a new key is published a
+ * lead time before it signs, so seconds of lag do no harm), `primary` for
+ * rotation, which decides on what it reads.
+ */
+export async function listSigningKeyRows(env: StorageBindings, read: 'replica' | 'primary'): Promise<SigningKeyRow[]> {
+  const primary = databaseForShard(env, KEYS_SHARD);
+  const db = read === 'replica' ? replicaOf(primary) : primary;
   const result = await runStorage('list signing keys', () =>
     db.prepare('SELECT kid, generation, alg, public_jwk, sealed_private_jwk, created_at, signs_from FROM signing_keys ORDER BY generation DESC').all<RawSigningKeyRow>(),
   );

@@ -1,6 +1,8 @@
 // D1 queries on the users table.
 
-import { databaseForKey, databaseForShard, runStorage, shardForEmail, type StorageBindings } from './database';
+import { shardOf } from '../ids';
+import { databaseForEmail, databaseForKey, isKnownShard, runStorage, shardMapOf, type StorageBindings } from './database';
+import { claimDirectoryKeyStatement, emailDirectoryKey, findDirectoryEntryStatement, readDirectoryUserId, releaseDirectoryKeyStatement } from './directory';
 
 /** A user as the service sees it. */
 export interface UserRecord {
@@ -46,28 +48,60 @@ export function parseStringArray(stored: string | null | undefined): string[] {
 }
 
 /**
- * Inserts a user unless the email is taken. Returns `null` when it is.
- * One round trip.
+ * Inserts a user unless the email is taken, on the email's home shard (the
+ * user's id must carry that shard). Returns `null` when it is taken. One
+ * round trip, one transaction: the email's directory entry is claimed first
+ * (its primary key makes the address unique across shards) and the user row
+ * lands only if the claim did.
  */
 export async function insertUser(env: StorageBindings, user: Omit<UserRecord, 'roles' | 'emailVerified' | 'totpEnabled'>): Promise<UserRecord | null> {
-  const db = databaseForShard(env, shardForEmail(user.email));
-  const row = await runStorage('insert user', () =>
-    db
-      .prepare(
-        `INSERT INTO users (id, email, password_hash, roles, created_at) VALUES (?1, ?2, ?3, '[]', ?4)
-         ON CONFLICT (email) DO NOTHING RETURNING id, email, password_hash, roles, created_at, email_verified`,
-      )
-      .bind(user.id, user.email, user.passwordHash, user.createdAt)
-      .first<UserRow>(),
+  const db = databaseForKey(env, user.id);
+  const key = emailDirectoryKey(user.email);
+  const [claim, inserted] = await runStorage('insert user', () =>
+    db.batch([
+      claimDirectoryKeyStatement(db, key, user.id, user.createdAt),
+      db
+        .prepare(
+          `INSERT INTO users (id, email, password_hash, roles, created_at) SELECT ?1, ?2, ?3, '[]', ?4 WHERE changes() > 0
+           ON CONFLICT (email) DO NOTHING RETURNING id, email, password_hash, roles, created_at, email_verified`,
+        )
+        .bind(user.id, user.email, user.passwordHash, user.createdAt),
+    ]),
   );
-  return row ? mapUserRow(row) : null;
+  const row = inserted?.results[0] as UserRow | undefined;
+  if (row) return mapUserRow(row);
+  // A users row with this address but no directory entry (a shard not reindexed yet): give the claim back.
+  if ((claim?.meta.changes ?? 0) > 0) await runStorage('release directory key', () => releaseDirectoryKeyStatement(db, key, user.id).run());
+  return null;
 }
 
-/** The user with this normalised email, or `null`. One round trip. */
+/**
+ * The user with this normalised email, or `null`. One round trip to the
+ * email's home shard (the directory entry rides along when there are several
+ * shards), and one more to the user's own shard when the user lives elsewhere
+ * (after an email change, or a map change).
+ */
 export async function findUserByEmail(env: StorageBindings, email: string): Promise<UserRecord | null> {
-  const db = databaseForShard(env, shardForEmail(email));
-  const row = await runStorage('find user by email', () => findUserByEmailStatement(db, email).first<UserRow>());
-  return row ? mapUserRow(row) : null;
+  const located = await locateUserByEmail(env, email);
+  if (located.user !== null || located.elsewhereUserId === null) return located.user;
+  return findUserById(env, located.elsewhereUserId);
+}
+
+/** What a look at an email's home shard found: the user living there, or the id of one living elsewhere. */
+export interface LocatedUser {
+  user: UserRecord | null;
+  elsewhereUserId: string | null;
+}
+
+/** Reads the email's user on its home shard, with its directory entry when the map has several shards. One round trip. */
+export async function locateUserByEmail(env: StorageBindings, email: string): Promise<LocatedUser> {
+  const db = await databaseForEmail(env, email);
+  const statements = [findUserByEmailStatement(db, email)];
+  if (shardMapOf(env).shards.length > 1) statements.push(findDirectoryEntryStatement(db, emailDirectoryKey(email)));
+  const results = await runStorage('find user by email', () => db.batch(statements));
+  const user = readUser(results[0]);
+  const owner = readDirectoryUserId(results[1]);
+  return { user, elsewhereUserId: user === null && owner !== null ? owner : null };
 }
 
 /** Whether the user has TOTP on, in the same read (login needs it without another round trip). */
@@ -89,8 +123,10 @@ export function readUser(result: D1Result | undefined): UserRecord | null {
   return row ? mapUserRow(row) : null;
 }
 
-/** The user with this id, or `null`. One round trip. */
+/** The user with this id, or `null` (also for an id naming no shard). One round trip. */
 export async function findUserById(env: StorageBindings, userId: string): Promise<UserRecord | null> {
+  // An id naming no shard of the map names nobody (an admin route's path, say): not found, not a 401.
+  if (!isKnownShard(env, shardOf(userId))) return null;
   const row = await runStorage('find user by id', () => findUserByIdStatement(databaseForKey(env, userId), userId).first<UserRow>());
   return row ? mapUserRow(row) : null;
 }

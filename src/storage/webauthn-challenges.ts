@@ -1,14 +1,18 @@
 // D1 queries on webauthn_challenges: issuing a challenge and consuming it once (DELETE ... RETURNING).
 
 import { DEFAULT_SHARD } from '../ids';
-import { databaseForKey, databaseForShard, runStorage, type StorageBindings } from './database';
+import { databaseForKey, databaseForShard, isKnownShard, runStorage, shardMapOf, type StorageBindings } from './database';
 
 /** What a challenge is for: a registration (bound to its user) or a sign-in (no user yet). */
 export type ChallengePurpose = 'register' | 'login';
 
-/** The shard that stores a new sign-in challenge (its name starts the challenge). */
-export function shardForLoginChallenge(): string {
-  return DEFAULT_SHARD;
+/**
+ * The shard that stores a new sign-in challenge (its name starts the
+ * challenge): any shard taking new rows, at random, so sign-ins spread.
+ */
+export function shardForLoginChallenge(env: StorageBindings): string {
+  const growing = shardMapOf(env).growing;
+  return growing[Math.floor(Math.random() * growing.length)]?.id ?? DEFAULT_SHARD;
 }
 
 /**
@@ -17,7 +21,7 @@ export function shardForLoginChallenge(): string {
  * user yet, so the challenge itself says where it lives.
  */
 export function databaseForLoginChallenge(env: StorageBindings, challengeShard: string | null): D1Database | null {
-  return challengeShard === null ? null : databaseForShard(env, challengeShard);
+  return isKnownShard(env, challengeShard) ? databaseForShard(env, challengeShard) : null;
 }
 
 /** A statement storing a challenge until `expiresAt` (one row written). */

@@ -34,7 +34,7 @@ interface CachedKeys {
 let cache: { pending: Promise<CachedKeys>; secret: string } | null = null;
 
 async function loadStoredKeys(env: StorageBindings, secret: string, nowSeconds: number): Promise<CachedKeys> {
-  const rows = await listSigningKeyRows(env);
+  const rows = await listSigningKeyRows(env, 'replica');
   const keys = await Promise.all(
     rows.map(async (row) => ({ row, jwk: (await openPrivateJwk(row.sealedPrivateJwk, row.kid, secret)) as PrivateSigningJwk })),
   );
@@ -104,7 +104,7 @@ export async function withCurrentSigningKeys(env: StorageBindings, config: Confi
 export async function rotateSigningKeysIfDue(env: StorageBindings & RawVars, nowSeconds: number): Promise<{ created: string | null; retired: string[] }> {
   const config = getConfig(env as RawVars);
   if (!config.keyRotation) return { created: null, retired: [] };
-  const rows = await listSigningKeyRows(env);
+  const rows = await listSigningKeyRows(env, 'primary');
   const newest = rows[0];
   let created: string | null = null;
   if (!newest || nowSeconds >= newest.signsFrom + config.keyRotation.days * SECONDS_PER_DAY - PUBLISH_LEAD_SECONDS) {

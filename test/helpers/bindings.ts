@@ -34,6 +34,8 @@ export interface Fault {
 export interface InstrumentedBindings {
   DB: D1Database;
   KV: KVNamespace;
+  /** The other shards' wrapped D1 bindings, by binding name (empty with one shard). */
+  shards: Record<string, D1Database>;
   counts: StorageCounts;
   /** D1 rows read and written since the last reset. */
   rows: D1RowCounts;
@@ -57,8 +59,12 @@ function emptyCounts(): StorageCounts {
   return { d1RoundTrips: 0, d1Statements: 0, kvReads: 0, kvWrites: 0, kvDeletes: 0, kvLists: 0 };
 }
 
-/** Wraps real `DB` and `KV` bindings so tests can count and break them. */
-export function instrumentBindings(db: D1Database, kv: KVNamespace): InstrumentedBindings {
+/**
+ * Wraps real `DB` and `KV` bindings (and the other shards' D1 bindings, by
+ * binding name) so tests can count and break them; every shard shares one
+ * set of counts and faults.
+ */
+export function instrumentBindings(db: D1Database, kv: KVNamespace, extraShards: Record<string, D1Database> = {}): InstrumentedBindings {
   const counts = emptyCounts();
   const rows: D1RowCounts = { read: 0, written: 0, writes: [] };
   const faults: (Fault & { seen: number; failed: number })[] = [];
@@ -131,27 +137,33 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
     return wrapped;
   }
 
-  const wrappedDb = {
-    prepare: (query: string) => wrapStatement(db.prepare(query), query),
-    batch: async (statements: D1PreparedStatement[]) => {
-      counts.d1RoundTrips++;
-      counts.d1Statements += statements.length;
-      return guarded('d1', async () => {
-        const results = await db.batch(statements.map((statement) => realStatements.get(statement) ?? statement));
-        results.forEach((result, index) => countRows(result, statementSql.get(statements[index] as object)));
-        return results;
-      });
-    },
-    exec: async (query: string) => {
-      counts.d1RoundTrips++;
-      counts.d1Statements++;
-      return guarded('d1', () => db.exec(query));
-    },
-    withSession: () => {
-      throw new Error('withSession is not used by edge-auth');
-    },
-    dump: () => db.dump(),
-  } as unknown as D1Database;
+  // A database (or a Sessions API session of one) whose calls are counted and can fail.
+  function wrapDb(db: D1Database | D1DatabaseSession): D1Database {
+    return {
+      prepare: (query: string) => wrapStatement(db.prepare(query), query),
+      batch: async (statements: D1PreparedStatement[]) => {
+        counts.d1RoundTrips++;
+        counts.d1Statements += statements.length;
+        return guarded('d1', async () => {
+          const results = await db.batch(statements.map((statement) => realStatements.get(statement) ?? statement));
+          results.forEach((result, index) => countRows(result, statementSql.get(statements[index] as object)));
+          return results;
+        });
+      },
+      exec: async (query: string) => {
+        counts.d1RoundTrips++;
+        counts.d1Statements++;
+        return guarded('d1', () => (db as D1Database).exec(query));
+      },
+      withSession: (constraint?: D1SessionConstraint | D1SessionBookmark) => {
+        const session = (db as D1Database).withSession(constraint);
+        return Object.assign(wrapDb(session), { getBookmark: () => session.getBookmark() });
+      },
+      dump: () => (db as D1Database).dump(),
+    } as unknown as D1Database;
+  }
+  const wrappedDb = wrapDb(db);
+  const wrappedShards = Object.fromEntries(Object.entries(extraShards).map(([binding, shardDb]) => [binding, wrapDb(shardDb)]));
 
   const wrappedKv = {
     get: async (...args: Parameters<KVNamespace['get']>) => {
@@ -179,6 +191,7 @@ export function instrumentBindings(db: D1Database, kv: KVNamespace): Instrumente
   return {
     DB: wrappedDb,
     KV: wrappedKv,
+    shards: wrappedShards,
     counts,
     rows,
     resetCounts: () => {

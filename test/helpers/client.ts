@@ -6,6 +6,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { createApp } from '../../src/app';
 import { REFRESH_COOKIE_NAME } from '../../src/http/cookies';
 import type { Bindings } from '../../src/app-env';
+import { shardMapOf } from '../../src/storage/database';
 import { instrumentBindings, type InstrumentedBindings } from './bindings';
 import { decodeToken } from './forge';
 
@@ -50,8 +51,8 @@ export interface TestClient {
 /** Builds a client around a fresh app instance over the real bindings. */
 export function createTestClient(options: TestClientOptions = {}): TestClient {
   const clock = options.clock ?? createTestClock();
-  const storage = instrumentBindings(options.db ?? env.DB, env.KV);
-  const testEnv = { ...env, ...options.vars, ...options.bindings, DB: storage.DB, KV: storage.KV } as unknown as Bindings;
+  const storage = instrumentBindings(options.db ?? env.DB, env.KV, options.db ? {} : otherShardBindings());
+  const testEnv = { ...env, ...options.vars, ...options.bindings, DB: storage.DB, KV: storage.KV, ...storage.shards } as unknown as Bindings;
   const app = createApp({ now: clock.now });
   async function send(path: string, init?: RequestInit): Promise<Response> {
     const request = new Request(new URL(path, BASE_URL), init);
@@ -68,6 +69,16 @@ export function createTestClient(options: TestClientOptions = {}): TestClient {
     postJson: (path, body, headers = {}) =>
       send(path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }),
   };
+}
+
+/** The D1 bindings of every shard but 00 (DB), by binding name: none when the suite runs with one shard. */
+export function otherShardBindings(): Record<string, D1Database> {
+  const bindings = env as unknown as Record<string, D1Database>;
+  return Object.fromEntries(
+    shardMapOf(env)
+      .shards.filter((shard) => shard.binding !== 'DB')
+      .map((shard) => [shard.binding, bindings[shard.binding]!]),
+  );
 }
 
 let userCounter = 0;

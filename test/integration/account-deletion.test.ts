@@ -6,6 +6,7 @@ import { hashEmailForThrottle } from '../../src/auth/throttle';
 import { revocationKey } from '../../src/storage/revocation-key';
 import { DEFAULT_PASSWORD, getMe, logIn, refreshWithCookie, uniqueEmail } from '../helpers/client';
 import { createMailTestClient, type MailTestClient } from '../helpers/mailbox';
+import { databaseForEmail, databaseForKey } from '../../src/storage/database';
 
 async function errorOf(response: Response): Promise<string> {
   return ((await response.json()) as { error: string }).error;
@@ -19,7 +20,7 @@ function deleteAccount(client: MailTestClient, accessToken: string, body?: Recor
 
 /** Rows left about a user in every table that holds per-user data. */
 async function rowsAbout(userId: string, sessionIds: string[]): Promise<Record<string, number>> {
-  const count = async (sql: string, ...values: unknown[]) => (await env.DB.prepare(sql).bind(...values).first<{ n: number }>())?.n ?? -1;
+  const count = async (sql: string, ...values: unknown[]) => (await databaseForKey(env, userId).prepare(sql).bind(...values).first<{ n: number }>())?.n ?? -1;
   const placeholders = sessionIds.map((_, index) => `?${index + 1}`).join(', ');
   return {
     users: await count('SELECT COUNT(*) AS n FROM users WHERE id = ?1', userId),
@@ -42,9 +43,9 @@ describe('POST /auth/account/delete', () => {
     const response = await deleteAccount(client, first.accessToken, { password: DEFAULT_PASSWORD });
     expect(response.status).toBe(204);
     expect(await rowsAbout(user.id, [first.sessionId, second.sessionId])).toEqual({ users: 0, sessions: 0, refresh_tokens: 0, email_links: 0, auth_events: 0 });
-    const failures = await env.DB.prepare('SELECT COUNT(*) AS n FROM login_failures WHERE email_hash = ?1').bind(await hashEmailForThrottle(email)).first<{ n: number }>();
+    const failures = await (await databaseForEmail(env, email)).prepare('SELECT COUNT(*) AS n FROM login_failures WHERE email_hash = ?1').bind(await hashEmailForThrottle(email)).first<{ n: number }>();
     expect(failures?.n).toBe(0);
-    const limits = await env.DB.prepare('SELECT COUNT(*) AS n FROM mail_limits WHERE address_hash = ?1').bind(await hashAddressForMailLimit(email)).first<{ n: number }>();
+    const limits = await databaseForKey(env, user.id).prepare('SELECT COUNT(*) AS n FROM mail_limits WHERE address_hash = ?1').bind(await hashAddressForMailLimit(email)).first<{ n: number }>();
     expect(limits?.n).toBe(0);
     expect((await getMe(client, first.accessToken)).status).toBe(401);
     expect((await getMe(client, second.accessToken)).status).toBe(401);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { hashEmailForThrottle } from '../../src/auth/throttle';
 import { DEFAULT_PASSWORD, logIn, uniqueEmail } from '../helpers/client';
 import { createMailTestClient, type MailTestClient } from '../helpers/mailbox';
+import { databaseForKey, databaseForEmail } from '../../src/storage/database';
 
 async function registerAndSignIn(client: MailTestClient, email = uniqueEmail('change')) {
   expect((await client.postJson('/auth/register', { email, password: DEFAULT_PASSWORD })).status).toBe(201);
@@ -98,18 +99,18 @@ describe('step-up for an account without a password', () => {
     const client = createMailTestClient();
     const { email, userId } = await (async () => {
       const signedUp = await registerAndSignIn(client);
-      const row = await env.DB.prepare('SELECT id FROM users WHERE email = ?1').bind(signedUp.email).first<{ id: string }>();
+      const row = await (await databaseForEmail(env, signedUp.email)).prepare('SELECT id FROM users WHERE email = ?1').bind(signedUp.email).first<{ id: string }>();
       return { ...signedUp, userId: row?.id ?? '' };
     })();
     const session = await logIn(client, email, DEFAULT_PASSWORD);
-    await env.DB.prepare("UPDATE users SET password_hash = '' WHERE id = ?1").bind(userId).run();
+    await databaseForKey(env, userId).prepare("UPDATE users SET password_hash = '' WHERE id = ?1").bind(userId).run();
     client.clock.advanceSeconds(601);
     const stale = await change(client, session.accessToken, { new_email: uniqueEmail('late') });
     expect(stale.status).toBe(403);
     expect(await errorOf(stale)).toBe('reauthentication_required');
     const staleDelete = await client.postJson('/auth/account/delete', {}, { Authorization: `Bearer ${session.accessToken}` });
     expect(await errorOf(staleDelete)).toBe('reauthentication_required');
-    await env.DB.prepare('UPDATE sessions SET created_at = created_at + 601 WHERE id = ?1').bind(session.sessionId).run();
+    await databaseForKey(env, session.sessionId).prepare('UPDATE sessions SET created_at = created_at + 601 WHERE id = ?1').bind(session.sessionId).run();
     const recentToken = ((await (await client.fetch('/auth/refresh', { method: 'POST', headers: { Cookie: `edge_auth_refresh=${session.refreshToken}` } })).json()) as { access_token: string }).access_token;
     expect((await change(client, recentToken, { new_email: uniqueEmail('recent') })).status).toBe(202);
   });
@@ -117,12 +118,13 @@ describe('step-up for an account without a password', () => {
   it('takes no lockout claim when a password is sent for an account that has none, so no attempt is left pending', async () => {
     const client = createMailTestClient();
     const signedUp = await registerAndSignIn(client);
-    await env.DB.prepare("UPDATE users SET password_hash = '' WHERE email = ?1").bind(signedUp.email).run();
+    await (await databaseForEmail(env, signedUp.email)).prepare("UPDATE users SET password_hash = '' WHERE email = ?1").bind(signedUp.email).run();
     // Logging in took and settled a claim: start from no failure record at all.
     const emailHash = await hashEmailForThrottle(signedUp.email);
-    await env.DB.prepare('DELETE FROM login_failures WHERE email_hash = ?1').bind(emailHash).run();
+    const home = await databaseForEmail(env, signedUp.email);
+    await home.prepare('DELETE FROM login_failures WHERE email_hash = ?1').bind(emailHash).run();
     expect((await change(client, signedUp.accessToken, { new_email: uniqueEmail('nopw'), password: 'some password sent anyway' })).status).toBe(202);
-    const record = await env.DB.prepare('SELECT pending FROM login_failures WHERE email_hash = ?1').bind(emailHash).first<{ pending: number }>();
+    const record = await home.prepare('SELECT pending FROM login_failures WHERE email_hash = ?1').bind(emailHash).first<{ pending: number }>();
     expect(record?.pending ?? 0).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import { SoftwareAuthenticator, userHandleFor } from '../helpers/authenticator';
 import { createTestClient, createTestClock, getMe, refreshCookieFrom, refreshWithCookie, sendWithBearer, signUpAndLogIn } from '../helpers/client';
 import { decodeToken } from '../helpers/forge';
 import { addPasskey, errorCode, loginOptions, registerPasskey, registrationOptions, signInWithPasskey } from '../helpers/passkeys';
+import { databaseForKey } from '../../src/storage/database';
 
 interface PasskeyListing {
   passkeys: { id: string; name: string; created_at: string; last_used_at: string | null }[];
@@ -96,7 +97,7 @@ describe('POST /auth/passkeys and GET /auth/passkeys', () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
     await addPasskey(client, user.accessToken);
-    const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM auth_events WHERE user_id = ?1 AND type = 'passkey_added'").bind(user.userId).first<{ n: number }>();
+    const row = await databaseForKey(env, user.userId).prepare("SELECT COUNT(*) AS n FROM auth_events WHERE user_id = ?1 AND type = 'passkey_added'").bind(user.userId).first<{ n: number }>();
     expect(row?.n).toBe(1);
   });
 });
@@ -178,7 +179,7 @@ describe('DELETE /auth/passkeys/:id', () => {
     const response = await sendWithBearer(client, 'DELETE', `/auth/passkeys/${authenticator.id}`, user.accessToken);
     expect(response.status).toBe(204);
     expect(await listPasskeys(client, user.accessToken)).toEqual([]);
-    const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM auth_events WHERE user_id = ?1 AND type = 'passkey_removed'").bind(user.userId).first<{ n: number }>();
+    const row = await databaseForKey(env, user.userId).prepare("SELECT COUNT(*) AS n FROM auth_events WHERE user_id = ?1 AND type = 'passkey_removed'").bind(user.userId).first<{ n: number }>();
     expect(row?.n).toBe(1);
   });
 
@@ -199,7 +200,7 @@ describe('DELETE /auth/passkeys/:id', () => {
     const first = await addPasskey(client, user.accessToken);
     const second = await addPasskey(client, user.accessToken);
     // An account with no password (as a provider or passkey-only account is).
-    await env.DB.prepare("UPDATE users SET password_hash = '' WHERE id = ?1").bind(user.userId).run();
+    await databaseForKey(env, user.userId).prepare("UPDATE users SET password_hash = '' WHERE id = ?1").bind(user.userId).run();
     expect((await sendWithBearer(client, 'DELETE', `/auth/passkeys/${first.id}`, user.accessToken)).status).toBe(204);
     const response = await sendWithBearer(client, 'DELETE', `/auth/passkeys/${second.id}`, user.accessToken);
     expect(response.status).toBe(409);

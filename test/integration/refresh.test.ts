@@ -8,6 +8,7 @@ import {
   refreshWithCookie,
   signUpAndLogIn,
 } from '../helpers/client';
+import { databaseForKey } from '../../src/storage/database';
 
 /** SHA-256 hex computed here, independently of the service's own helper. */
 async function sha256Hex(text: string): Promise<string> {
@@ -34,7 +35,7 @@ describe('POST /auth/refresh', () => {
     expect(body.refresh_token).toBeUndefined();
     expect(JSON.stringify(body)).not.toContain(user.refreshToken);
     const successor = refreshCookieFrom(response);
-    expect(successor).toMatch(/^00\.[A-Za-z0-9_-]{86}$/);
+    expect(successor).toMatch(/^[0-9a-z]{2}\.[A-Za-z0-9_-]{86}$/);
     expect(successor).not.toBe(user.refreshToken);
     expect(JSON.stringify(body)).not.toContain(successor);
     expect((await getMe(client, body.access_token)).status).toBe(200);
@@ -62,7 +63,7 @@ describe('POST /auth/refresh', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('Set-Cookie')).toBeNull();
     const body = (await response.json()) as TokenBody;
-    expect(body.refresh_token).toMatch(/^00\./);
+    expect(body.refresh_token).toMatch(/^[0-9a-z]{2}\./);
     expect(body.refresh_token).not.toBe(user.refreshToken);
   });
 
@@ -111,7 +112,7 @@ describe('POST /auth/refresh', () => {
     const next = await refreshWithCookie(client, successor ?? '');
     expect(next.status).toBe(200);
     // The session row names one current token: the successor's successor.
-    const row = await client.env.DB.prepare('SELECT refresh_hash FROM sessions WHERE id = ?1').bind(user.sessionId).first<{ refresh_hash: string }>();
+    const row = await databaseForKey(client.env, user.sessionId).prepare('SELECT refresh_hash FROM sessions WHERE id = ?1').bind(user.sessionId).first<{ refresh_hash: string }>();
     expect(row?.refresh_hash).toBe(await sha256Hex(refreshCookieFrom(next) ?? ''));
   });
 
@@ -142,7 +143,7 @@ describe('POST /auth/refresh', () => {
     expect((await refreshWithCookie(client, successor)).status).toBe(401);
     expect((await getMe(client, liveAccessToken)).status).toBe(401);
     expect((await getMe(client, user.accessToken)).status).toBe(401);
-    const session = await client.env.DB.prepare('SELECT revoked_reason FROM sessions WHERE id = ?1').bind(user.sessionId).first<{ revoked_reason: string }>();
+    const session = await databaseForKey(client.env, user.sessionId).prepare('SELECT revoked_reason FROM sessions WHERE id = ?1').bind(user.sessionId).first<{ revoked_reason: string }>();
     expect(session?.revoked_reason).toBe('refresh_token_reused');
   });
 
@@ -171,7 +172,7 @@ describe('POST /auth/refresh', () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
     const successor = refreshCookieFrom(await refreshWithCookie(client, user.refreshToken)) ?? '';
-    const { results } = await client.env.DB.prepare('SELECT * FROM sessions WHERE id = ?1').bind(user.sessionId).all();
+    const { results } = await databaseForKey(client.env, user.sessionId).prepare('SELECT * FROM sessions WHERE id = ?1').bind(user.sessionId).all();
     const dump = JSON.stringify(results);
     expect(dump).not.toContain(user.refreshToken.slice(3));
     expect(dump).not.toContain(successor.slice(3));

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { CURRENT_PASSWORD_PARAMETERS, hashPassword } from '../../src/passwords/hash';
 import { createTestClient, DEFAULT_PASSWORD, getMe, refreshCookieFrom, uniqueEmail } from '../helpers/client';
+import { databaseForKey, databaseForEmail } from '../../src/storage/database';
+import { countOnEveryShard } from '../helpers/shards';
 
 async function errorOf(response: Response): Promise<string> {
   return ((await response.json()) as { error: string }).error;
@@ -15,7 +17,7 @@ describe('POST /auth/register', () => {
     expect(response.status).toBe(201);
     const { user } = (await response.json()) as { user: { id: string; email: string; created_at: string } };
     expect(user.email).toBe(email.toLowerCase());
-    expect(user.id).toMatch(/^00\./);
+    expect(user.id).toMatch(/^[0-9a-z]{2}\./);
     expect(new Date(user.created_at).toISOString()).toBe(user.created_at);
     expect(Object.keys(user).sort()).toEqual(['created_at', 'email', 'email_verified', 'id']);
     expect((user as { email_verified?: unknown }).email_verified).toBe(false);
@@ -69,19 +71,18 @@ describe('POST /auth/register', () => {
     ['null', null],
   ])('refuses a body with %s as 400 invalid_request and writes nothing', async (_, body) => {
     const client = createTestClient();
-    const before = await client.env.DB.prepare('SELECT COUNT(*) AS n FROM users').first<{ n: number }>();
+    const before = await countOnEveryShard('SELECT COUNT(*) AS n FROM users');
     const response = await client.postJson('/auth/register', body);
     expect(response.status).toBe(400);
     expect(await errorOf(response)).toBe('invalid_request');
-    const after = await client.env.DB.prepare('SELECT COUNT(*) AS n FROM users').first<{ n: number }>();
-    expect(after?.n).toBe(before?.n);
+    expect(await countOnEveryShard('SELECT COUNT(*) AS n FROM users')).toBe(before);
   });
 
   it('stores the password only as a PBKDF2 PHC string', async () => {
     const client = createTestClient();
     const email = uniqueEmail();
     await client.postJson('/auth/register', { email, password: DEFAULT_PASSWORD });
-    const row = await client.env.DB.prepare('SELECT password_hash FROM users WHERE email = ?1').bind(email).first<{ password_hash: string }>();
+    const row = await (await databaseForEmail(client.env, email)).prepare('SELECT password_hash FROM users WHERE email = ?1').bind(email).first<{ password_hash: string }>();
     expect(row?.password_hash).toMatch(/^\$pbkdf2-sha256\$i=100000\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
     expect(row?.password_hash).not.toContain(DEFAULT_PASSWORD);
   });
@@ -103,7 +104,7 @@ describe('POST /auth/login', () => {
     expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'token_type']);
     expect(body.token_type).toBe('Bearer');
     expect(body.expires_in).toBe(900);
-    expect(refreshCookieFrom(response)).toMatch(/^00\./);
+    expect(refreshCookieFrom(response)).toMatch(/^[0-9a-z]{2}\./);
     expect((await getMe(client, String(body.access_token))).status).toBe(200);
   });
 
@@ -114,7 +115,7 @@ describe('POST /auth/login', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('Set-Cookie')).toBeNull();
     const body = (await response.json()) as { refresh_token: string };
-    expect(body.refresh_token).toMatch(/^00\.[A-Za-z0-9_-]{86}$/);
+    expect(body.refresh_token).toMatch(/^[0-9a-z]{2}\.[A-Za-z0-9_-]{86}$/);
   });
 
   it('gives a wrong password and an unknown email the same 401 invalid_credentials', async () => {
@@ -140,9 +141,9 @@ describe('POST /auth/login', () => {
     const client = createTestClient();
     const email = await registered(client);
     const oldHash = await hashPassword(DEFAULT_PASSWORD, { ...CURRENT_PASSWORD_PARAMETERS, iterations: 10_000 });
-    await client.env.DB.prepare('UPDATE users SET password_hash = ?1 WHERE email = ?2').bind(oldHash, email).run();
+    await (await databaseForEmail(client.env, email)).prepare('UPDATE users SET password_hash = ?1 WHERE email = ?2').bind(oldHash, email).run();
     expect((await client.postJson('/auth/login', { email, password: DEFAULT_PASSWORD })).status).toBe(200);
-    const row = await client.env.DB.prepare('SELECT password_hash FROM users WHERE email = ?1').bind(email).first<{ password_hash: string }>();
+    const row = await (await databaseForEmail(client.env, email)).prepare('SELECT password_hash FROM users WHERE email = ?1').bind(email).first<{ password_hash: string }>();
     expect(row?.password_hash).toMatch(/^\$pbkdf2-sha256\$i=100000\$/);
     expect((await client.postJson('/auth/login', { email, password: DEFAULT_PASSWORD })).status).toBe(200);
   });
@@ -153,7 +154,7 @@ describe('POST /auth/login', () => {
     const response = await client.postJson('/auth/login', { email, password: DEFAULT_PASSWORD }, { 'User-Agent': 'edge-auth-test/1.0' });
     const { access_token: accessToken } = (await response.json()) as { access_token: string };
     const me = (await (await getMe(client, accessToken)).json()) as { session_id: string };
-    const row = await client.env.DB.prepare('SELECT user_agent FROM sessions WHERE id = ?1').bind(me.session_id).first<{ user_agent: string }>();
+    const row = await databaseForKey(client.env, me.session_id).prepare('SELECT user_agent FROM sessions WHERE id = ?1').bind(me.session_id).first<{ user_agent: string }>();
     expect(row?.user_agent).toBe('edge-auth-test/1.0');
   });
 });

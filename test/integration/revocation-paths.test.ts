@@ -12,6 +12,7 @@ import {
   signUpAndLogIn,
   type TestClient,
 } from '../helpers/client';
+import { databaseForKey } from '../../src/storage/database';
 
 const DEAD = { accessStatus: 401, refreshStatus: 401 };
 const ALIVE = { accessStatus: 200, refreshStatus: 200 };
@@ -83,7 +84,7 @@ describe('revocation paths', () => {
   it('an admin revoke ends every session of the target user only', async () => {
     const client = createTestClient();
     const admin = await signUpAndLogIn(client);
-    await env.DB.prepare(`UPDATE users SET roles = '["admin"]' WHERE id = ?1`).bind(admin.userId).run();
+    await databaseForKey(env, admin.userId).prepare(`UPDATE users SET roles = '["admin"]' WHERE id = ?1`).bind(admin.userId).run();
     const adminSession = await logIn(client, admin.email, admin.password);
     const { first, second } = await userWithTwoSessions(client);
     const bystander = await signUpAndLogIn(client);

@@ -6,12 +6,12 @@ import worker from '../../src/index';
 import { runScheduledCleanup } from '../../src/scheduled';
 import type { Bindings } from '../../src/app-env';
 import { createTestClient, createTestClock, probeSession, sendWithBearer, signUpAndLogIn } from '../helpers/client';
+import { countOnEveryShard } from '../helpers/shards';
 
 const DAY_MILLISECONDS = 86_400_000;
 
 async function countRows(sql: string, ...values: unknown[]): Promise<number> {
-  const row = await env.DB.prepare(sql).bind(...values).first<{ n: number }>();
-  return row?.n ?? -1;
+  return countOnEveryShard(sql, ...values);
 }
 
 describe('scheduled cleanup', () => {

@@ -2,6 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createTestClient, logIn, refreshCookieFrom, refreshWithCookie, sendWithBearer, signUpAndLogIn, uniqueIp } from '../helpers/client';
+import { databaseForKey } from '../../src/storage/database';
 
 interface ListedSession {
   id: string;
@@ -106,7 +107,7 @@ describe('GET /auth/events', () => {
     await sendWithBearer(client, 'DELETE', `/auth/sessions/${other.sessionId}`, user.accessToken);
     await sendWithBearer(client, 'POST', '/auth/password', user.accessToken, { current_password: user.password, new_password: 'quite another passphrase' });
     await sendWithBearer(client, 'POST', '/auth/logout-all', user.accessToken);
-    const rows = await env.DB.prepare('SELECT type FROM auth_events WHERE user_id = ?1 ORDER BY id').bind(user.userId).all<{ type: string }>();
+    const rows = await databaseForKey(env, user.userId).prepare('SELECT type FROM auth_events WHERE user_id = ?1 ORDER BY id').bind(user.userId).all<{ type: string }>();
     expect(rows.results.map((row) => row.type)).toEqual([
       'login_succeeded',
       'login_succeeded',
@@ -180,7 +181,7 @@ describe('POST /admin/users/:id/revoke-sessions', () => {
     const client = createTestClient();
     expect((await client.fetch('/admin/users/00.someone/revoke-sessions', { method: 'POST' })).status).toBe(401);
     const admin = await signUpAndLogIn(client);
-    await env.DB.prepare(`UPDATE users SET roles = '["admin"]' WHERE id = ?1`).bind(admin.userId).run();
+    await databaseForKey(env, admin.userId).prepare(`UPDATE users SET roles = '["admin"]' WHERE id = ?1`).bind(admin.userId).run();
     const session = await logIn(client, admin.email, admin.password);
     const response = await sendWithBearer(client, 'POST', '/admin/users/00.nobody-here/revoke-sessions', session.accessToken);
     expect(response.status).toBe(404);
@@ -190,7 +191,7 @@ describe('POST /admin/users/:id/revoke-sessions', () => {
   it('reads the role from D1 into the token at login', async () => {
     const client = createTestClient();
     const admin = await signUpAndLogIn(client);
-    await env.DB.prepare(`UPDATE users SET roles = '["admin"]' WHERE id = ?1`).bind(admin.userId).run();
+    await databaseForKey(env, admin.userId).prepare(`UPDATE users SET roles = '["admin"]' WHERE id = ?1`).bind(admin.userId).run();
     const session = await logIn(client, admin.email, admin.password);
     const me = (await (await sendWithBearer(client, 'GET', '/auth/me', session.accessToken)).json()) as { user: { roles: string[] } };
     expect(me.user.roles).toEqual(['admin']);

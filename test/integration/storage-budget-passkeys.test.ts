@@ -2,16 +2,22 @@
 import { describe, expect, it } from 'vitest';
 import { createTestClient, signUpAndLogIn } from '../helpers/client';
 import { addPasskey, loginOptions, postPasskeyLogin, SERVICE_ORIGIN } from '../helpers/passkeys';
+import { shardOf } from '../../src/ids';
+import { shardOfChallenge } from '../../src/webauthn/options';
 
 describe('storage budget of a passkey sign-in', () => {
   it('makes at most 2 D1 round trips, writes at most 6 rows and no KV', async () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
     const authenticator = await addPasskey(client, user.accessToken);
-    const credential = await authenticator.assert(await loginOptions(client), SERVICE_ORIGIN);
+    const options = await loginOptions(client);
+    const credential = await authenticator.assert(options, SERVICE_ORIGIN);
     client.storage.resetCounts();
     expect((await postPasskeyLogin(client, { credential })).status).toBe(200);
-    expect(client.storage.counts.d1RoundTrips).toBeLessThanOrEqual(2);
+    // With several shards the challenge may live on another shard than the user: the two reads of the
+    // first step then go out in parallel (one wait), and count as two calls.
+    const parallelRead = shardOfChallenge(options.challenge) === shardOf(user.userId) ? 0 : 1;
+    expect(client.storage.counts.d1RoundTrips).toBeLessThanOrEqual(2 + parallelRead);
     expect(client.storage.rows.written).toBeLessThanOrEqual(6);
     expect(client.storage.counts.kvWrites).toBe(0);
   });
@@ -20,10 +26,12 @@ describe('storage budget of a passkey sign-in', () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
     const authenticator = await addPasskey(client, user.accessToken);
-    const credential = await authenticator.assert(await loginOptions(client), SERVICE_ORIGIN, { corruptSignature: true });
+    const options = await loginOptions(client);
+    const credential = await authenticator.assert(options, SERVICE_ORIGIN, { corruptSignature: true });
     client.storage.resetCounts();
     expect((await postPasskeyLogin(client, { credential })).status).toBe(401);
-    expect(client.storage.counts.d1RoundTrips).toBeLessThanOrEqual(2);
+    const parallelRead = shardOfChallenge(options.challenge) === shardOf(user.userId) ? 0 : 1;
+    expect(client.storage.counts.d1RoundTrips).toBeLessThanOrEqual(2 + parallelRead);
     expect(client.storage.rows.writes.filter((write) => /\bsessions\b/.test(write.sql))).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildAdminSql, buildWranglerArguments, parseAdminArguments, sqlStringLiteral } from '../../scripts/admin.mjs';
+import { buildAdminSql, buildReindexStatements, buildWranglerArguments, parseAdminArguments, parseShardWeights, sqlStringLiteral } from '../../scripts/admin.mjs';
 
 describe('npm run admin: arguments', () => {
   it('parses grant and revoke with a normalised email, local by default', () => {
@@ -77,5 +77,36 @@ describe('npm run admin against a local D1', () => {
     const missing = admin('grant', 'nobody@example.com');
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('No user with the email nobody@example.com');
+
+    // Rows written behind the service's back have no directory entry until a reindex writes it.
+    const entries = () => JSON.parse(wrangler('d1', 'execute', 'DB', '--json', '--command', 'SELECT key, user_id FROM directory ORDER BY key'))[0].results;
+    expect(entries()).toEqual([]);
+    expect(admin('reindex').status).toBe(0);
+    expect(entries()).toEqual([
+      { key: "email:a'or'1'='1@example.com", user_id: '00.quote' },
+      { key: 'email:other@example.com', user_id: '00.other' },
+    ]);
   }, 240_000);
+});
+
+describe('npm run admin -- reindex', () => {
+  it('puts each entry on the home shard the worker computes, in bounded statements that keep existing entries', async () => {
+    const { homeShardOf, parseShardMap } = await import('../../src/storage/shard-map');
+    const mapText = '00=DB,01=DB_01,02=DB_02:2,03=DB_03:0';
+    const users = Array.from({ length: 30 }, (_, index) => ({ id: `00.user${index}`, email: `user${index}@example.com`, created_at: index }));
+    const statements = await buildReindexStatements(users, parseShardWeights(mapText), 4);
+    const bindingOf = { '00': 'DB', '01': 'DB_01', '02': 'DB_02', '03': 'DB_03' } as const;
+    for (const user of users) {
+      const home = (await homeShardOf(parseShardMap(mapText), `email:${user.email}`)) as keyof typeof bindingOf;
+      const holding = statements.filter((statement) => statement.sql.includes(`'email:${user.email}'`));
+      expect(holding.map((statement) => statement.binding)).toEqual([bindingOf[home]]);
+    }
+    expect(statements.some((statement) => statement.binding === 'DB_03')).toBe(false);
+    for (const statement of statements) {
+      expect(statement.sql).toMatch(/ON CONFLICT \(key\) DO NOTHING;$/);
+      expect(statement.sql.match(/\('email:/g)?.length).toBeLessThanOrEqual(4);
+    }
+    expect(parseAdminArguments(['reindex', '--map', mapText])).toMatchObject({ command: 'reindex', map: mapText });
+    expect(() => parseAdminArguments(['list', '--map', mapText])).toThrow();
+  });
 });

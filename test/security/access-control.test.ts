@@ -2,14 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { revocationKey } from '../../src/storage/revocations';
 import { createTestClient, getMe, probeSession, sendWithBearer, signUpAndLogIn, logIn, type TestClient } from '../helpers/client';
+import { databaseForKey } from '../../src/storage/database';
 
 async function sessionState(client: TestClient, sessionId: string): Promise<{ revokedAt: number | null; flag: string | null }> {
-  const row = await client.env.DB.prepare('SELECT revoked_at FROM sessions WHERE id = ?1').bind(sessionId).first<{ revoked_at: number | null }>();
+  const row = await databaseForKey(client.env, sessionId).prepare('SELECT revoked_at FROM sessions WHERE id = ?1').bind(sessionId).first<{ revoked_at: number | null }>();
   return { revokedAt: row?.revoked_at ?? null, flag: await client.env.KV.get(revocationKey(sessionId)) };
 }
 
 async function grantRoles(client: TestClient, userId: string, roles: string[]): Promise<void> {
-  await client.env.DB.prepare('UPDATE users SET roles = ?2 WHERE id = ?1').bind(userId, JSON.stringify(roles)).run();
+  await databaseForKey(client.env, userId).prepare('UPDATE users SET roles = ?2 WHERE id = ?1').bind(userId, JSON.stringify(roles)).run();
 }
 
 describe('the admin role', () => {
@@ -29,7 +30,7 @@ describe('the admin role', () => {
     expect(await response.json()).toMatchObject({ error: 'insufficient_scope' });
     expect(await sessionState(client, target.sessionId)).toEqual({ revokedAt: null, flag: null });
     expect((await getMe(client, target.accessToken)).status).toBe(200);
-    const events = await client.env.DB.prepare("SELECT COUNT(*) AS n FROM auth_events WHERE user_id = ?1 AND type = 'admin_revoked'").bind(target.userId).first<{ n: number }>();
+    const events = await databaseForKey(client.env, target.userId).prepare("SELECT COUNT(*) AS n FROM auth_events WHERE user_id = ?1 AND type = 'admin_revoked'").bind(target.userId).first<{ n: number }>();
     expect(events?.n).toBe(0);
   });
 

@@ -5,6 +5,7 @@ import { toPublicJwk, type PrivateSigningJwk } from '../../src/tokens/keys';
 import { createVerifier } from '../../src/verify';
 import { createTestClient, DEFAULT_PASSWORD, getMe, signUpAndLogIn, uniqueEmail, type TestClient } from '../helpers/client';
 import { decodeToken, signWithJwk } from '../helpers/forge';
+import { databaseForEmail } from '../../src/storage/database';
 
 const [key] = (JSON.parse(env.JWT_SIGNING_KEYS) as { keys: PrivateSigningJwk[] }).keys as [PrivateSigningJwk];
 const ISSUER = 'https://auth.example.test';
@@ -84,7 +85,7 @@ describe('an empty JWT_ISSUER', () => {
     expect(body.message).toContain('JWT_ISSUER');
     expect(deployed.headers.get('Set-Cookie')).toBeNull();
     // Refused before any work: no session was opened for the login that could not be answered.
-    const { results } = await env.DB.prepare('SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = ?1').bind(email).all();
+    const { results } = await (await databaseForEmail(env, email)).prepare('SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = ?1').bind(email).all();
     expect(results).toHaveLength(0);
   });
 

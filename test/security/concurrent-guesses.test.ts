@@ -5,6 +5,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { createApp } from '../../src/app';
 import type { Bindings } from '../../src/app-env';
 import { BASE_URL, createTestClient, createTestClock, sendWithBearer, signUpAndLogIn, uniqueEmail, uniqueIp, type TestClient } from '../helpers/client';
+import { databaseForEmail } from '../../src/storage/database';
 
 const WRONG = 'definitely not the password';
 
@@ -122,7 +123,7 @@ describe('POST /auth/login under concurrent guesses', () => {
     const user = await signUpAndLogIn(client);
     await login(client, user.email, WRONG);
     // Two more checks of this account are running elsewhere right now.
-    await env.DB.prepare('UPDATE login_failures SET pending = 2, updated_at = ?1').bind(client.clock.now() / 1000).run();
+    await (await databaseForEmail(env, user.email)).prepare('UPDATE login_failures SET pending = 2, updated_at = ?1').bind(client.clock.now() / 1000).run();
     pbkdf2Runs = 0;
     const refused = await login(client, user.email, user.password);
     expect(refused.status).toBe(429);

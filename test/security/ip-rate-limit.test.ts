@@ -2,6 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ipRateLimitKey } from '../../src/middleware/ip-rate-limit';
 import { createTestClient, signUpAndLogIn, uniqueEmail, uniqueIp, DEFAULT_PASSWORD, type TestClient } from '../helpers/client';
+import { databaseForEmail } from '../../src/storage/database';
 
 /** The binding's limit in wrangler.toml ([[ratelimits]] simple.limit), equal to IP_RATE_LIMIT_PER_MINUTE. */
 const LIMIT_PER_MINUTE = 60;
@@ -59,7 +60,7 @@ describe('per-IP rate limit', { timeout: 60_000 }, () => {
     const email = uniqueEmail();
     const limited = await client.postJson('/auth/register', { email, password: DEFAULT_PASSWORD }, { 'CF-Connecting-IP': ip });
     expect(limited.status).toBe(429);
-    const row = await client.env.DB.prepare('SELECT id FROM users WHERE email = ?1').bind(email).first();
+    const row = await (await databaseForEmail(client.env, email)).prepare('SELECT id FROM users WHERE email = ?1').bind(email).first();
     expect(row).toBeNull();
   });
 

@@ -1,7 +1,7 @@
 // Brute-force protection per account: lockout with back-off, identical for unknown emails, never a lever on live sessions.
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createTestClient, probeSession, sendWithBearer, signUpAndLogIn, uniqueEmail, uniqueIp, type TestClient } from '../helpers/client';
+import { rowsOnEveryShard } from '../helpers/shards';
 
 const WRONG = 'definitely not the password';
 
@@ -131,7 +131,7 @@ describe('account lockout', () => {
     const types = ((await events.json()) as { events: { type: string }[] }).events.map((event) => event.type);
     expect(types.filter((type) => type === 'lockout')).toHaveLength(1);
     expect(types.filter((type) => type === 'login_failed')).toHaveLength(2);
-    const stored = JSON.stringify((await env.DB.prepare('SELECT * FROM login_failures').all()).results);
+    const stored = JSON.stringify(await rowsOnEveryShard('SELECT * FROM login_failures'));
     expect(stored).not.toContain(user.email);
     expect(stored).not.toContain(WRONG);
   });

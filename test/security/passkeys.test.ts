@@ -5,6 +5,7 @@ import { decodeCBORToNativeValueNoLeftoverBytes } from '@oslojs/cbor';
 import { encodeCbor, fromBase64Url, SoftwareAuthenticator, toBase64Url, userHandleFor } from '../helpers/authenticator';
 import { createTestClient, createTestClock, sendWithBearer, signUpAndLogIn } from '../helpers/client';
 import { addPasskey, errorCode, loginOptions, postPasskeyLogin, registerPasskey, registrationOptions, SERVICE_ORIGIN, signInWithPasskey } from '../helpers/passkeys';
+import { databaseForKey } from '../../src/storage/database';
 
 async function expectRefusedLogin(response: Response): Promise<void> {
   expect(response.status).toBe(401);
@@ -17,7 +18,7 @@ async function expectRefusedRegistration(response: Response): Promise<void> {
 }
 
 async function passkeyCount(userId: string): Promise<number> {
-  return (await env.DB.prepare('SELECT COUNT(*) AS n FROM passkeys WHERE user_id = ?1').bind(userId).first<{ n: number }>())?.n ?? -1;
+  return (await databaseForKey(env, userId).prepare('SELECT COUNT(*) AS n FROM passkeys WHERE user_id = ?1').bind(userId).first<{ n: number }>())?.n ?? -1;
 }
 
 describe('passkey registration refuses', () => {
@@ -217,7 +218,7 @@ describe('passkey sign-in refuses (401 invalid_credentials)', () => {
     await expectRefusedLogin(await signInWithPasskey(client, authenticator, { signCount: 3 }));
     await expectRefusedLogin(await signInWithPasskey(client, authenticator, { signCount: 5 }));
     await expectRefusedLogin(await signInWithPasskey(client, authenticator, { signCount: 0 }));
-    const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM auth_events WHERE user_id = ?1 AND type = 'passkey_counter_regressed'").bind(user.userId).first<{ n: number }>();
+    const row = await databaseForKey(env, user.userId).prepare("SELECT COUNT(*) AS n FROM auth_events WHERE user_id = ?1 AND type = 'passkey_counter_regressed'").bind(user.userId).first<{ n: number }>();
     expect(row?.n).toBe(3);
     expect((await signInWithPasskey(client, authenticator, { signCount: 6 })).status).toBe(200);
   });

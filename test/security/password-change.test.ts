@@ -5,6 +5,7 @@ import { revocationKey } from '../../src/storage/revocations';
 import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from '../../src/tokens/access';
 import { createVerifier, TokenRejectedError } from '../../src/verify';
 import { BASE_URL, createTestClient, getMe, logIn, refreshWithCookie, sendWithBearer, signUpAndLogIn, uniqueIp, type TestClient } from '../helpers/client';
+import { databaseForKey } from '../../src/storage/database';
 
 const NEW_PASSWORD = 'a completely new passphrase';
 const WRONG = 'definitely not the password';
@@ -18,7 +19,7 @@ function login(client: TestClient, email: string, password: string): Promise<Res
 }
 
 async function revokedReason(client: TestClient, sessionId: string): Promise<string | null> {
-  const row = await client.env.DB.prepare('SELECT revoked_reason FROM sessions WHERE id = ?1').bind(sessionId).first<{ revoked_reason: string | null }>();
+  const row = await databaseForKey(client.env, sessionId).prepare('SELECT revoked_reason FROM sessions WHERE id = ?1').bind(sessionId).first<{ revoked_reason: string | null }>();
   return row?.revoked_reason ?? null;
 }
 

@@ -7,9 +7,11 @@ import { revocationKey } from '../../src/storage/revocation-key';
 import { unsealSuccessor } from '../../src/tokens/refresh';
 import { bytesToBase64Url } from '../../src/tokens/encoding';
 import { createTestClient, getMe, refreshCookieFrom, refreshWithCookie, signUpAndLogIn, type TestClient } from '../helpers/client';
+import { databaseForKey } from '../../src/storage/database';
+import { rowsOnEveryShard } from '../helpers/shards';
 
 async function sessionRow(client: TestClient, sessionId: string) {
-  return client.env.DB.prepare('SELECT revoked_at, revoked_reason FROM sessions WHERE id = ?1').bind(sessionId).first<{ revoked_at: number | null; revoked_reason: string | null }>();
+  return databaseForKey(client.env, sessionId).prepare('SELECT revoked_at, revoked_reason FROM sessions WHERE id = ?1').bind(sessionId).first<{ revoked_at: number | null; revoked_reason: string | null }>();
 }
 
 /** Every text value of every row of every table: what a copy of D1 gives an attacker. */
@@ -19,8 +21,7 @@ async function dumpEveryStoredString(): Promise<string[]> {
   ).all<{ name: string }>();
   const values: string[] = [];
   for (const { name } of tables) {
-    const { results } = await env.DB.prepare(`SELECT * FROM "${name}"`).all<Record<string, unknown>>();
-    for (const row of results) for (const value of Object.values(row)) if (typeof value === 'string') values.push(value);
+    for (const row of await rowsOnEveryShard(`SELECT * FROM "${name}"`)) for (const value of Object.values(row)) if (typeof value === 'string') values.push(value);
   }
   return values;
 }
@@ -47,7 +48,7 @@ describe('refresh reuse detection without a row per token', () => {
     expect(reuse.status).toBe(401);
     expect(await sessionRow(client, user.sessionId)).toMatchObject({ revoked_reason: 'refresh_token_reused' });
     expect((await refreshWithCookie(client, chain[5] ?? '')).status).toBe(401);
-    const event = await client.env.DB.prepare("SELECT COUNT(*) AS n FROM auth_events WHERE session_id = ?1 AND type = 'refresh_token_reused'")
+    const event = await databaseForKey(client.env, user.sessionId).prepare("SELECT COUNT(*) AS n FROM auth_events WHERE session_id = ?1 AND type = 'refresh_token_reused'")
       .bind(user.sessionId)
       .first<{ n: number }>();
     expect(event?.n).toBe(1);
@@ -99,7 +100,7 @@ describe('nothing stored yields a live token (issue 11, finding 3)', () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
     const live = refreshCookieFrom(await refreshWithCookie(client, user.refreshToken)) ?? '';
-    const row = await client.env.DB.prepare('SELECT successor_sealed, refresh_hash FROM sessions WHERE id = ?1')
+    const row = await databaseForKey(client.env, user.sessionId).prepare('SELECT successor_sealed, refresh_hash FROM sessions WHERE id = ?1')
       .bind(user.sessionId)
       .first<{ successor_sealed: string; refresh_hash: string }>();
     expect(await unsealSuccessor(user.refreshToken, row?.successor_sealed ?? '')).toBe(live);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createVerifier, TokenRejectedError } from '../../src/verify';
 import { BASE_URL, createTestClient, refreshCookieFrom, refreshWithCookie, signUpAndLogIn, type TestClient } from '../helpers/client';
 import { findStoredValue, isStoredAnywhere } from '../helpers/d1-scan';
+import { databaseForKey } from '../../src/storage/database';
 
 /** SHA-256 of the token's UTF-8 bytes, lowercase hex, computed here and not by the app. */
 async function sha256Hex(text: string): Promise<string> {
@@ -16,7 +17,7 @@ function hexOfUtf8(text: string): string {
 
 /** The session row's refresh state and revocation, as D1 holds it. */
 async function sessionRefreshState(client: TestClient, sessionId: string) {
-  return client.env.DB.prepare(
+  return databaseForKey(client.env, sessionId).prepare(
     'SELECT refresh_hash, previous_hash, rotated_at, successor_sealed, revoked_at, revoked_reason FROM sessions WHERE id = ?1',
   )
     .bind(sessionId)
@@ -36,7 +37,7 @@ describe('what D1 stores for each refresh token', () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
     const tokens = [user.refreshToken];
-    const where = async (token: string) => (await findStoredValue(client.env.DB, await sha256Hex(token))).map(({ table, column }) => `${table}.${column}`);
+    const where = async (token: string) => (await findStoredValue(databaseForKey(client.env, user.sessionId), await sha256Hex(token))).map(({ table, column }) => `${table}.${column}`);
     expect(await where(user.refreshToken), 'SHA-256 of token #0 after login').toEqual(['sessions.refresh_hash']);
     for (let step = 1; step <= 2; step++) {
       const response = await refreshWithCookie(client, tokens[tokens.length - 1] ?? '');
@@ -48,8 +49,8 @@ describe('what D1 stores for each refresh token', () => {
     expect(new Set(tokens).size).toBe(3);
     for (const token of tokens) {
       // A reversible encoding of the token must not be there, at any step.
-      expect(await isStoredAnywhere(client.env.DB, hexOfUtf8(token).slice(6))).toBe(false);
-      expect(await isStoredAnywhere(client.env.DB, token.slice(3))).toBe(false);
+      expect(await isStoredAnywhere(databaseForKey(client.env, user.sessionId), hexOfUtf8(token).slice(6))).toBe(false);
+      expect(await isStoredAnywhere(databaseForKey(client.env, user.sessionId), token.slice(3))).toBe(false);
     }
   });
 });
@@ -96,7 +97,7 @@ describe('a revoked session inside the grace window', () => {
     await client.fetch('/auth/logout', { method: 'POST', headers: { Cookie: `edge_auth_refresh=${successor}` } });
     expect((await refreshWithCookie(client, successor)).status).toBe(401);
     expect((await refreshWithCookie(client, user.refreshToken)).status).toBe(401);
-    const session = await client.env.DB.prepare('SELECT revoked_reason FROM sessions WHERE id = ?1').bind(user.sessionId).first<{ revoked_reason: string }>();
+    const session = await databaseForKey(client.env, user.sessionId).prepare('SELECT revoked_reason FROM sessions WHERE id = ?1').bind(user.sessionId).first<{ revoked_reason: string }>();
     expect(session?.revoked_reason).toBe('logout');
   });
 });
@@ -126,7 +127,7 @@ describe('the grace window boundary, with a configured window', () => {
     client.clock.advanceSeconds(GRACE_SECONDS + 1);
     expect((await refreshWithCookie(client, user.refreshToken)).status).toBe(401);
     expect((await refreshWithCookie(client, successor)).status).toBe(401);
-    const session = await client.env.DB.prepare('SELECT revoked_reason FROM sessions WHERE id = ?1').bind(user.sessionId).first<{ revoked_reason: string }>();
+    const session = await databaseForKey(client.env, user.sessionId).prepare('SELECT revoked_reason FROM sessions WHERE id = ?1').bind(user.sessionId).first<{ revoked_reason: string }>();
     expect(session?.revoked_reason).toBe('refresh_token_reused');
   });
 

@@ -5,6 +5,7 @@ import { parseConfig } from '../../src/config';
 import { STORAGE_RETRY_AFTER_SECONDS } from '../../src/storage/database';
 import { createTestClient, DEFAULT_PASSWORD, getMe, logIn, refreshCookieFrom, refreshWithCookie, signUpAndLogIn, uniqueEmail, type TestClient } from '../helpers/client';
 import { findInvariantViolations } from '../helpers/invariants';
+import { databaseForEmail } from '../../src/storage/database';
 
 async function expectServiceUnavailable(response: Response): Promise<void> {
   expect(response.status).toBe(503);
@@ -14,7 +15,7 @@ async function expectServiceUnavailable(response: Response): Promise<void> {
 }
 
 async function countSessionsOf(email: string): Promise<number> {
-  return (await env.DB.prepare('SELECT COUNT(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = ?1').bind(email).first<number>('n')) ?? 0;
+  return (await (await databaseForEmail(env, email)).prepare('SELECT COUNT(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = ?1').bind(email).first<number>('n')) ?? 0;
 }
 
 function logoutWithCookie(client: TestClient, refreshToken: string, accessToken?: string): Promise<Response> {

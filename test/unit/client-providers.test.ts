@@ -25,7 +25,7 @@ describe('client SDK: sign-in with other providers', () => {
     const auth = createAuthClient({ baseUrl: BASE_URL, fetch: browser.fetch, now: server.clock.now, crossTab: false });
     expect(await auth.init()).not.toBeNull();
     const identities = await auth.listIdentities();
-    expect(identities).toEqual([{ id: expect.stringMatching(/^00\./), provider: 'local', email: expect.stringContaining('@example.test'), createdAt: expect.any(String) }]);
+    expect(identities).toEqual([{ id: expect.stringMatching(/^[0-9a-z]{2}\./), provider: 'local', email: expect.stringContaining('@example.test'), createdAt: expect.any(String) }]);
     await expect(auth.removeIdentity(identities[0]?.id ?? '')).rejects.toMatchObject({ code: 'last_sign_in_method' });
   });
 

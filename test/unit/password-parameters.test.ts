@@ -4,18 +4,20 @@ import { describe, expect, it } from 'vitest';
 import { newUserId } from '../../src/ids';
 import { CURRENT_PASSWORD_PARAMETERS, hashPassword, parseHash, verifyPassword } from '../../src/passwords/hash';
 import { createTestClient, DEFAULT_PASSWORD, uniqueEmail } from '../helpers/client';
+import { databaseForEmail, shardForEmail } from '../../src/storage/database';
 
 // Production workerd refuses PBKDF2 above this many iterations (local workerd and wrangler dev may not).
 const WORKERS_PBKDF2_ITERATION_LIMIT = 100_000;
 
 async function insertUserWithHash(email: string, passwordHash: string): Promise<void> {
-  await env.DB.prepare("INSERT INTO users (id, email, password_hash, roles, created_at) VALUES (?1, ?2, ?3, '[]', ?4)")
-    .bind(newUserId(), email, passwordHash, Math.floor(Date.now() / 1000))
+  const db = await databaseForEmail(env, email);
+  await db.prepare("INSERT INTO users (id, email, password_hash, roles, created_at) VALUES (?1, ?2, ?3, '[]', ?4)")
+    .bind(newUserId(await shardForEmail(env, email)), email, passwordHash, Math.floor(Date.now() / 1000))
     .run();
 }
 
 async function storedHashOf(email: string): Promise<string | null> {
-  return env.DB.prepare('SELECT password_hash FROM users WHERE email = ?1').bind(email).first<string>('password_hash');
+  return (await databaseForEmail(env, email)).prepare('SELECT password_hash FROM users WHERE email = ?1').bind(email).first<string>('password_hash');
 }
 
 describe('password hash parameters', () => {

@@ -7,6 +7,7 @@ import { newRefreshToken, newReuseProof, newSessionId, parseRefreshToken } from 
 import { rotateRefreshToken, type RefreshState } from '../../src/storage/refresh-tokens';
 import { hashRefreshToken, hashReuseProof, sealSuccessor, unsealSuccessor } from '../../src/tokens/refresh';
 import { createTestClient, signUpAndLogIn } from '../helpers/client';
+import { databaseForKey } from '../../src/storage/database';
 
 const CLIENT = { ip: null, userAgent: 'unit test', country: null };
 
@@ -44,7 +45,7 @@ describe('refreshSession and the grace window', () => {
     const rotated = await refreshSession(contextAt(rotatedAt, graceSeconds), token);
     expect(await refusal(refreshSession(contextAt(rotatedAt + graceSeconds + 1, graceSeconds), token))).toBe('invalid_refresh_token');
     expect(await refusal(refreshSession(contextAt(rotatedAt + graceSeconds + 2, graceSeconds), rotated.refreshToken))).toBe('invalid_refresh_token');
-    const session = await env.DB.prepare('SELECT revoked_reason FROM sessions WHERE id = ?1').bind(sessionId).first<{ revoked_reason: string }>();
+    const session = await databaseForKey(env, sessionId).prepare('SELECT revoked_reason FROM sessions WHERE id = ?1').bind(sessionId).first<{ revoked_reason: string }>();
     expect(session?.revoked_reason).toBe('refresh_token_reused');
   });
 });
@@ -62,7 +63,7 @@ describe('refreshSession and the end of the session', () => {
 
 /** The session row's refresh columns, straight from D1. */
 async function refreshColumns(sessionId: string) {
-  return env.DB.prepare('SELECT refresh_hash, previous_hash, rotated_at FROM sessions WHERE id = ?1')
+  return databaseForKey(env, sessionId).prepare('SELECT refresh_hash, previous_hash, rotated_at FROM sessions WHERE id = ?1')
     .bind(sessionId)
     .first<{ refresh_hash: string; previous_hash: string | null; rotated_at: number | null }>();
 }
