@@ -2,7 +2,9 @@
 // `npm run soak -- --seconds 60`: many simulated users against a real `npm start` on loopback (log in, call
 // protected routes, refresh from one or two tabs, log out, log out everywhere, bursts of invalid requests), then
 // end checks: zero 5xx, nobody wrongly logged out, no revoked session accepted, database invariants hold on
-// every shard. `--shards 4` spreads the users over four local D1 databases (a generated copy of wrangler.toml).
+// every shard. `--shards 4` spreads the users over four local D1 databases (a generated copy of wrangler.toml):
+// each user's address is drawn so that its home shard (the same rendezvous hash the worker uses) goes round the
+// shards in turn, and the end checks confirm every session landed on its user's shard.
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -12,7 +14,8 @@ import { parseArgs } from 'node:util';
 import { startDevServer } from '../test/support/dev-server.mjs';
 import { DB_INVARIANT_QUERIES } from './lib/db-invariants.mjs';
 import { writeLocalShardConfig } from './lib/shard-config.mjs';
-import { SoakRecorder, SoakUser, sendInvalidBurst, timedFetch } from './lib/soak-client.mjs';
+import { SoakRecorder, SoakUser, sendInvalidBurst, soakEmail, timedFetch } from './lib/soak-client.mjs';
+import { rendezvousWinner } from '../src/storage/rendezvous.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: options } = parseArgs({
@@ -93,6 +96,26 @@ function checkDatabaseInvariants(bindings, configArgs) {
   });
 }
 
+/**
+ * Addresses for the users, each drawn until its home shard is `shardIds[index % count]`: every shard gets its share
+ * of users on every run (random addresses alone leave a shard empty about once in 80 runs of 20 users on 4 shards).
+ */
+async function spreadEmails(count, shardIds) {
+  const candidates = shardIds.map((id) => ({ id, weight: 1 }));
+  const emails = [];
+  for (let index = 0; index < count; index++) {
+    let email = soakEmail(index);
+    while (shardIds.length > 1 && (await rendezvousWinner(candidates, `email:${email}`)) !== shardIds[index % shardIds.length]) email = soakEmail(index);
+    emails.push({ email, shard: shardIds[index % shardIds.length] });
+  }
+  return emails;
+}
+
+/** Sessions whose refresh token carries another shard than the one their user's address hashes to. */
+function sessionsOffTheirShard(users) {
+  return users.flatMap((user) => user.sessions.filter((session) => session.refreshToken?.slice(0, 2) !== user.shard)).length;
+}
+
 /** Sessions on each shard (from the refresh tokens' prefixes): shows the load really spread. */
 function sessionsPerShard(users) {
   const counts = new Map();
@@ -124,7 +147,8 @@ let failed = true;
 try {
   const baseUrl = server.url;
   const recorder = new SoakRecorder();
-  const users = Array.from({ length: userCount }, (_, index) => new SoakUser({ baseUrl, recorder, index }));
+  const shardIds = bindings.map((_, index) => String(index).padStart(2, '0'));
+  const users = (await spreadEmails(userCount, shardIds)).map(({ email, shard }, index) => Object.assign(new SoakUser({ baseUrl, recorder, index, email }), { shard }));
   console.log(`soak: ${userCount} users for ${seconds} s against ${baseUrl}`);
   const started = performance.now();
   const deadline = started + seconds * 1000;
@@ -140,7 +164,12 @@ try {
     ['zero users wrongly logged out', sessions.wronglyLoggedOut === 0, `${sessions.live} live sessions, ${sessions.wronglyLoggedOut} no longer refresh`],
     ['zero revoked sessions still accepted', sessions.revokedStillAccepted === 0, `${sessions.revoked} revoked sessions, ${sessions.revokedStillAccepted} still accepted`],
     ['no broken expectation during the run', recorder.violations.length === 0, `${recorder.violations.length} violations`],
-    ...(shardCount > 1 ? [[`sessions on every one of the ${shardCount} shards`, new Set(users.flatMap((user) => user.sessions.map((session) => session.refreshToken?.slice(0, 2)))).size === shardCount, sessionsPerShard(users)]] : []),
+    ...(shardCount > 1
+      ? [
+          [`sessions on every one of the ${shardCount} shards`, new Set(users.flatMap((user) => user.sessions.map((session) => session.refreshToken?.slice(0, 2)))).size === shardCount, sessionsPerShard(users)],
+          ['every session on its user\'s home shard', sessionsOffTheirShard(users) === 0, `${sessionsOffTheirShard(users)} sessions elsewhere`],
+        ]
+      : []),
     ...invariants.map(({ name, violations }) => [`invariant: ${name}`, violations === 0, `${violations} violations`]),
   ];
   failed = checks.some(([, passed]) => !passed);
@@ -159,6 +188,10 @@ try {
     ...(recorder.violations.length > 0 ? ['', 'First violations:', ...recorder.violations.slice(0, 20).map((violation) => `- ${violation}`)] : []),
   ].join('\n');
   console.log(`\n${report}\n`);
+  // Last, so that a log cut to its tail still says what failed.
+  for (const [name, passed, detail] of checks) if (!passed) console.log(`soak: FAILED ${name}: ${detail}`);
+  for (const violation of recorder.violations.slice(0, 5)) console.log(`soak: violation: ${violation}`);
+  console.log(failed ? 'soak: failed' : `soak: all ${checks.length} checks passed`);
   if (options.report) {
     writeFileSync(options.report, `# Soak report\n\nGenerated by \`scripts/soak.mjs\`; see docs/security.md for what the checks mean.\n\n${report}\n`);
     console.log(`soak: report written to ${options.report}`);

@@ -55,10 +55,10 @@ function jsonRequest(body, extraHeaders = {}) {
 
 /** A simulated person: one account, any number of sessions (devices), each with its own delivery channel. */
 export class SoakUser {
-  constructor({ baseUrl, recorder, index }) {
+  constructor({ baseUrl, recorder, index, email }) {
     this.baseUrl = baseUrl;
     this.recorder = recorder;
-    this.email = `soak-${Date.now()}-${index}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+    this.email = email;
     this.password = `soak passphrase number ${index} ${Math.random().toString(36).slice(2)}`;
     this.sessions = [];
   }
@@ -136,6 +136,11 @@ export class SoakUser {
     if (response.status !== 204) return this.recorder.violation(`logout-all: expected 204, got ${response.status}`);
     for (const each of this.sessions) each.revoked = true;
   }
+}
+
+/** A fresh address for user `index`: unique to this run, lower-case (as the service normalises it). */
+export function soakEmail(index) {
+  return `soak-${Date.now()}-${index}-${Math.random().toString(36).slice(2, 8)}@example.test`;
 }
 
 /** A burst of invalid requests: each must be a 4xx, never a 5xx, and must not disturb anyone's session. */
