@@ -312,4 +312,12 @@ export const MUTANTS = [
     description: 'redirect_to may name any origin (an open redirect that also leaks the sign-in outcome)',
     tests: ['test/security/oauth-sign-in.test.ts'],
   },
+  {
+    id: 'mfa-password-forgets-failures',
+    file: 'src/storage/login-attempts.ts',
+    original: "return how === 'settle' ? settleSuccessfulCheckStatements(db, check.emailHash, check.claim, nowSeconds) : [releaseClaimStatement(db, check.emailHash, nowSeconds)];",
+    replacement: 'return settleSuccessfulCheckStatements(db, check.emailHash, check.claim, nowSeconds);',
+    description: 'a right password on an account with TOTP on wipes the count of wrong codes, so guesses of the code never lock the account',
+    tests: ['test/security/totp.test.ts'],
+  },
 ];

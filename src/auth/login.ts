@@ -3,16 +3,15 @@
 import { AuthError } from '../errors';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../passwords/hash';
 import { normalizePassword, PASSWORD_MAX_CHARACTERS, passwordLength } from '../passwords/policy';
-import { databaseForKey, type StorageBindings } from '../storage/database';
-import { failureRecordIsWithUser, readLoginState, settleCheckOnHomeShard } from '../storage/login-attempts';
-import { settleSuccessfulCheckStatements, type LockoutPolicy } from '../storage/login-failures';
-import { runBatch } from '../storage/sessions';
+import type { StorageBindings } from '../storage/database';
+import { endCheckOnHomeShard, readLoginState, type GrantedCheck } from '../storage/login-attempts';
+import type { LockoutPolicy } from '../storage/login-failures';
 import { updatePasswordHashStatement, type UserRecord } from '../storage/users';
 import type { ClientInfo } from './client-info';
 import { normalizeEmail } from './email';
 import { countFailedAttempt } from './failed-attempt';
-import { requireGrantedClaim, type ClaimedCheck } from './attempt-claim';
-import { prepareSignInSession } from './sign-in-session';
+import { requireGrantedClaim } from './attempt-claim';
+import { openSignInSession } from './sign-in-session';
 import { requireSecondFactor } from './mfa-login';
 import { hashEmailForThrottle } from './throttle';
 import { PASSWORD_AMR, type IssuedSession } from './token-response';
@@ -70,32 +69,17 @@ export async function loginWithPassword(context: LoginContext, rawEmail: string,
   // REQUIRE_EMAIL_VERIFICATION (issue 13): checked only once the password matched.
   if (context.requireEmailVerification === true && !user.emailVerified) {
     // The password was right: give the claim back as a success, or it would hold an attempt until it times out.
-    if (emailHash !== null && claim !== null) await settleCheckOnHomeShard(context.env, state.homeShard, emailHash, claim, context.nowSeconds);
+    if (emailHash !== null && claim !== null) await endCheckOnHomeShard(context.env, { emailHash, claim, homeShard: state.homeShard }, 'settle', context.nowSeconds);
     throw new AuthError('email_not_verified', 'Verify your email address first: follow the link we sent you.', { logReason: 'address not verified' });
   }
-  const settle = emailHash !== null && claim !== null ? { emailHash, claim, homeShard: state.homeShard } : null;
+  const check = emailHash !== null && claim !== null ? { emailHash, claim, homeShard: state.homeShard } : null;
   // TOTP on: the right password earns an mfa_token (403 mfa_required), not a session.
-  if (user.totpEnabled) await requireSecondFactor(context.env, user, settle, context.nowSeconds);
-  return openSession(context, user, password, settle);
+  if (user.totpEnabled) await requireSecondFactor(context.env, user, check, context.nowSeconds);
+  return openSession(context, user, password, check);
 }
 
-async function openSession(
-  context: LoginContext,
-  user: UserRecord,
-  password: string,
-  settle: { emailHash: string; claim: ClaimedCheck; homeShard: string } | null,
-): Promise<IssuedSession> {
-  const db = databaseForKey(context.env, user.id);
-  const prepared = await prepareSignInSession(context.env, { userId: user.id, client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds });
-  const { sessionId, statements, refreshToken, sessionExpiresAt } = prepared;
-  // The claim lives on the email's home shard: in this batch when that is the user's shard, else in its own.
-  const settleHere = settle !== null && failureRecordIsWithUser(settle, user.id);
-  if (settle !== null && settleHere) statements.push(...settleSuccessfulCheckStatements(db, settle.emailHash, settle.claim, context.nowSeconds));
-  if (needsRehash(user.passwordHash)) {
-    statements.push(updatePasswordHashStatement(context.env, user.id, await hashPassword(password)));
-  }
-  await runBatch(context.env, sessionId, statements, 'open session');
-  if (settle !== null && !settleHere) await settleCheckOnHomeShard(context.env, settle.homeShard, settle.emailHash, settle.claim, context.nowSeconds);
-  const signIn = { emailVerified: user.emailVerified, authTime: context.nowSeconds, amr: PASSWORD_AMR };
-  return { userId: user.id, sessionId, email: user.email, roles: user.roles, ...signIn, refreshToken, sessionExpiresAt };
+async function openSession(context: LoginContext, user: UserRecord, password: string, check: GrantedCheck | null): Promise<IssuedSession> {
+  const extraStatements = needsRehash(user.passwordHash) ? [updatePasswordHashStatement(context.env, user.id, await hashPassword(password))] : [];
+  const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr: PASSWORD_AMR };
+  return openSignInSession(context.env, user, { ...signIn, check, extraStatements, operation: 'open session' });
 }

@@ -2,16 +2,15 @@
 
 import { AuthError } from '../errors';
 import { shardOf } from '../ids';
-import { databaseForKey, databaseForShard, runStorage, type StorageBindings } from '../storage/database';
-import { failureRecordIsWithUser, settleCheckOnHomeShard } from '../storage/login-attempts';
-import { releaseClaimStatement, settleSuccessfulCheckStatements, type ClaimedCheck, type LockoutPolicy } from '../storage/login-failures';
-import { runBatch } from '../storage/sessions';
+import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
+import { endCheckBeside, type GrantedCheck } from '../storage/login-attempts';
+import type { LockoutPolicy } from '../storage/login-failures';
 import { deleteMfaTokenStatement, insertMfaTokenStatement, spendMfaTokenAttempt } from '../storage/totp-factors';
 import type { UserRecord } from '../storage/users';
 import type { ClientInfo } from './client-info';
 import { hashMfaToken, looksLikeMfaToken, newMfaToken } from './mfa-secrets';
 import { checkSecondFactor, type SecondFactorInput } from './second-factor';
-import { prepareSignInSession } from './sign-in-session';
+import { openSignInSession } from './sign-in-session';
 import type { IssuedSession } from './token-response';
 
 /** An mfa_token lives this long. */
@@ -30,20 +29,16 @@ export const MFA_METHODS = ['totp', 'recovery_code'] as const;
 export async function requireSecondFactor(
   env: StorageBindings,
   user: Pick<UserRecord, 'id'>,
-  settle: { emailHash: string; claim: ClaimedCheck; homeShard: string } | null,
+  check: GrantedCheck | null,
   nowSeconds: number,
 ): Promise<never> {
   const token = newMfaToken(shardOf(user.id) ?? undefined);
   const db = databaseForKey(env, user.id);
-  const statements = [insertMfaTokenStatement(db, await hashMfaToken(token), user.id, MFA_TOKEN_ATTEMPTS, nowSeconds + MFA_TOKEN_TTL_SECONDS)];
-  // The claim lives on the email's home shard: in this batch when that is the user's shard, else in its own.
-  const releaseHere = settle !== null && failureRecordIsWithUser(settle, user.id);
-  if (settle !== null && releaseHere) statements.push(releaseClaimStatement(db, settle.emailHash, nowSeconds));
-  await runStorage('issue mfa token', () => db.batch(statements));
-  if (settle !== null && !releaseHere) {
-    const home = databaseForShard(env, settle.homeShard);
-    await runStorage('release password check', () => releaseClaimStatement(home, settle.emailHash, nowSeconds).run());
-  }
+  const insert = insertMfaTokenStatement(db, await hashMfaToken(token), user.id, MFA_TOKEN_ATTEMPTS, nowSeconds + MFA_TOKEN_TTL_SECONDS);
+  // The claim lives on the email's home shard: given back in this batch when that is the user's shard, else right after.
+  const ending = endCheckBeside(env, user.id, check, 'release', nowSeconds);
+  await runStorage('issue mfa token', () => db.batch([insert, ...ending.statements]));
+  await ending.afterwards();
   throw new AuthError('mfa_required', 'Enter the code from your authenticator app, or a recovery code.', {
     details: { mfa_token: token, methods: [...MFA_METHODS] },
     logReason: 'second factor required',
@@ -80,23 +75,7 @@ export async function completeMfaSignIn(context: MfaLoginContext, mfaToken: stri
   if (!factor || factor.enabledAt === null) throw invalidMfaToken('totp no longer enabled');
   const passed = await checkSecondFactor(context, user, factor, input, null);
 
-  const db = databaseForKey(context.env, user.id);
-  const signIn = { userId: user.id, client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr: passed.amr };
-  const { sessionId, statements, refreshToken, sessionExpiresAt } = await prepareSignInSession(context.env, signIn);
-  const settleHere = failureRecordIsWithUser(passed, user.id);
-  if (settleHere) statements.push(...settleSuccessfulCheckStatements(db, passed.emailHash, passed.claim, context.nowSeconds));
-  statements.push(deleteMfaTokenStatement(db, tokenHash));
-  await runBatch(context.env, sessionId, statements, 'open mfa session');
-  if (!settleHere) await settleCheckOnHomeShard(context.env, passed.homeShard, passed.emailHash, passed.claim, context.nowSeconds);
-  return {
-    userId: user.id,
-    sessionId,
-    email: user.email,
-    roles: user.roles,
-    emailVerified: user.emailVerified,
-    authTime: context.nowSeconds,
-    amr: passed.amr,
-    refreshToken,
-    sessionExpiresAt,
-  };
+  const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr: passed.amr };
+  const extraStatements = [deleteMfaTokenStatement(databaseForKey(context.env, user.id), tokenHash)];
+  return openSignInSession(context.env, user, { ...signIn, check: passed, extraStatements, operation: 'open mfa session' });
 }

@@ -11,11 +11,10 @@ import { ProviderResponseError } from '../oauth/profile';
 import type { OAuthProviderConfig } from '../oauth/provider-config';
 import type { StorageBindings } from '../storage/database';
 import { consumeOAuthFlow, insertOAuthFlow } from '../storage/oauth-flows';
-import { runBatch } from '../storage/sessions';
 import { IdTokenRejection } from '../tokens/id-token';
 import type { ClientInfo } from './client-info';
 import { resolveProviderAccount } from './identity-linking';
-import { prepareSignInSession } from './sign-in-session';
+import { openSignInSession, type SignInUser } from './sign-in-session';
 import type { IssuedSession } from './token-response';
 
 /**
@@ -152,19 +151,7 @@ export async function finishOAuthSignIn(context: OAuthContext, providerId: strin
 }
 
 /** Opens the session of a provider sign-in and records `login_succeeded`: one batch. */
-async function openProviderSession(context: OAuthContext, user: { id: string; email: string; roles: string[]; emailVerified: boolean }): Promise<IssuedSession> {
-  const signIn = { userId: user.id, client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.config.refreshTokenTtlSeconds, amr: PROVIDER_AMR };
-  const { sessionId, statements, refreshToken, sessionExpiresAt } = await prepareSignInSession(context.env, signIn);
-  await runBatch(context.env, sessionId, statements, 'open provider session');
-  return {
-    userId: user.id,
-    sessionId,
-    email: user.email,
-    roles: user.roles,
-    emailVerified: user.emailVerified,
-    authTime: context.nowSeconds,
-    amr: PROVIDER_AMR,
-    refreshToken,
-    sessionExpiresAt,
-  };
+function openProviderSession(context: OAuthContext, user: SignInUser): Promise<IssuedSession> {
+  const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.config.refreshTokenTtlSeconds, amr: PROVIDER_AMR };
+  return openSignInSession(context.env, user, { ...signIn, operation: 'open provider session' });
 }

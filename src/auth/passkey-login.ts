@@ -4,13 +4,12 @@ import { AuthError } from '../errors';
 import { shardOf } from '../ids';
 import { databaseForKey, isKnownShard, runStorage, type StorageBindings } from '../storage/database';
 import { findPasskeyForLoginStatement, readPasskeyForLogin, recordCounterRegression, recordPasskeyUseStatement } from '../storage/passkeys';
-import { runBatch } from '../storage/sessions';
 import { consumeChallengeStatement, databaseForLoginChallenge, issueLoginChallenge, shardForLoginChallenge } from '../storage/webauthn-challenges';
 import { parseAssertion, passkeyAmr, verifyAssertion, type ParsedAssertion } from '../webauthn/assertion';
 import type { AuthenticationResponseJSON, RequestOptionsJSON } from '../webauthn/json';
 import { CHALLENGE_TTL_SECONDS, newChallenge, requestOptions, shardOfChallenge } from '../webauthn/options';
 import type { PasskeyContext } from './passkeys';
-import { prepareSignInSession } from './sign-in-session';
+import { openSignInSession } from './sign-in-session';
 import type { IssuedSession } from './token-response';
 
 /** Request options for a passkey sign-in, with a fresh challenge stored for 5 minutes. One round trip. */
@@ -48,23 +47,11 @@ export async function loginWithPasskey(context: PasskeyContext & { refreshTokenT
     throw invalidCredentials(verdict.reason);
   }
 
-  const amr = passkeyAmr(assertion.flags);
   const db = databaseForKey(context.env, passkey.userId);
-  const signIn = { userId: passkey.userId, client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr };
-  const { sessionId, statements, refreshToken, sessionExpiresAt } = await prepareSignInSession(context.env, signIn);
-  statements.push(recordPasskeyUseStatement(db, passkey.userId, assertion.credentialId, verdict.value.signCount, context.nowSeconds));
-  await runBatch(context.env, sessionId, statements, 'open passkey session');
-  return {
-    userId: passkey.userId,
-    sessionId,
-    email: passkey.email,
-    roles: passkey.roles,
-    emailVerified: passkey.emailVerified,
-    authTime: context.nowSeconds,
-    amr,
-    refreshToken,
-    sessionExpiresAt,
-  };
+  const user = { id: passkey.userId, email: passkey.email, roles: passkey.roles, emailVerified: passkey.emailVerified };
+  const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr: passkeyAmr(assertion.flags) };
+  const extraStatements = [recordPasskeyUseStatement(db, passkey.userId, assertion.credentialId, verdict.value.signCount, context.nowSeconds)];
+  return openSignInSession(context.env, user, { ...signIn, extraStatements, operation: 'open passkey session' });
 }
 
 /**

@@ -4,8 +4,8 @@ import { AuthError } from '../errors';
 import { hashPassword, verifyPassword } from '../passwords/hash';
 import { findPasswordWeakness, normalizePassword, PASSWORD_MAX_CHARACTERS, passwordLength } from '../passwords/policy';
 import type { StorageBindings } from '../storage/database';
-import { failureRecordIsWithUser, readLoginState, settleCheckOnHomeShard } from '../storage/login-attempts';
-import { settleSuccessfulCheckStatements, type LockoutPolicy } from '../storage/login-failures';
+import { endCheckBeside, readLoginState } from '../storage/login-attempts';
+import type { LockoutPolicy } from '../storage/login-failures';
 import { updatePasswordHashStatement } from '../storage/users';
 import type { AuthContext } from '../app-env';
 import type { ClientInfo } from './client-info';
@@ -57,16 +57,13 @@ export async function changePassword(
   }
   const newHash = await hashPassword(newPassword);
   // The claim lives on the email's home shard: settled with the change when that is the user's shard, else right after.
-  const settleHere = failureRecordIsWithUser(state, user.id);
+  const ending = endCheckBeside(context.env, user.id, { emailHash, claim: granted, homeShard: state.homeShard }, 'settle', context.nowSeconds);
   await revokeSessions(context.env, context.revocation, {
     target: { userId: user.id, exceptSessionId: caller.sessionId },
     reason: 'password_changed',
     nowSeconds: context.nowSeconds,
     event: { userId: user.id, sessionId: caller.sessionId, client: context.client, always: true },
-    extraStatements: (db) => [
-      updatePasswordHashStatement(context.env, user.id, newHash),
-      ...(settleHere ? settleSuccessfulCheckStatements(db, emailHash, granted, context.nowSeconds) : []),
-    ],
+    extraStatements: () => [updatePasswordHashStatement(context.env, user.id, newHash), ...ending.statements],
   });
-  if (!settleHere) await settleCheckOnHomeShard(context.env, state.homeShard, emailHash, granted, context.nowSeconds);
+  await ending.afterwards();
 }

@@ -2,8 +2,8 @@
 
 import { AuthError } from '../errors';
 import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
-import { readLoginState } from '../storage/login-attempts';
-import type { ClaimedCheck, LockoutPolicy } from '../storage/login-failures';
+import { readLoginState, type GrantedCheck } from '../storage/login-attempts';
+import type { LockoutPolicy } from '../storage/login-failures';
 import { useRecoveryCodeStatement, useTotpStepStatement, type TotpFactorRecord } from '../storage/totp-factors';
 import type { UserRecord } from '../storage/users';
 import { openTotpSecret } from '../tokens/key-sealing';
@@ -33,12 +33,8 @@ export interface SecondFactorContext {
 }
 
 /** A second factor that passed: its claim is still to settle as a success. */
-export interface PassedSecondFactor {
+export interface PassedSecondFactor extends GrantedCheck {
   amr: readonly string[];
-  emailHash: string;
-  claim: ClaimedCheck;
-  /** The shard holding the account's failure record (the email's home shard). */
-  homeShard: string;
 }
 
 /** The 500 every TOTP action answers while KEY_ENCRYPTION_SECRET is missing. */

@@ -1,37 +1,56 @@
-// The statements that open a signed-in session (its row and the login_succeeded event), shared by every way to sign in.
+// Opening the session of a sign-in (its row, the login_succeeded event, the claim's settlement), shared by every way to sign in.
 
 import { newSessionId, shardOf } from '../ids';
 import { insertAuthEventStatement } from '../storage/auth-events';
 import { databaseForKey, type StorageBindings } from '../storage/database';
-import { openSessionStatements } from '../storage/sessions';
+import { endCheckBeside, type GrantedCheck } from '../storage/login-attempts';
+import { openSessionStatements, runBatch } from '../storage/sessions';
 import type { ClientInfo } from './client-info';
 import { newSessionCredentials } from './session-credentials';
+import { PASSWORD_AMR, type IssuedSession } from './token-response';
 
-/** A session about to open: the batch to run (more statements may join it) and what the tokens need. */
-export interface PreparedSignIn {
-  sessionId: string;
-  statements: D1PreparedStatement[];
-  refreshToken: string;
-  sessionExpiresAt: number;
+/** Who signs in: what the access token names. */
+export interface SignInUser {
+  id: string;
+  email: string;
+  roles: readonly string[];
+  emailVerified: boolean;
+}
+
+/** A sign-in that passed its checks, about to open its session. */
+export interface SignIn {
+  client: ClientInfo;
+  nowSeconds: number;
+  refreshTokenTtlSeconds: number;
+  /** RFC 8176 methods; a plain password's `["pwd"]` is the default, which the session row stores as null. */
+  amr: readonly string[];
+  /** The lockout claim the sign-in was checked under: settled as a success with the session. */
+  check?: GrantedCheck | null;
+  /** What this way of signing in also writes on the user's shard, in the same batch. */
+  extraStatements?: D1PreparedStatement[];
+  /** Names the batch in logs and errors. */
+  operation: string;
+}
+
+function isPasswordOnly(amr: readonly string[]): boolean {
+  return amr.length === PASSWORD_AMR.length && amr.every((method, index) => method === PASSWORD_AMR[index]);
 }
 
 /**
- * Draws a session id and its first refresh token and builds the statements
- * that open the session and record `login_succeeded`. The caller adds what
- * its sign-in also writes and runs them in one batch.
+ * Opens the session of a sign-in: draws its id (on the user's shard) and
+ * first refresh token, and writes the session row, `login_succeeded`, the
+ * caller's extra statements and the claim's settlement in one batch. A
+ * second round trip only when the email's failure record lives on another
+ * shard than the user. Returns what the token response needs.
  */
-export async function prepareSignInSession(
-  env: StorageBindings,
-  signIn: { userId: string; client: ClientInfo; nowSeconds: number; refreshTokenTtlSeconds: number; amr?: readonly string[] },
-): Promise<PreparedSignIn> {
-  // The session lives on its user's shard, so its id carries that prefix.
-  const sessionId = newSessionId(shardOf(signIn.userId) ?? undefined);
+export async function openSignInSession(env: StorageBindings, user: SignInUser, signIn: SignIn): Promise<IssuedSession> {
+  const { client, nowSeconds } = signIn;
+  const sessionId = newSessionId(shardOf(user.id) ?? undefined);
   const credentials = await newSessionCredentials(sessionId);
-  const sessionExpiresAt = signIn.nowSeconds + signIn.refreshTokenTtlSeconds;
-  const { client, nowSeconds, userId } = signIn;
+  const sessionExpiresAt = nowSeconds + signIn.refreshTokenTtlSeconds;
   const statements = openSessionStatements(env, {
     sessionId,
-    userId,
+    userId: user.id,
     refreshTokenHash: credentials.refreshTokenHash,
     reuseProofHash: credentials.reuseProofHash,
     createdAt: nowSeconds,
@@ -39,8 +58,21 @@ export async function prepareSignInSession(
     userAgent: client.userAgent,
     ip: client.ip,
     country: client.country,
-    ...(signIn.amr === undefined ? {} : { amr: signIn.amr }),
+    ...(isPasswordOnly(signIn.amr) ? {} : { amr: signIn.amr }),
   });
-  statements.push(insertAuthEventStatement(databaseForKey(env, userId), { type: 'login_succeeded', userId, sessionId, client }, nowSeconds));
-  return { sessionId, statements, refreshToken: credentials.refreshToken, sessionExpiresAt };
+  statements.push(insertAuthEventStatement(databaseForKey(env, user.id), { type: 'login_succeeded', userId: user.id, sessionId, client }, nowSeconds));
+  const ending = endCheckBeside(env, user.id, signIn.check ?? null, 'settle', nowSeconds);
+  await runBatch(env, sessionId, [...statements, ...ending.statements, ...(signIn.extraStatements ?? [])], signIn.operation);
+  await ending.afterwards();
+  return {
+    userId: user.id,
+    sessionId,
+    email: user.email,
+    roles: user.roles,
+    emailVerified: user.emailVerified,
+    authTime: nowSeconds,
+    amr: signIn.amr,
+    refreshToken: credentials.refreshToken,
+    sessionExpiresAt,
+  };
 }

@@ -6,7 +6,7 @@ import { invalidToken } from '../middleware/require-auth';
 import { verifyPassword } from '../passwords/hash';
 import { normalizePassword, PASSWORD_MAX_CHARACTERS, passwordLength } from '../passwords/policy';
 import type { StorageBindings } from '../storage/database';
-import { readLoginState, settleCheckOnHomeShard } from '../storage/login-attempts';
+import { endCheckOnHomeShard, readLoginState } from '../storage/login-attempts';
 import type { LockoutPolicy } from '../storage/login-failures';
 import type { UserRecord } from '../storage/users';
 import type { ClientInfo } from './client-info';
@@ -78,6 +78,6 @@ export async function confirmAccountHolder(
     await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
     throw new AuthError('invalid_credentials', 'The current password is incorrect.', { logReason: 'wrong password' });
   }
-  await settleCheckOnHomeShard(context.env, probe.homeShard, emailHash, claim, context.nowSeconds);
+  await endCheckOnHomeShard(context.env, { emailHash, claim, homeShard: probe.homeShard }, 'settle', context.nowSeconds);
   return user;
 }

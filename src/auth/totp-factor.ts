@@ -4,8 +4,7 @@ import type { AuthContext } from '../app-env';
 import { AuthError } from '../errors';
 import { insertAuthEventStatement } from '../storage/auth-events';
 import { databaseForKey, runStorage } from '../storage/database';
-import { failureRecordIsWithUser, settleCheckOnHomeShard } from '../storage/login-attempts';
-import { settleSuccessfulCheckStatements } from '../storage/login-failures';
+import { endCheckBeside } from '../storage/login-attempts';
 import { deleteTotpStatements, enableTotpFactor, readTotpFactor, savePendingTotpFactor } from '../storage/totp-factors';
 import { randomBytes } from '../tokens/encoding';
 import { sealTotpSecret } from '../tokens/key-sealing';
@@ -75,13 +74,13 @@ export async function disableTotp(context: SecondFactorContext, caller: Caller, 
   if (!factor || factor.enabledAt === null) throw new AuthError('not_found', 'Two-factor sign-in is not on for this account.');
   const passed = await checkSecondFactor(context, { id: caller.userId, email: caller.email }, factor, input, caller.sessionId);
   const db = databaseForKey(context.env, caller.userId);
-  const settleHere = failureRecordIsWithUser(passed, caller.userId);
+  const ending = endCheckBeside(context.env, caller.userId, passed, 'settle', context.nowSeconds);
   await runStorage('disable totp', () =>
     db.batch([
       ...deleteTotpStatements(db, caller.userId),
-      ...(settleHere ? settleSuccessfulCheckStatements(db, passed.emailHash, passed.claim, context.nowSeconds) : []),
+      ...ending.statements,
       insertAuthEventStatement(db, { type: 'totp_disabled', userId: caller.userId, sessionId: caller.sessionId, client: context.client }, context.nowSeconds),
     ]),
   );
-  if (!settleHere) await settleCheckOnHomeShard(context.env, passed.homeShard, passed.emailHash, passed.claim, context.nowSeconds);
+  await ending.afterwards();
 }

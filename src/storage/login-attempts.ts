@@ -11,6 +11,7 @@ import {
   readLoginFailures,
   readStartedLock,
   recordLoginFailureStatements,
+  releaseClaimStatement,
   settleSuccessfulCheckStatements,
   type ClaimedCheck,
   type LockoutPolicy,
@@ -88,19 +89,43 @@ function userStatement(db: D1Database, lookup: LoginLookup, userElsewhere: boole
   return lookup.email !== null ? findUserByEmailStatement(db, lookup.email) : null;
 }
 
-/**
- * True when a user's rows and their email's failure record share a database,
- * so a settlement can ride in the user's batch; otherwise it needs its own
- * (`settleCheckOnHomeShard`).
- */
-export function failureRecordIsWithUser(state: Pick<LoginState, 'homeShard'>, userId: string): boolean {
-  return shardOf(userId) === state.homeShard;
+/** A check granted under a claim: what ending it needs (the email's failure record lives on its home shard). */
+export interface GrantedCheck {
+  emailHash: string;
+  claim: ClaimedCheck;
+  /** The shard holding the email's failure record. */
+  homeShard: string;
 }
 
-/** Settles a granted check in its own batch on the email's home shard. One round trip. */
-export async function settleCheckOnHomeShard(env: StorageBindings, homeShard: string, emailHash: string, claim: ClaimedCheck, nowSeconds: number): Promise<void> {
-  const db = databaseForShard(env, homeShard);
-  await runStorage('settle password check', () => db.batch(settleSuccessfulCheckStatements(db, emailHash, claim, nowSeconds)));
+/**
+ * How to end a granted check beside a write on the user's shard: `settle`
+ * (a success: forget the failures) or `release` (give the claim back and
+ * keep the count, for a right password still short of its second factor).
+ * When the failure record is on the user's shard, `statements` ride in the
+ * caller's batch and `afterwards` does nothing; otherwise `statements` is
+ * empty and `afterwards` ends the check on the home shard (one more round
+ * trip). Call `afterwards` once the caller's batch has run.
+ */
+export function endCheckBeside(
+  env: StorageBindings,
+  userId: string,
+  check: GrantedCheck | null,
+  how: 'settle' | 'release',
+  nowSeconds: number,
+): { statements: D1PreparedStatement[]; afterwards: () => Promise<void> } {
+  if (check === null) return { statements: [], afterwards: async () => {} };
+  if (shardOf(userId) === check.homeShard) return { statements: checkEndingStatements(databaseForKey(env, userId), check, how, nowSeconds), afterwards: async () => {} };
+  return { statements: [], afterwards: () => endCheckOnHomeShard(env, check, how, nowSeconds) };
+}
+
+function checkEndingStatements(db: D1Database, check: GrantedCheck, how: 'settle' | 'release', nowSeconds: number): D1PreparedStatement[] {
+  return how === 'settle' ? settleSuccessfulCheckStatements(db, check.emailHash, check.claim, nowSeconds) : [releaseClaimStatement(db, check.emailHash, nowSeconds)];
+}
+
+/** Ends a granted check in its own batch on the email's home shard. One round trip. */
+export async function endCheckOnHomeShard(env: StorageBindings, check: GrantedCheck, how: 'settle' | 'release', nowSeconds: number): Promise<void> {
+  const db = databaseForShard(env, check.homeShard);
+  await runStorage(`${how} password check`, () => db.batch(checkEndingStatements(db, check, how, nowSeconds)));
 }
 
 /** A failed login to record. */
