@@ -19,7 +19,7 @@ export declare function buildAdminSql(command: Pick<AdminCommand, 'command' | 'e
 export declare function buildWranglerArguments(command: AdminCommand, binding?: string, sql?: string): string[];
 export declare function parseShardWeights(mapText: string): ShardWeights;
 export declare function buildReindexStatements(
-  users: readonly { id: string; email: string; created_at?: number }[],
+  entries: readonly { key: string; user_id: string; created_at?: number }[],
   map: ShardWeights,
   perStatement?: number,
 ): Promise<{ binding: string; sql: string }[]>;

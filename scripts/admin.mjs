@@ -2,7 +2,7 @@
 // `npm run admin -- grant|revoke <email> [--remote]`, `npm run admin -- list [--remote]`,
 // `npm run admin -- email-collisions [--remote]` and `npm run admin -- reindex [--map <D1_SHARDS>]`:
 // the "admin" role, a read-only report of accounts the current email normalisation would
-// merge, and the email directory rebuilt on each address's home shard, through
+// merge, and the directory (addresses, provider accounts) rebuilt on each key's home shard, through
 // `wrangler d1 execute` on every shard's database (D1_SHARDS in wrangler.toml [vars]).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -21,9 +21,10 @@ const USAGE = `Usage:
   npm run admin -- list [--remote]             list the admins
   npm run admin -- email-collisions [--remote] report accounts whose emails now normalise alike (changes nothing)
   npm run admin -- reindex [--map <D1_SHARDS>] [--remote]
-                                               write every account's email directory entry on its
-                                               address's home shard under the map (default: the
-                                               current one); run it before and after a map change
+                                               write the directory entries of every account and
+                                               linked provider account on their home shards under
+                                               the map (default: the current one); run it before
+                                               and after a map change
 Every command covers every shard of D1_SHARDS in wrangler.toml [vars].
 Local database by default (the one npm start uses); --remote acts on the deployed one.
 Options: --persist-to <dir> (local database directory, as wrangler takes it).`;
@@ -89,7 +90,11 @@ export function sqlStringLiteral(text) {
 export function buildAdminSql({ command, email }) {
   const hasRole = `EXISTS (SELECT 1 FROM json_each(users.roles) WHERE value = '${ADMIN_ROLE}')`;
   if (command === 'list') return `SELECT id, email, roles FROM users WHERE ${hasRole} ORDER BY email;`;
-  if (command === 'email-collisions' || command === 'reindex') return 'SELECT id, email, created_at FROM users ORDER BY created_at;';
+  if (command === 'email-collisions') return 'SELECT id, email, created_at FROM users ORDER BY created_at;';
+  // The directory keys a shard's rows need (src/storage/directory.ts, src/storage/identities.ts): every address, every linked provider account.
+  if (command === 'reindex') {
+    return "SELECT 'email:' || email AS key, id AS user_id, created_at FROM users UNION ALL SELECT 'identity:' || provider || ':' || subject, user_id, created_at FROM identities ORDER BY created_at;";
+  }
   const where = `WHERE email = ${sqlStringLiteral(email)} RETURNING id, email, roles;`;
   if (command === 'grant') {
     return `UPDATE users SET roles = CASE WHEN ${hasRole} THEN roles ELSE json_insert(roles, '$[#]', '${ADMIN_ROLE}') END ${where}`;
@@ -115,23 +120,24 @@ export function parseShardWeights(mapText) {
 }
 
 /**
- * The directory entries of users (id, email, created_at) grouped by the
- * binding of each email's home shard, as INSERT statements of at most
- * `perStatement` rows that keep an entry already there (ON CONFLICT DO NOTHING).
+ * Directory entries (key, user_id, created_at: an account's `email:` key or
+ * a linked provider account's `identity:` key) grouped by the binding of each
+ * key's home shard, as INSERT statements of at most `perStatement` rows that
+ * keep an entry already there (ON CONFLICT DO NOTHING).
  */
-export async function buildReindexStatements(users, map, perStatement = 100) {
+export async function buildReindexStatements(entries, map, perStatement = 100) {
   const byBinding = new Map();
-  for (const user of users) {
-    const home = await rendezvousWinner(map.growing, `email:${user.email}`);
+  for (const entry of entries) {
+    const home = await rendezvousWinner(map.growing, entry.key);
     const binding = map.shards.find((shard) => shard.id === home).binding;
-    byBinding.set(binding, [...(byBinding.get(binding) ?? []), user]);
+    byBinding.set(binding, [...(byBinding.get(binding) ?? []), entry]);
   }
   const statements = [];
-  for (const [binding, entries] of byBinding) {
-    for (let start = 0; start < entries.length; start += perStatement) {
-      const values = entries
+  for (const [binding, held] of byBinding) {
+    for (let start = 0; start < held.length; start += perStatement) {
+      const values = held
         .slice(start, start + perStatement)
-        .map((user) => `(${sqlStringLiteral(`email:${user.email}`)}, ${sqlStringLiteral(user.id)}, ${Number(user.created_at) || 0})`);
+        .map((entry) => `(${sqlStringLiteral(entry.key)}, ${sqlStringLiteral(entry.user_id)}, ${Number(entry.created_at) || 0})`);
       statements.push({ binding, sql: `INSERT INTO directory (key, user_id, created_at) VALUES ${values.join(', ')} ON CONFLICT (key) DO NOTHING;` });
     }
   }
@@ -168,7 +174,8 @@ async function reindex(parsed, bindings, rows) {
     runWrangler(buildWranglerArguments(parsed, statement.binding, statement.sql));
     written++;
   }
-  console.log(`Directory entries of ${rows.length} accounts written on their home shards (${written} statements; entries already there kept).`);
+  const identities = rows.filter((row) => row.key.startsWith('identity:')).length;
+  console.log(`Directory entries of ${rows.length - identities} accounts and ${identities} linked provider accounts written on their home shards (${written} statements; entries already there kept).`);
 }
 
 async function main() {

@@ -78,33 +78,41 @@ describe('npm run admin against a local D1', () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('No user with the email nobody@example.com');
 
-    // Rows written behind the service's back have no directory entry until a reindex writes it.
+    // Rows written behind the service's back have no directory entry until a reindex writes it: accounts and linked provider accounts.
+    wrangler('d1', 'execute', 'DB', '--command', "INSERT INTO identities (id, user_id, provider, subject, email, created_at) VALUES ('00.ident', '00.other', 'github', '4242', 'other@example.com', 2)");
     const entries = () => JSON.parse(wrangler('d1', 'execute', 'DB', '--json', '--command', 'SELECT key, user_id FROM directory ORDER BY key'))[0].results;
     expect(entries()).toEqual([]);
-    expect(admin('reindex').status).toBe(0);
+    const reindexed = admin('reindex');
+    expect(reindexed.status).toBe(0);
+    expect(reindexed.stdout).toContain('2 accounts and 1 linked provider accounts');
     expect(entries()).toEqual([
       { key: "email:a'or'1'='1@example.com", user_id: '00.quote' },
       { key: 'email:other@example.com', user_id: '00.other' },
+      { key: 'identity:github:4242', user_id: '00.other' },
     ]);
   }, 240_000);
 });
 
 describe('npm run admin -- reindex', () => {
-  it('puts each entry on the home shard the worker computes, in bounded statements that keep existing entries', async () => {
+  it('puts each entry (addresses and provider accounts) on the home shard the worker computes, in bounded statements that keep existing entries', async () => {
     const { homeShardOf, parseShardMap } = await import('../../src/storage/shard-map');
     const mapText = '00=DB,01=DB_01,02=DB_02:2,03=DB_03:0';
-    const users = Array.from({ length: 30 }, (_, index) => ({ id: `00.user${index}`, email: `user${index}@example.com`, created_at: index }));
-    const statements = await buildReindexStatements(users, parseShardWeights(mapText), 4);
+    const entries = Array.from({ length: 30 }, (_, index) => ({
+      key: index % 3 === 0 ? `identity:github:${index}` : `email:user${index}@example.com`,
+      user_id: `00.user${index}`,
+      created_at: index,
+    }));
+    const statements = await buildReindexStatements(entries, parseShardWeights(mapText), 4);
     const bindingOf = { '00': 'DB', '01': 'DB_01', '02': 'DB_02', '03': 'DB_03' } as const;
-    for (const user of users) {
-      const home = (await homeShardOf(parseShardMap(mapText), `email:${user.email}`)) as keyof typeof bindingOf;
-      const holding = statements.filter((statement) => statement.sql.includes(`'email:${user.email}'`));
+    for (const entry of entries) {
+      const home = (await homeShardOf(parseShardMap(mapText), entry.key)) as keyof typeof bindingOf;
+      const holding = statements.filter((statement) => statement.sql.includes(`('${entry.key}', '${entry.user_id}'`));
       expect(holding.map((statement) => statement.binding)).toEqual([bindingOf[home]]);
     }
     expect(statements.some((statement) => statement.binding === 'DB_03')).toBe(false);
     for (const statement of statements) {
       expect(statement.sql).toMatch(/ON CONFLICT \(key\) DO NOTHING;$/);
-      expect(statement.sql.match(/\('email:/g)?.length).toBeLessThanOrEqual(4);
+      expect(statement.sql.match(/\('(email|identity):/g)?.length).toBeLessThanOrEqual(4);
     }
     expect(parseAdminArguments(['reindex', '--map', mapText])).toMatchObject({ command: 'reindex', map: mapText });
     expect(() => parseAdminArguments(['list', '--map', mapText])).toThrow();
