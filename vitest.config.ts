@@ -1,7 +1,9 @@
 // Tests run inside workerd through the Workers Vitest integration, against
 // real local D1 and KV, with the migrations applied by test/setup.ts.
 // TEST_SHARDS=4 runs the same suite with users spread over four D1
-// databases (DB, DB_01..DB_03; `npm test` runs both).
+// databases (DB, DB_01..DB_03; `npm test` runs both). `npm run test:shards`
+// adds --no-isolate: the files then share one worker and its databases, so
+// whole-table invariant checks see every other file's rows too.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { hashEmailForThrottle } from '../../src/auth/throttle';
 import { DEFAULT_PASSWORD, logIn, uniqueEmail } from '../helpers/client';
 import { createMailTestClient, type MailTestClient } from '../helpers/mailbox';
+import { makePasswordlessWithProvider } from '../helpers/passwordless';
 import { databaseForKey, databaseForEmail } from '../../src/storage/database';
 
 async function registerAndSignIn(client: MailTestClient, email = uniqueEmail('change')) {
@@ -103,7 +104,7 @@ describe('step-up for an account without a password', () => {
       return { ...signedUp, userId: row?.id ?? '' };
     })();
     const session = await logIn(client, email, DEFAULT_PASSWORD);
-    await databaseForKey(env, userId).prepare("UPDATE users SET password_hash = '' WHERE id = ?1").bind(userId).run();
+    await makePasswordlessWithProvider(userId, email);
     client.clock.advanceSeconds(601);
     const stale = await change(client, session.accessToken, { new_email: uniqueEmail('late') });
     expect(stale.status).toBe(403);
@@ -118,7 +119,8 @@ describe('step-up for an account without a password', () => {
   it('takes no lockout claim when a password is sent for an account that has none, so no attempt is left pending', async () => {
     const client = createMailTestClient();
     const signedUp = await registerAndSignIn(client);
-    await (await databaseForEmail(env, signedUp.email)).prepare("UPDATE users SET password_hash = '' WHERE email = ?1").bind(signedUp.email).run();
+    const row = await (await databaseForEmail(env, signedUp.email)).prepare('SELECT id FROM users WHERE email = ?1').bind(signedUp.email).first<{ id: string }>();
+    await makePasswordlessWithProvider(row?.id ?? '', signedUp.email);
     // Logging in took and settled a claim: start from no failure record at all.
     const emailHash = await hashEmailForThrottle(signedUp.email);
     const home = await databaseForEmail(env, signedUp.email);
