@@ -4,7 +4,7 @@ import { DEFAULT_SHARD } from '../ids';
 import { insertAuthEventStatement, type EventClient } from './auth-events';
 import { databaseForKey, databaseForShard, runStorage, shardMapOf, type StorageBindings } from './database';
 import { claimDirectoryKey, claimDirectoryKeyStatement, emailDirectoryKey, findDirectoryEntry, releaseDirectoryKey } from './directory';
-import { signInMethodsSql } from './sign-in-methods';
+import { removeSignInMethod, type SignInMethodRemoval, type SignInMethodTable } from './sign-in-methods';
 import { mapUserRow, type UserRecord } from './users';
 
 /** A linked identity as the list shows it. */
@@ -154,27 +154,16 @@ export async function listIdentities(env: StorageBindings, userId: string): Prom
 }
 
 /** What removing an identity did. */
-export type IdentityRemoval = 'removed' | 'not_found' | 'last_sign_in_method';
+export type IdentityRemoval = SignInMethodRemoval;
+
+const IDENTITIES: SignInMethodTable = { table: 'identities', idColumn: 'id', event: 'identity_removed', returning: 'provider, subject', operation: 'remove identity' };
 
 /**
  * Removes the user's identity unless it is their last way to sign in, and
- * records `identity_removed`, in one batch (one round trip, one transaction).
+ * records `identity_removed` (one round trip), then forgets its directory entry.
  */
 export async function deleteIdentity(env: StorageBindings, userId: string, identityId: string, nowSeconds: number, client: EventClient): Promise<IdentityRemoval> {
-  const db = databaseForKey(env, userId);
-  const exists = 'EXISTS (SELECT 1 FROM identities WHERE user_id = ?1 AND id = ?2)';
-  const probe = db.prepare(`SELECT ${exists} AS found, ${signInMethodsSql('?1')} AS methods`).bind(userId, identityId);
-  const event = insertAuthEventStatement(db, { type: 'identity_removed', userId, sessionId: null, client }, nowSeconds, {
-    sql: `EXISTS (SELECT 1 FROM identities WHERE user_id = ?2 AND id = ?8) AND ${signInMethodsSql('?2')} > 1`,
-    parameters: [identityId],
-  });
-  const removal = db.prepare(`DELETE FROM identities WHERE user_id = ?1 AND id = ?2 AND ${signInMethodsSql('?1')} > 1 RETURNING provider, subject`).bind(userId, identityId);
-  const results = await runStorage('remove identity', () => db.batch([probe, event, removal]));
-  const removed = results[2]?.results[0] as { provider: string; subject: string } | undefined;
-  if (removed) {
-    await unindexIdentity(env, removed.provider, removed.subject, userId);
-    return 'removed';
-  }
-  const found = (results[0]?.results[0] as { found: number } | undefined)?.found === 1;
-  return found ? 'last_sign_in_method' : 'not_found';
+  const { outcome, removed } = await removeSignInMethod<{ provider: string; subject: string }>(env, IDENTITIES, userId, identityId, nowSeconds, client);
+  if (removed !== null) await unindexIdentity(env, removed.provider, removed.subject, userId);
+  return outcome;
 }

@@ -3,7 +3,7 @@
 import type { StoredPublicKey } from '../webauthn/public-key';
 import { insertAuthEventStatement, type EventClient } from './auth-events';
 import { databaseForKey, runStorage, type StorageBindings } from './database';
-import { signInMethodsSql } from './sign-in-methods';
+import { removeSignInMethod, type SignInMethodRemoval, type SignInMethodTable } from './sign-in-methods';
 import { parseRoles, parseStringArray } from './users';
 import { consumeChallengeStatement, liveRegistrationChallengeSql } from './webauthn-challenges';
 
@@ -138,27 +138,13 @@ export function recordPasskeyUseStatement(db: D1Database, userId: string, creden
 }
 
 /** What removing a passkey did. */
-export type PasskeyRemoval = 'removed' | 'not_found' | 'last_sign_in_method';
+export type PasskeyRemoval = SignInMethodRemoval;
 
-/**
- * Removes the user's passkey unless it is their last way to sign in, and
- * records `passkey_removed`, in one batch (one round trip, one transaction).
- */
+const PASSKEYS: SignInMethodTable = { table: 'passkeys', idColumn: 'credential_id', event: 'passkey_removed', returning: 'credential_id', operation: 'remove passkey' };
+
+/** Removes the user's passkey unless it is their last way to sign in, and records `passkey_removed`: one round trip. */
 export async function deletePasskey(env: StorageBindings, userId: string, credentialId: string, nowSeconds: number, client: EventClient): Promise<PasskeyRemoval> {
-  const db = databaseForKey(env, userId);
-  const exists = 'EXISTS (SELECT 1 FROM passkeys WHERE user_id = ?1 AND credential_id = ?2)';
-  const probe = db.prepare(`SELECT ${exists} AS found, ${signInMethodsSql('?1')} AS methods`).bind(userId, credentialId);
-  const event = insertAuthEventStatement(db, { type: 'passkey_removed', userId, sessionId: null, client }, nowSeconds, {
-    sql: `EXISTS (SELECT 1 FROM passkeys WHERE user_id = ?2 AND credential_id = ?8) AND ${signInMethodsSql('?2')} > 1`,
-    parameters: [credentialId],
-  });
-  const removal = db
-    .prepare(`DELETE FROM passkeys WHERE user_id = ?1 AND credential_id = ?2 AND ${signInMethodsSql('?1')} > 1 RETURNING credential_id`)
-    .bind(userId, credentialId);
-  const results = await runStorage('remove passkey', () => db.batch([probe, event, removal]));
-  if ((results[2]?.results.length ?? 0) === 1) return 'removed';
-  const found = (results[0]?.results[0] as { found: number } | undefined)?.found === 1;
-  return found ? 'last_sign_in_method' : 'not_found';
+  return (await removeSignInMethod(env, PASSKEYS, userId, credentialId, nowSeconds, client)).outcome;
 }
 
 /** A passkey sign-in that failed the counter rule: the security event, one row. */
