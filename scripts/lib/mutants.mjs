@@ -6,8 +6,15 @@
 // When code moves, update the snippet here: a missing snippet is reported
 // as not applicable, never counted as killed.
 
+import { MUTANTS as COVERAGE } from './mutants/coverage.mjs';
+import { MUTANTS as HARDENING } from './mutants/hardening.mjs';
+import { MUTANTS as PROOF } from './mutants/proof.mjs';
+import { MUTANTS as PROVIDERS } from './mutants/providers.mjs';
+import { MUTANTS as RECOVERY } from './mutants/recovery.mjs';
+import { MUTANTS as SURVIVORS } from './mutants/survivors.mjs';
+
 /** @type {import('./mutation.mjs').Mutant[]} */
-export const MUTANTS = [
+const CORE = [
   // --- The three survivors of issue 18 ---
   {
     id: 'refresh-hash-reversible',
@@ -321,3 +328,6 @@ export const MUTANTS = [
     tests: ['test/security/totp.test.ts'],
   },
 ];
+
+/** Every listed mutant: the core list above, then one file per capability under mutants/. */
+export const MUTANTS = [...CORE, ...SURVIVORS, ...COVERAGE, ...PROOF, ...RECOVERY, ...PROVIDERS, ...HARDENING];
