@@ -4,6 +4,7 @@ import { deleteUserIdentitiesStatement, unindexRemovedIdentities } from './ident
 import { deleteUserPasskeysStatements } from './passkeys';
 import { deleteTotpStatements } from './totp-factors';
 import type { StorageBindings } from './database';
+import { forgetLifecycleReviewStatement } from './lifecycle-review';
 
 /**
  * What each table's owner offers to remove a user's rows of one kind of way
@@ -14,13 +15,15 @@ const WAYS_IN: readonly ((db: D1Database, userId: string) => D1PreparedStatement
   (db, userId) => [deleteUserIdentitiesStatement(db, userId)],
   deleteUserPasskeysStatements,
   deleteTotpStatements,
+  // Not a way in: the operator's review entry that counted them (migration 0013) goes with them.
+  (db, userId) => [forgetLifecycleReviewStatement(db, userId)],
 ];
 
 /**
  * Statements removing every way in someone other than the address's owner
  * could have added: linked provider identities, passkeys (with pending
  * registration challenges), the TOTP factor with its recovery codes, and
- * pending second steps. For the batch of the change that removes them;
+ * pending second steps (and the review entry that counted them). For the batch of the change that removes them;
  * sessions are the caller's (a revocation, or their deletion). Pass the
  * batch result of the first statement to `releaseRemovedWaysIn` afterwards.
  *

@@ -93,7 +93,7 @@ async function plantedAccount(client: MailTestClient): Promise<PlantedAccount> {
 async function waysInRows(userId: string): Promise<Record<string, number>> {
   const db = databaseForKey(env, userId);
   const count = async (table: string) => (await db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE user_id = ?1`).bind(userId).first<{ n: number }>())?.n ?? -1;
-  const tables = ['passkeys', 'webauthn_challenges', 'identities', 'totp_factors', 'recovery_codes', 'mfa_tokens'];
+  const tables = ['passkeys', 'webauthn_challenges', 'identities', 'totp_factors', 'recovery_codes', 'mfa_tokens', 'lifecycle_review'];
   return Object.fromEntries(await Promise.all(tables.map(async (table) => [table, await count(table)] as const)));
 }
 
@@ -164,10 +164,25 @@ describe('POST /auth/password/reset of an address nobody proved (pre-registratio
     const planted = await plantedAccount(client);
     // A registration started and never finished: its challenge names the user.
     await issueRegistrationChallenge(client.env, planted.userId, `planted-${crypto.randomUUID()}`, Math.floor(client.clock.now() / 1000) + 300);
-    expect(await waysInRows(planted.userId)).toMatchObject({ passkeys: 1, webauthn_challenges: 1, identities: 1, totp_factors: 1, mfa_tokens: 1 });
+    // What migration 0013 records for such an account from before the enrolment rule.
+    await databaseForKey(env, planted.userId).prepare('INSERT INTO lifecycle_review (user_id, passkeys, totp, identities, recorded_at) VALUES (?1, 1, 1, 1, 0)').bind(planted.userId).run();
+    expect(await waysInRows(planted.userId)).toMatchObject({ passkeys: 1, webauthn_challenges: 1, identities: 1, totp_factors: 1, mfa_tokens: 1, lifecycle_review: 1 });
     await resetFromMail(client, planted.email);
-    expect(await waysInRows(planted.userId)).toEqual({ passkeys: 0, webauthn_challenges: 0, identities: 0, totp_factors: 0, recovery_codes: 0, mfa_tokens: 0 });
+    const none = { passkeys: 0, webauthn_challenges: 0, identities: 0, totp_factors: 0, recovery_codes: 0, mfa_tokens: 0, lifecycle_review: 0 };
+    expect(await waysInRows(planted.userId)).toEqual(none);
     expect(await eventTypes(planted.userId)).toEqual(expect.arrayContaining(['account_reset', 'password_reset']));
+  });
+});
+
+describe('POST /auth/account/delete of such an account', () => {
+  it('removes every way in and the review entry with the account', async () => {
+    const client = createMailTestClient();
+    const planted = await plantedAccount(client);
+    await databaseForKey(env, planted.userId).prepare('INSERT INTO lifecycle_review (user_id, passkeys, totp, identities, recorded_at) VALUES (?1, 1, 1, 1, 0)').bind(planted.userId).run();
+    const deleted = await sendWithBearer(client, 'POST', '/auth/account/delete', planted.session.accessToken, { password: DEFAULT_PASSWORD });
+    expect(deleted.status).toBe(204);
+    expect(Object.values(await waysInRows(planted.userId)).every((rows) => rows === 0)).toBe(true);
+    expect(await findDirectoryEntry(client.env, identityDirectoryKey(planted.identity.provider, planted.identity.subject))).toBeNull();
   });
 });
 
