@@ -228,3 +228,15 @@ CREATE TABLE directory (
   user_id    TEXT NOT NULL,
   created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- Account lifecycle (0013): accounts from before the enrolment rule whose
+-- unverified address holds a passkey, TOTP factor or linked identity, kept
+-- for an operator's review (nothing was deleted). See
+-- migrations/0013_lifecycle_review.sql and docs/security.md.
+CREATE TABLE lifecycle_review (
+  user_id     TEXT PRIMARY KEY,
+  passkeys    INTEGER NOT NULL,
+  totp        INTEGER NOT NULL,
+  identities  INTEGER NOT NULL,
+  recorded_at INTEGER NOT NULL
+) WITHOUT ROWID;

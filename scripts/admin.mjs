@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run admin -- grant|revoke <email> [--remote]`, `npm run admin -- list [--remote]`,
-// `npm run admin -- email-collisions [--remote]` and `npm run admin -- reindex [--map <D1_SHARDS>]`:
-// the "admin" role, a read-only report of accounts the current email normalisation would
-// merge, and the directory (addresses, provider accounts) rebuilt on each key's home shard, through
+// `npm run admin -- email-collisions [--remote]`, `npm run admin -- reindex [--map <D1_SHARDS>]` and
+// `npm run admin -- lifecycle-review|lifecycle-clear <user id>`: the "admin" role, a read-only report of
+// accounts the current email normalisation would merge, the directory (addresses, provider accounts)
+// rebuilt on each key's home shard, and the accounts migration 0013 set aside for review, through
 // `wrangler d1 execute` on every shard's database (D1_SHARDS in wrangler.toml [vars]).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -25,9 +26,17 @@ const USAGE = `Usage:
                                                linked provider account on their home shards under
                                                the map (default: the current one); run it before
                                                and after a map change
+  npm run admin -- lifecycle-review [--remote] list, per shard, the accounts whose unverified
+                                               address held a passkey, TOTP or provider identity
+                                               when migration 0013 ran (changes nothing)
+  npm run admin -- lifecycle-clear <user id> [--remote]
+                                               remove a reviewed entry from that list
 Every command covers every shard of D1_SHARDS in wrangler.toml [vars].
 Local database by default (the one npm start uses); --remote acts on the deployed one.
 Options: --persist-to <dir> (local database directory, as wrangler takes it).`;
+
+/** A user id as the service makes them: a shard prefix, a dot, base64url (src/ids.ts). */
+const USER_ID_PATTERN = /^[0-9a-z]{2}\.[A-Za-z0-9_-]{1,64}$/;
 
 /** A usage or input error: printed without a stack trace. */
 export class AdminUsageError extends Error {}
@@ -64,7 +73,11 @@ export function parseAdminArguments(argv) {
     if (rawEmail !== undefined) throw new AdminUsageError(`reindex takes no email.\n${USAGE}`);
     return { command, email: null, remote, persistTo, map };
   }
-  if (command === 'list' || command === 'email-collisions') {
+  if (command === 'lifecycle-clear') {
+    if (rawEmail === undefined || !USER_ID_PATTERN.test(rawEmail)) throw new AdminUsageError(`lifecycle-clear needs a user id like 00.AbC-123_x.\n${USAGE}`);
+    return { command, email: null, userId: rawEmail, remote, persistTo };
+  }
+  if (command === 'list' || command === 'email-collisions' || command === 'lifecycle-review') {
     if (rawEmail !== undefined) throw new AdminUsageError(`${command} takes no email.\n${USAGE}`);
     return { command, email: null, remote, persistTo };
   }
@@ -87,7 +100,7 @@ export function sqlStringLiteral(text) {
 }
 
 /** The one SQL statement for a parsed command (wrangler's --command takes no bound parameters). */
-export function buildAdminSql({ command, email }) {
+export function buildAdminSql({ command, email, userId }) {
   const hasRole = `EXISTS (SELECT 1 FROM json_each(users.roles) WHERE value = '${ADMIN_ROLE}')`;
   if (command === 'list') return `SELECT id, email, roles FROM users WHERE ${hasRole} ORDER BY email;`;
   if (command === 'email-collisions') return 'SELECT id, email, created_at FROM users ORDER BY created_at;';
@@ -95,6 +108,10 @@ export function buildAdminSql({ command, email }) {
   if (command === 'reindex') {
     return "SELECT 'email:' || email AS key, id AS user_id, created_at FROM users UNION ALL SELECT 'identity:' || provider || ':' || subject, user_id, created_at FROM identities ORDER BY created_at;";
   }
+  if (command === 'lifecycle-review') {
+    return 'SELECT r.user_id, u.email, u.email_verified, r.passkeys, r.totp, r.identities, r.recorded_at FROM lifecycle_review r LEFT JOIN users u ON u.id = r.user_id ORDER BY r.recorded_at, r.user_id;';
+  }
+  if (command === 'lifecycle-clear') return `DELETE FROM lifecycle_review WHERE user_id = ${sqlStringLiteral(userId)} RETURNING user_id;`;
   const where = `WHERE email = ${sqlStringLiteral(email)} RETURNING id, email, roles;`;
   if (command === 'grant') {
     return `UPDATE users SET roles = CASE WHEN ${hasRole} THEN roles ELSE json_insert(roles, '$[#]', '${ADMIN_ROLE}') END ${where}`;
@@ -144,6 +161,24 @@ export async function buildReindexStatements(entries, map, perStatement = 100) {
   return statements;
 }
 
+/**
+ * The lifecycle review as text: per shard binding, each entry with the
+ * account's address and state now (an account deleted since shows as such)
+ * and the ways in it held when migration 0013 ran.
+ */
+export function formatLifecycleReview(perShard) {
+  const lines = [];
+  for (const { binding, rows } of perShard) {
+    lines.push(`Shard ${binding}: ${rows.length === 0 ? 'nothing to review' : `${rows.length} account${rows.length === 1 ? '' : 's'} to review`}`);
+    for (const row of rows) {
+      const state = row.email === null ? '(account deleted since)' : `${row.email}  ${row.email_verified ? 'verified since' : 'unverified'}`;
+      const recorded = new Date(Number(row.recorded_at) * 1000).toISOString();
+      lines.push(`  ${row.user_id}  ${state}  passkeys ${row.passkeys}, TOTP ${row.totp}, identities ${row.identities}  (recorded ${recorded})`);
+    }
+  }
+  return lines.join('\n');
+}
+
 function readWranglerToml() {
   return readFileSync(fileURLToPath(new URL('../wrangler.toml', import.meta.url)), 'utf8');
 }
@@ -181,9 +216,18 @@ async function reindex(parsed, bindings, rows) {
 async function main() {
   const parsed = parseAdminArguments(process.argv.slice(2));
   const bindings = readShardBindings(readWranglerToml(), undefined);
+  if (parsed.command === 'lifecycle-review') {
+    console.log(formatLifecycleReview(bindings.map((binding) => ({ binding, rows: runWrangler(buildWranglerArguments(parsed, binding)) }))));
+    return;
+  }
   // Each shard's answer, in shard order: a user lives on exactly one, so the rows simply add up.
   const rows = bindings.flatMap((binding) => runWrangler(buildWranglerArguments(parsed, binding)));
   const where = parsed.remote ? 'remote' : 'local';
+  if (parsed.command === 'lifecycle-clear') {
+    if (rows.length === 0) throw new AdminUsageError(`No review entry for ${parsed.userId} in the ${where} database.`);
+    console.log(`Review entry of ${parsed.userId} removed from the ${where} database.`);
+    return;
+  }
   if (parsed.command === 'reindex') {
     await reindex(parsed, bindings, rows);
     return;

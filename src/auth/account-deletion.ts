@@ -2,7 +2,6 @@
 
 import type { AuthContext } from '../app-env';
 import { deleteUserAndRows } from '../storage/account-deletion';
-import { hashAddressForMailLimit } from './email-links';
 import { flagEndedSessions, type RevocationSettings } from './revoke';
 import { confirmAccountHolder, type StepUpContext } from './step-up';
 import { hashEmailForThrottle } from './throttle';
@@ -20,7 +19,7 @@ export async function deleteAccount(
   const user = await confirmAccountHolder(context, caller, password);
   const liveSessions = await deleteUserAndRows(
     context.env,
-    { userId: user.id, email: user.email, loginFailuresKey: await hashEmailForThrottle(user.email), mailLimitKey: await hashAddressForMailLimit(user.email) },
+    { userId: user.id, email: user.email, loginFailuresKey: await hashEmailForThrottle(user.email) },
     context.nowSeconds,
   );
   const toFlag = new Set([...(liveSessions ?? []), caller.sessionId]);

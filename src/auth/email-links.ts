@@ -30,6 +30,8 @@ export interface LinkRequest {
   newEmail?: string;
   /** More statements for the same batch (e.g. a user lookup), after the link's own. */
   extraStatements?: (db: D1Database) => D1PreparedStatement[];
+  /** Whether following the link takes the account back (the mail then says so), from the extra statements' results. */
+  resetsAccount?: (extraResults: D1Result[]) => boolean;
 }
 
 /** What issuing found: the message to queue (if it may go) and the extra statements' results. */
@@ -84,13 +86,15 @@ export async function issueLink(context: LinkContext, request: LinkRequest): Pro
   ];
   const results = await runStorage(`issue ${request.purpose} link`, () => db.batch(statements));
   const allowed = mailLinkAllowed(results[0]);
+  const extraResults = results.slice(3);
   const message = composeLinkMail(request.purpose, {
     to: request.sendTo,
     link: linkUrl(context, request.purpose, token),
     productName: context.settings.productName,
     ttlSeconds,
+    resetsAccount: request.resetsAccount?.(extraResults) ?? false,
   });
-  return { allowed, retryAfterSeconds: allowed ? 0 : mailLimitRetryAfterSeconds(results[2], context.nowSeconds), message, extraResults: results.slice(3) };
+  return { allowed, retryAfterSeconds: allowed ? 0 : mailLimitRetryAfterSeconds(results[2], context.nowSeconds), message, extraResults };
 }
 
 /** The 429 a limited address gets (the same whether or not it has an account). */

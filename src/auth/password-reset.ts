@@ -1,6 +1,7 @@
 // Forgot password (a link, answered identically whether or not the address has an account) and reset with that link.
 
 import { AuthError } from '../errors';
+import { insertAuthEventStatement } from '../storage/auth-events';
 import type { MailMessage } from '../mail/messages';
 import { hashPassword } from '../passwords/hash';
 import { findPasswordWeakness } from '../passwords/policy';
@@ -8,11 +9,13 @@ import { databaseForKey, runStorage } from '../storage/database';
 import { consumeEmailLinkStatement, deleteUserEmailLinksStatement, readConsumedLink } from '../storage/email-links';
 import { forgetLoginFailuresStatement } from '../storage/login-failures';
 import { findUserByEmailStatement, readUser, updatePasswordHashStatement } from '../storage/users';
+import { releaseRemovedWaysIn, removeWaysInStatements } from '../storage/ways-in';
+import { provingAddressResetsAccount } from './account-policy';
 import type { ClientInfo } from './client-info';
 import { normalizeEmail } from './email';
 import { issueLink, tooManyLinks, type LinkContext } from './email-links';
 import { findUsableLink, invalidLink } from './link-check';
-import { revokeSessions, type RevocationSettings } from './revoke';
+import { revokeSessionsWithResults, type RevocationSettings } from './revoke';
 import { hashEmailForThrottle } from './throttle';
 
 /**
@@ -30,6 +33,11 @@ export async function requestPasswordReset(context: LinkContext, rawEmail: strin
     user: { email },
     sendTo: email,
     extraStatements: (db) => [findUserByEmailStatement(db, email)],
+    // The owner of an address nobody proved yet is told that the reset takes the account back.
+    resetsAccount: ([found]) => {
+      const user = readUser(found);
+      return user !== null && provingAddressResetsAccount(user.emailVerified, 'password_reset');
+    },
   });
   if (!issued.allowed) throw tooManyLinks(issued.retryAfterSeconds);
   return readUser(issued.extraResults[0]) ? issued.message : null;
@@ -48,7 +56,11 @@ export interface ResetContext {
  * (a weak one leaves the link usable), consumes the link with one
  * conditional DELETE (of concurrent uses exactly one goes on), then in one
  * batch stores the hash, marks the address verified, forgets failures and
- * the user's other links, and revokes every session (flags raised).
+ * the user's other links, ends pending second steps and revokes every
+ * session (flags raised). When the address was unverified, the reset proves
+ * it and takes the account back (`provingAddressResetsAccount`): the same
+ * batch removes every way in added before (`removeWaysInStatements`) and
+ * records `account_reset`.
  */
 export async function resetPassword(context: ResetContext, token: string, newPassword: string): Promise<{ userId: string }> {
   const link = await findUsableLink(context.env, token, 'password_reset', context.nowSeconds);
@@ -60,17 +72,22 @@ export async function resetPassword(context: ResetContext, token: string, newPas
   const userId = readConsumedLink(consumed);
   if (userId === null) throw invalidLink('reset link already used or no longer valid');
   const emailHash = await hashEmailForThrottle(link.record.userEmail);
-  await revokeSessions(context.env, context.revocation, {
+  const resetsAccount = provingAddressResetsAccount(link.record.userEmailVerified, 'password_reset');
+  const { extraResults } = await revokeSessionsWithResults(context.env, context.revocation, {
     target: { userId },
     reason: 'password_reset',
     nowSeconds: context.nowSeconds,
     event: { userId, sessionId: null, client: context.client, always: true },
     extraStatements: (batchDb) => [
+      // First, so its result (the removed identities) leads extraResults.
+      ...(resetsAccount ? removeWaysInStatements(batchDb, userId) : []),
       updatePasswordHashStatement(context.env, userId, newHash),
       batchDb.prepare('UPDATE users SET email_verified = 1 WHERE id = ?1').bind(userId),
       forgetLoginFailuresStatement(batchDb, emailHash),
       deleteUserEmailLinksStatement(batchDb, userId),
+      ...(resetsAccount ? [insertAuthEventStatement(batchDb, { type: 'account_reset', userId, sessionId: null, client: context.client }, context.nowSeconds)] : []),
     ],
   });
+  if (resetsAccount) await releaseRemovedWaysIn(context.env, extraResults[0], userId);
   return { userId };
 }

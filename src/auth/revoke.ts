@@ -3,6 +3,7 @@
 import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from '../tokens/access';
 import { insertAuthEventStatement, type EventClient } from '../storage/auth-events';
 import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
+import { endPendingSecondStepsStatements } from '../storage/pending-sign-ins';
 import { forgetNotRevoked } from '../storage/revocation-cache';
 import { flagSessionRevoked, readRevocationFlag, revocationFlagTtlSeconds } from '../storage/revocations';
 import {
@@ -53,20 +54,36 @@ export interface RevocationRequest {
  * per session this call revoked, and one KV read (plus a write only when the
  * flag is missing) per session revoked earlier. Returns the ids this call revoked.
  *
+ * Ending every session of a user (all, or all but the caller's: logout-all,
+ * a password change or reset, an admin's revocation) also ends the user's
+ * pending second steps in the same batch (`endPendingSecondStepsStatements`):
+ * a sign-in half done before the change cannot finish after it.
+ *
  * @example
  * await revokeSessions(env, config, { target: { userId }, reason: 'logout_all', nowSeconds });
  */
 export async function revokeSessions(env: StorageBindings, settings: RevocationSettings, request: RevocationRequest): Promise<string[]> {
+  return (await revokeSessionsWithResults(env, settings, request)).revokedIds;
+}
+
+/** `revokeSessions`, also returning the batch results of `extraStatements`, in their order. */
+export async function revokeSessionsWithResults(
+  env: StorageBindings,
+  settings: RevocationSettings,
+  request: RevocationRequest,
+): Promise<{ revokedIds: string[]; extraResults: D1Result[] }> {
   const { target, reason, nowSeconds } = request;
   // A user's sessions live on the user's shard: routing by the owner makes a session id naming another (or no) shard simply not found.
   const routingKey = 'sessions' in target ? target.sessions[0]?.userId : target.userId;
-  if (routingKey === undefined) return [];
+  if (routingKey === undefined) return { revokedIds: [], extraResults: [] };
   const db = databaseForKey(env, routingKey);
   const revocations =
     'sessions' in target
       ? target.sessions.map((session) => revokeSessionStatement(db, session.sessionId, session.userId, reason, nowSeconds))
       : [revokeUserSessionsStatement(db, target.userId, target.exceptSessionId ?? null, reason, nowSeconds)];
-  const statements = [...revocations, ...(request.extraStatements?.(db) ?? [])];
+  const pendingSecondSteps = 'userId' in target ? endPendingSecondStepsStatements(db, target.userId) : [];
+  const extra = request.extraStatements?.(db) ?? [];
+  const statements = [...revocations, ...pendingSecondSteps, ...extra];
   const event = request.event;
   if (event) {
     const revokedNow = { sql: 'EXISTS (SELECT 1 FROM sessions WHERE user_id = ?2 AND revoked_at = ?7 AND revoked_reason = ?1)', parameters: [] };
@@ -86,7 +103,8 @@ export async function revokeSessions(env: StorageBindings, settings: RevocationS
   const recentlyRevokedIds = new Set(idsIn(results.slice(statements.length)));
   forgetNotRevoked([...revokedIds, ...recentlyRevokedIds]);
   await raiseRevocationFlags(env, revokedIds, recentlyRevokedIds, nowSeconds);
-  return [...revokedIds];
+  const extraStart = revocations.length + pendingSecondSteps.length;
+  return { revokedIds: [...revokedIds], extraResults: results.slice(extraStart, extraStart + extra.length) };
 }
 
 /**

@@ -20,6 +20,8 @@ interface LinkWording {
   intro: (product: string) => string;
   action: string;
   ignore: string;
+  /** Said when following the link takes the account back from whoever added ways in before the address was proven. */
+  resetsAccount?: string;
 }
 
 const LINK_WORDING: Record<Exclude<MailKind, 'email_change_notice'>, LinkWording> = {
@@ -34,6 +36,8 @@ const LINK_WORDING: Record<Exclude<MailKind, 'email_change_notice'>, LinkWording
     intro: (product) => `Someone asked to reset the password of the ${product} account for this address.`,
     action: 'Choose a new password',
     ignore: 'If it was not you, ignore this message: your password stays as it is.',
+    resetsAccount:
+      'This address was never confirmed for the account. Choosing a new password confirms it and removes every way to sign in added before: all sessions, passkeys, linked accounts, two-factor authentication and recovery codes. Add back what is yours once you are signed in.',
   },
   email_change: {
     subject: (product) => `Confirm your new email address for ${product}`,
@@ -68,13 +72,14 @@ function htmlPage(paragraphs: string[], link?: { href: string; label: string }):
  */
 export function composeLinkMail(
   kind: Exclude<MailKind, 'email_change_notice'>,
-  details: { to: string; link: string; productName: string; ttlSeconds: number },
+  details: { to: string; link: string; productName: string; ttlSeconds: number; resetsAccount?: boolean },
 ): MailMessage {
   const wording = LINK_WORDING[kind];
   const product = details.productName;
   const expiry = `The link works once and expires in ${describeSeconds(details.ttlSeconds)}.`;
-  const text = [wording.intro(product), '', `${wording.action}: ${details.link}`, '', expiry, wording.ignore, '', `- ${product}`].join('\n');
-  const html = htmlPage([wording.intro(product), expiry, wording.ignore, `- ${product}`], { href: details.link, label: wording.action });
+  const takesBack = details.resetsAccount && wording.resetsAccount ? [wording.resetsAccount] : [];
+  const text = [wording.intro(product), '', `${wording.action}: ${details.link}`, '', expiry, ...takesBack, wording.ignore, '', `- ${product}`].join('\n');
+  const html = htmlPage([wording.intro(product), expiry, ...takesBack, wording.ignore, `- ${product}`], { href: details.link, label: wording.action });
   return { kind, to: details.to, subject: wording.subject(product), text, html, link: details.link };
 }
 

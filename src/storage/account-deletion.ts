@@ -3,23 +3,25 @@
 import { shardOf } from '../ids';
 import { databaseForKey, databaseForShard, runStorage, shardForEmail, type StorageBindings } from './database';
 import { emailDirectoryKey, releaseDirectoryKeyStatement } from './directory';
-import { unindexIdentity } from './identities';
-import { deleteTotpStatements } from './totp-factors';
+import { releaseRemovedWaysIn, removeWaysInStatements } from './ways-in';
 
-/** What identifies a user's rows beyond the id: the hashes their address is counted under. */
+/** What identifies a user's rows beyond the id: the address and the hash its failures are counted under. */
 export interface UserRowKeys {
   userId: string;
   /** The normalised address: its directory entry and failure record live on its home shard. */
   email: string;
   loginFailuresKey: string;
-  mailLimitKey: string;
 }
 
 /**
- * Deletes the user with their sessions, refresh tokens, links, passkeys, linked identities and
- * their registration challenges, TOTP factor, recovery codes and mfa_tokens, security events, failure record and mail counters, in one batch (one round trip,
- * one transaction). Returns the sessions that were still live, whose KV
- * flags the caller must raise, or `null` when the user was already gone.
+ * Deletes the user with their sessions, refresh tokens, links, every way in
+ * (`removeWaysInStatements`: passkeys and their registration challenges,
+ * linked identities, TOTP factor, recovery codes, pending second steps),
+ * security events and failure record, in one batch (one round trip, one
+ * transaction). The address's mail counters stay until they expire, so
+ * deleting and registering again never mails an address past its limit.
+ * Returns the sessions that were still live, whose KV flags the caller must
+ * raise, or `null` when the user was already gone.
  */
 export async function deleteUserAndRows(env: StorageBindings, keys: UserRowKeys, nowSeconds: number): Promise<string[] | null> {
   const db = databaseForKey(env, keys.userId);
@@ -30,20 +32,16 @@ export async function deleteUserAndRows(env: StorageBindings, keys: UserRowKeys,
     releaseDirectoryKeyStatement(home, emailDirectoryKey(keys.email), userId),
   ];
   const sameShard = shardOf(userId) === homeShard;
+  const waysIn = removeWaysInStatements(db, userId);
   const results = await runStorage('delete account', () =>
     db.batch([
       ...(sameShard ? homeRows(db) : []),
-      db.prepare('SELECT provider, subject FROM identities WHERE user_id = ?1').bind(userId),
+      ...waysIn,
       db.prepare('SELECT id FROM sessions WHERE user_id = ?1 AND revoked_at IS NULL AND expires_at > ?2').bind(userId, nowSeconds),
       db.prepare('DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions WHERE user_id = ?1)').bind(userId),
       db.prepare('DELETE FROM sessions WHERE user_id = ?1').bind(userId),
       db.prepare('DELETE FROM email_links WHERE user_id = ?1').bind(userId),
-      db.prepare('DELETE FROM passkeys WHERE user_id = ?1').bind(userId),
-      db.prepare('DELETE FROM identities WHERE user_id = ?1').bind(userId),
-      db.prepare('DELETE FROM webauthn_challenges WHERE user_id = ?1').bind(userId),
-      ...deleteTotpStatements(db, userId),
       db.prepare('DELETE FROM auth_events WHERE user_id = ?1').bind(userId),
-      db.prepare('DELETE FROM mail_limits WHERE address_hash = ?1').bind(keys.mailLimitKey),
       db.prepare('DELETE FROM users WHERE id = ?1 RETURNING id').bind(userId),
     ]),
   );
@@ -54,7 +52,6 @@ export async function deleteUserAndRows(env: StorageBindings, keys: UserRowKeys,
     await runStorage('delete account address rows', () => home.batch(homeRows(home)));
   }
   const first = sameShard ? 2 : 0;
-  // Provider accounts' directory entries live on their keys' home shards: released once the rows are gone.
-  for (const identity of results[first]?.results as { provider: string; subject: string }[]) await unindexIdentity(env, identity.provider, identity.subject, userId);
-  return (results[first + 1]?.results as { id: string }[]).map((row) => row.id);
+  await releaseRemovedWaysIn(env, results[first], userId);
+  return (results[first + waysIn.length]?.results as { id: string }[]).map((row) => row.id);
 }

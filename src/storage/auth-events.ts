@@ -30,7 +30,9 @@ export type AuthEventType =
   | 'passkey_counter_regressed'
   /** A provider identity (sign-in with GitHub, Google, OpenID Connect) was linked to the account, or removed from it. */
   | 'identity_linked'
-  | 'identity_removed';
+  | 'identity_removed'
+  /** A reset proved an unverified address: every way in added before (passkeys, identities, TOTP) was removed. */
+  | 'account_reset';
 
 /** Where a request came from, as far as we know. */
 export interface EventClient {

@@ -39,6 +39,8 @@ export interface EmailLinkRecord {
   /** The address it was issued for, and the user's address now. */
   email: string;
   userEmail: string;
+  /** Whether the owner's address was verified when the link was read. */
+  userEmailVerified: boolean;
   newEmail: string | null;
   passwordTag: string;
   userPasswordHash: string;
@@ -50,6 +52,7 @@ interface EmailLinkRow {
   purpose: LinkPurpose;
   email: string;
   user_email: string;
+  email_verified: number;
   new_email: string | null;
   password_tag: string;
   password_hash: string;
@@ -61,7 +64,7 @@ export async function findEmailLink(db: D1Database, tokenHash: string): Promise<
   const row = await runStorage('find email link', () =>
     db
       .prepare(
-        `SELECT l.user_id, l.purpose, l.email, u.email AS user_email, l.new_email, l.password_tag, u.password_hash, l.expires_at
+        `SELECT l.user_id, l.purpose, l.email, u.email AS user_email, u.email_verified, l.new_email, l.password_tag, u.password_hash, l.expires_at
          FROM email_links l JOIN users u ON u.id = l.user_id WHERE l.token_hash = ?1`,
       )
       .bind(tokenHash)
@@ -73,6 +76,7 @@ export async function findEmailLink(db: D1Database, tokenHash: string): Promise<
     purpose: row.purpose,
     email: row.email,
     userEmail: row.user_email,
+    userEmailVerified: row.email_verified === 1,
     newEmail: row.new_email,
     passwordTag: row.password_tag,
     userPasswordHash: row.password_hash,

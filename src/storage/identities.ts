@@ -153,6 +153,16 @@ export async function listIdentities(env: StorageBindings, userId: string): Prom
   return results.map((row) => ({ id: row.id, provider: row.provider, email: row.email, createdAt: row.created_at }));
 }
 
+/** A statement removing every identity of a user, returning each one's provider and subject (for a batch; see `unindexRemovedIdentities`). */
+export function deleteUserIdentitiesStatement(db: D1Database, userId: string): D1PreparedStatement {
+  return db.prepare('DELETE FROM identities WHERE user_id = ?1 RETURNING provider, subject').bind(userId);
+}
+
+/** Forgets the directory entries of the identities a `deleteUserIdentitiesStatement` removed: one round trip each. */
+export async function unindexRemovedIdentities(env: StorageBindings, result: D1Result | undefined, userId: string): Promise<void> {
+  for (const identity of (result?.results ?? []) as { provider: string; subject: string }[]) await unindexIdentity(env, identity.provider, identity.subject, userId);
+}
+
 /** What removing an identity did. */
 export type IdentityRemoval = SignInMethodRemoval;
 

@@ -137,6 +137,11 @@ export function recordPasskeyUseStatement(db: D1Database, userId: string, creden
     .bind(userId, credentialId, signCount, nowSeconds);
 }
 
+/** Statements removing every passkey of a user and their pending registration challenges (for a batch). */
+export function deleteUserPasskeysStatements(db: D1Database, userId: string): D1PreparedStatement[] {
+  return [db.prepare('DELETE FROM passkeys WHERE user_id = ?1').bind(userId), db.prepare('DELETE FROM webauthn_challenges WHERE user_id = ?1').bind(userId)];
+}
+
 /** What removing a passkey did. */
 export type PasskeyRemoval = SignInMethodRemoval;
 

@@ -1,6 +1,7 @@
 // D1 queries on totp_factors, recovery_codes and mfa_tokens: the TOTP second factor, all on the user's shard.
 
 import { databaseForKey, runStorage, type StorageBindings } from './database';
+import { endPendingSecondStepsStatements } from './pending-sign-ins';
 import { readUser, type UserRecord } from './users';
 
 /** A user's TOTP factor as stored. */
@@ -73,10 +74,10 @@ export async function enableTotpFactor(env: StorageBindings, userId: string, ste
   return (results[1]?.results.length ?? 0) === 1;
 }
 
-/** Statements that remove a user's TOTP factor, recovery codes and outstanding mfa_tokens (for a batch). */
+/** Statements that remove a user's TOTP factor, recovery codes and pending second steps (for a batch). */
 export function deleteTotpStatements(db: D1Database, userId: string): D1PreparedStatement[] {
   return [
-    db.prepare('DELETE FROM mfa_tokens WHERE user_id = ?1').bind(userId),
+    ...endPendingSecondStepsStatements(db, userId),
     db.prepare('DELETE FROM recovery_codes WHERE user_id = ?1').bind(userId),
     db.prepare('DELETE FROM totp_factors WHERE user_id = ?1').bind(userId),
   ];

@@ -1,10 +1,18 @@
 // `npm run admin`: argument handling, SQL that no email can escape, and a real run against a local D1.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildAdminSql, buildReindexStatements, buildWranglerArguments, parseAdminArguments, parseShardWeights, sqlStringLiteral } from '../../scripts/admin.mjs';
+import {
+  buildAdminSql,
+  buildReindexStatements,
+  buildWranglerArguments,
+  formatLifecycleReview,
+  parseAdminArguments,
+  parseShardWeights,
+  sqlStringLiteral,
+} from '../../scripts/admin.mjs';
 
 describe('npm run admin: arguments', () => {
   it('parses grant and revoke with a normalised email, local by default', () => {
@@ -24,6 +32,9 @@ describe('npm run admin: arguments', () => {
     [['grant', "x'); DROP TABLE users; --@example.com"]],
     [['list', 'ada@example.com']],
     [['grant', 'ada@example.com', '--remote', '--persist-to', '/tmp/x']],
+    [['lifecycle-clear']],
+    [['lifecycle-clear', "00.x'; DELETE FROM users; --"]],
+    [['lifecycle-review', '00.abc']],
   ])('refuses %j', (argv) => {
     expect(() => parseAdminArguments(argv)).toThrow();
   });
@@ -117,4 +128,68 @@ describe('npm run admin -- reindex', () => {
     expect(parseAdminArguments(['reindex', '--map', mapText])).toMatchObject({ command: 'reindex', map: mapText });
     expect(() => parseAdminArguments(['list', '--map', mapText])).toThrow();
   });
+});
+
+describe('npm run admin -- lifecycle-review and lifecycle-clear (migration 0013)', () => {
+  const persistTo = mkdtempSync(join(tmpdir(), 'edge-auth-lifecycle-'));
+  const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
+  const wrangler = (...args: string[]) =>
+    execFileSync('node_modules/.bin/wrangler', [...args, '--local', '--persist-to', persistTo], { env, encoding: 'utf8' });
+  const admin = (...args: string[]) =>
+    spawnSync(process.execPath, ['scripts/admin.mjs', ...args, '--persist-to', persistTo], { env, encoding: 'utf8' });
+  const count = (sql: string) => JSON.parse(wrangler('d1', 'execute', 'DB', '--json', '--command', sql))[0].results[0].n as number;
+  afterAll(() => rmSync(persistTo, { recursive: true, force: true }));
+
+  it('parses the user id of lifecycle-clear', () => {
+    expect(parseAdminArguments(['lifecycle-clear', '00.AbC-1_x'])).toMatchObject({ command: 'lifecycle-clear', userId: '00.AbC-1_x' });
+    expect(buildAdminSql(parseAdminArguments(['lifecycle-clear', '00.AbC-1_x']))).toBe("DELETE FROM lifecycle_review WHERE user_id = '00.AbC-1_x' RETURNING user_id;");
+  });
+
+  it('shows an entry whose account was deleted or verified since', () => {
+    const text = formatLifecycleReview([
+      { binding: 'DB', rows: [{ user_id: '00.gone', email: null, email_verified: null, passkeys: 1, totp: 0, identities: 0, recorded_at: 0 }] },
+      { binding: 'DB_01', rows: [] },
+    ]);
+    expect(text).toContain('Shard DB: 1 account to review');
+    expect(text).toContain('00.gone  (account deleted since)  passkeys 1, TOTP 0, identities 0');
+    expect(text).toContain('Shard DB_01: nothing to review');
+  });
+
+  it('records, without deleting anything, each unverified account holding a passkey, TOTP or identity; lists them per shard; clears a reviewed one', () => {
+    // The database as it stood before migration 0013, with accounts made before the enrolment rule.
+    const earlier = readdirSync('migrations').filter((name) => name.endsWith('.sql') && name < '0013').sort();
+    const before = join(persistTo, 'before-0013.sql');
+    writeFileSync(before, earlier.map((name) => readFileSync(join('migrations', name), 'utf8')).join('\n'));
+    wrangler('d1', 'execute', 'DB', '--file', before);
+    wrangler(
+      'd1', 'execute', 'DB', '--command',
+      `INSERT INTO users (id, email, password_hash, roles, created_at, email_verified) VALUES
+         ('00.planted', 'victim@example.com', 'x', '[]', 1, 0), ('00.totp', 'other-victim@example.com', 'x', '[]', 1, 0),
+         ('00.owner', 'owner@example.com', 'x', '[]', 1, 1), ('00.plain', 'plain@example.com', 'x', '[]', 1, 0);
+       INSERT INTO passkeys (user_id, credential_id, name, public_key, algorithm, sign_count, backup_eligible, backed_up, created_at) VALUES
+         ('00.planted', 'cred-1', 'Passkey', '{}', -7, 0, 0, 0, 1), ('00.owner', 'cred-2', 'Passkey', '{}', -7, 0, 0, 0, 1);
+       INSERT INTO identities (id, user_id, provider, subject, email, created_at) VALUES ('00.ident', '00.planted', 'github', '99', 'victim@example.com', 1);
+       INSERT INTO totp_factors (user_id, sealed_secret, enabled_at, last_used_step, created_at) VALUES ('00.totp', 'sealed', 1, 0, 1);`,
+    );
+    wrangler('d1', 'execute', 'DB', '--file', 'migrations/0013_lifecycle_review.sql');
+
+    const listed = admin('lifecycle-review');
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toContain('Shard DB: 2 accounts to review');
+    expect(listed.stdout).toMatch(/00\.planted {2}victim@example\.com {2}unverified {2}passkeys 1, TOTP 0, identities 1/);
+    expect(listed.stdout).toMatch(/00\.totp {2}other-victim@example\.com {2}unverified {2}passkeys 0, TOTP 1, identities 0/);
+    expect(listed.stdout).not.toContain('00.owner');
+    expect(listed.stdout).not.toContain('00.plain');
+    // Nothing was deleted: the planted rows wait for the operator (or the owner's reset).
+    expect(count('SELECT COUNT(*) AS n FROM passkeys')).toBe(2);
+    expect(count('SELECT COUNT(*) AS n FROM identities')).toBe(1);
+    expect(count('SELECT COUNT(*) AS n FROM totp_factors')).toBe(1);
+
+    expect(admin('lifecycle-clear', '00.planted').status).toBe(0);
+    expect(count('SELECT COUNT(*) AS n FROM lifecycle_review')).toBe(1);
+    expect(admin('lifecycle-review').stdout).not.toContain('00.planted');
+    const again = admin('lifecycle-clear', '00.planted');
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('No review entry for 00.planted');
+  }, 240_000);
 });
