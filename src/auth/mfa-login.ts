@@ -5,7 +5,7 @@ import { newIdentityId, shardOf } from '../ids';
 import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
 import { endCheckBeside, type GrantedCheck } from '../storage/login-attempts';
 import type { LockoutPolicy } from '../storage/login-failures';
-import { indexLinkedIdentity, linkIdentityStatements, type NewIdentity } from '../storage/identities';
+import { linkInSignIn, type NewIdentity } from '../storage/identities';
 import { deleteMfaTokenStatement, insertMfaTokenStatement, PASSWORD_ORIGIN, spendMfaTokenAttempt, type MfaTokenOrigin } from '../storage/totp-factors';
 import type { UserRecord } from '../storage/users';
 import { requireSignInAllowed } from './account-policy';
@@ -102,15 +102,10 @@ export async function completeMfaSignIn(context: MfaLoginContext, mfaToken: stri
   const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr };
   const deleteToken = deleteMfaTokenStatement(databaseForKey(context.env, user.id), tokenHash);
   const link = pendingIdentity(user.id, origin, context.nowSeconds);
-  if (link === null) return openSignInSession(context.env, user, { ...signIn, check: passed, extraStatements: [deleteToken], operation: 'open mfa session' });
   // The provider account of an automatic link is linked only now, with the session the step opens.
-  return openSignInSession(context.env, user, {
-    ...signIn,
-    check: passed,
-    extraStatements: [...linkIdentityStatements(context.env, link, context.client), deleteToken],
-    afterExtraStatements: (results) => indexLinkedIdentity(context.env, link, results),
-    operation: 'open mfa session',
-  });
+  const linking = linkInSignIn(context.env, link, context.client);
+  const extraStatements = [...linking.extraStatements, deleteToken];
+  return openSignInSession(context.env, user, { ...signIn, check: passed, extraStatements, afterExtraStatements: linking.afterExtraStatements, operation: 'open mfa session' });
 }
 
 /** The identity an mfa_token waits to link, or `null`. */

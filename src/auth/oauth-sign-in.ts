@@ -12,7 +12,7 @@ import type { OAuthProviderConfig } from '../oauth/provider-config';
 import type { StorageBindings } from '../storage/database';
 import { consumeOAuthFlow, insertOAuthFlow } from '../storage/oauth-flows';
 import { IdTokenRejection } from '../tokens/id-token';
-import { indexLinkedIdentity, linkIdentityStatements, type NewIdentity } from '../storage/identities';
+import { linkInSignIn, type NewIdentity } from '../storage/identities';
 import { needsSecondStep, requireSignInAllowed } from './account-policy';
 import type { ClientInfo } from './client-info';
 import { resolveProviderAccount } from './identity-linking';
@@ -175,11 +175,5 @@ export async function finishOAuthSignIn(context: OAuthContext, providerId: strin
 /** Opens the session of a provider sign-in and records `login_succeeded`, with a first-time link: one batch. */
 function openProviderSession(context: OAuthContext, user: SignInUser, link: NewIdentity | null): Promise<IssuedSession> {
   const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.config.refreshTokenTtlSeconds, amr: PROVIDER_AMR };
-  if (link === null) return openSignInSession(context.env, user, { ...signIn, operation: 'open provider session' });
-  return openSignInSession(context.env, user, {
-    ...signIn,
-    extraStatements: linkIdentityStatements(context.env, link, context.client),
-    afterExtraStatements: (results) => indexLinkedIdentity(context.env, link, results),
-    operation: 'open provider session',
-  });
+  return openSignInSession(context.env, user, { ...signIn, ...linkInSignIn(context.env, link, context.client), operation: 'open provider session' });
 }

@@ -91,8 +91,20 @@ function identityLinkedEvent(db: D1Database, identity: NewIdentity, client: Even
  * account is linked nowhere (a concurrent callback may have won). Read the
  * results with `indexLinkedIdentity` once the batch ran.
  */
-export function linkIdentityStatements(env: StorageBindings, identity: NewIdentity, client: EventClient): D1PreparedStatement[] {
+function linkIdentityStatements(env: StorageBindings, identity: NewIdentity, client: EventClient): D1PreparedStatement[] {
   return linkStatements(env, identity, client, 'EXISTS (SELECT 1 FROM users WHERE id = ?2 AND email = ?5 AND email_verified = 1)');
+}
+
+/** A sign-in batch's part of a first-time link (`null`: none): its statements, and what runs once the batch ran. */
+export interface LinkInSignIn {
+  extraStatements: D1PreparedStatement[];
+  afterExtraStatements: (results: readonly D1Result[]) => Promise<boolean>;
+}
+
+/** The statements of `linkIdentityStatements` with `indexLinkedIdentity` to follow them, for the batch that opens a session. */
+export function linkInSignIn(env: StorageBindings, identity: NewIdentity | null, client: EventClient): LinkInSignIn {
+  if (identity === null) return { extraStatements: [], afterExtraStatements: async () => false };
+  return { extraStatements: linkIdentityStatements(env, identity, client), afterExtraStatements: (results) => indexLinkedIdentity(env, identity, results) };
 }
 
 function linkStatements(env: StorageBindings, identity: NewIdentity, client: EventClient, condition: string): D1PreparedStatement[] {
@@ -116,7 +128,7 @@ export async function linkIdentity(env: StorageBindings, identity: NewIdentity, 
  * order): records in the directory where the provider account now lives
  * when the link landed (one round trip). Returns whether it landed.
  */
-export async function indexLinkedIdentity(env: StorageBindings, identity: NewIdentity, results: readonly D1Result[]): Promise<boolean> {
+async function indexLinkedIdentity(env: StorageBindings, identity: NewIdentity, results: readonly D1Result[]): Promise<boolean> {
   const linked = (results[0]?.results.length ?? 0) === 1;
   if (linked) await indexIdentity(env, identity);
   return linked;
