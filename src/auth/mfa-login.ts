@@ -76,7 +76,7 @@ export interface MfaLoginContext {
 }
 
 function invalidMfaToken(logReason: string): AuthError {
-  return new AuthError('invalid_mfa_token', 'This sign-in has expired or is already complete. Sign in with your password again.', { logReason });
+  return new AuthError('invalid_mfa_token', 'This sign-in has expired or is already complete. Please sign in again.', { logReason });
 }
 
 /**
