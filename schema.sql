@@ -213,12 +213,17 @@ CREATE TABLE recovery_codes (
   PRIMARY KEY (user_id, code_hash)
 ) WITHOUT ROWID;
 
--- mfa_tokens: 5 codes, 5 minutes, deleted by the sign-in they complete.
+-- mfa_tokens: 5 codes, 5 minutes, deleted by the sign-in they complete. A provider
+-- sign-in's token names its provider and, for a first-time link, the provider
+-- account linked once the code is right (0013).
 CREATE TABLE mfa_tokens (
   token_hash    TEXT PRIMARY KEY,
   user_id       TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   attempts_left INTEGER NOT NULL,
-  expires_at    INTEGER NOT NULL
+  expires_at    INTEGER NOT NULL,
+  provider      TEXT,
+  link_subject  TEXT,
+  link_email    TEXT
 ) WITHOUT ROWID;
 
 -- Sharding (0012): unique keys (`email:<address>`, ...) mapped to their user,

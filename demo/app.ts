@@ -79,7 +79,7 @@ async function submitSignIn(event: SubmitEvent): Promise<void> {
   } catch (caught) {
     if (caught instanceof AuthClientError && caught.code === 'mfa_required') {
       byId<HTMLInputElement>('password').value = '';
-      promptForSecondFactor(caught);
+      promptForSecondFactor(caught.mfaToken);
       return;
     }
     error.textContent = messageOf(caught);

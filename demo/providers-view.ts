@@ -1,15 +1,17 @@
 // The demo's sign-in with other providers: a "Continue with …" button per configured provider, the error a failed
 // sign-in came back with, and the account's linked identities with remove.
 
-import { AuthClientError, providerSignInErrorOf, type AuthClient, type IdentityInfo, type ProviderSignInError } from '../src/client';
+import { AuthClientError, providerMfaTokenOf, providerSignInErrorOf, type AuthClient, type IdentityInfo, type ProviderSignInError } from '../src/client';
 import { announce, byId, formatWhen } from './dom';
+import { promptForSecondFactor } from './totp-view';
 
 const NAMES: Record<string, string> = { github: 'GitHub', google: 'Google' };
 
-const ERROR_TEXT: Record<ProviderSignInError, string> = {
+const ERROR_TEXT: Record<Exclude<ProviderSignInError, 'mfa_required'>, string> = {
   access_denied: 'The sign-in was cancelled at the provider.',
   invalid_state: 'That sign-in expired or was started in another browser. Please try again.',
   account_exists: 'An account already uses this address. Sign in to it first (its address must be verified), then the provider links on its next use.',
+  email_not_verified: 'The provider did not confirm your email address, or your address is not verified yet, so it cannot sign you in.',
   provider_error: 'The provider did not answer as expected. Please try again.',
 };
 
@@ -53,14 +55,15 @@ export async function loadIdentities(auth: AuthClient): Promise<void> {
 /**
  * Shows a "Continue with …" link per provider of GET /auth/oauth (each comes
  * back to this page), and the error a failed sign-in left in the address bar,
- * which is then removed from it.
+ * or the code prompt when it stopped at the second step (TOTP on); the
+ * fragment is then removed from the address bar.
  */
 export async function wireProviderViews(auth: AuthClient): Promise<void> {
   const failed = providerSignInErrorOf(location.href);
-  if (failed !== null) {
-    byId('form-error').textContent = ERROR_TEXT[failed];
-    history.replaceState(null, '', `${location.pathname}${location.search}`);
-  }
+  const mfaToken = providerMfaTokenOf(location.href);
+  if (failed !== null) history.replaceState(null, '', `${location.pathname}${location.search}`);
+  if (mfaToken !== null) promptForSecondFactor(mfaToken);
+  else if (failed !== null && failed !== 'mfa_required') byId('form-error').textContent = ERROR_TEXT[failed];
   const container = byId('provider-buttons');
   try {
     const providers = await auth.listProviders();

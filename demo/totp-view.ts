@@ -35,9 +35,9 @@ function factorFrom(typed: string): { code: string } | { recoveryCode: string } 
 
 let pendingMfaToken: string | null = null;
 
-/** After a right password on an account with TOTP on: asks for the code that finishes the sign-in. */
-export function promptForSecondFactor(error: AuthClientError): void {
-  pendingMfaToken = error.mfaToken ?? null;
+/** After a right password, or a provider sign-in, on an account with TOTP on: asks for the code that finishes the sign-in. */
+export function promptForSecondFactor(mfaToken: string | undefined): void {
+  pendingMfaToken = mfaToken ?? null;
   byId('sign-in-form').hidden = true;
   byId('mfa-form').hidden = false;
   byId('mfa-error').textContent = '';

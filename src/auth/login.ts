@@ -7,6 +7,7 @@ import type { StorageBindings } from '../storage/database';
 import { endCheckOnHomeShard, readLoginState, type GrantedCheck } from '../storage/login-attempts';
 import type { LockoutPolicy } from '../storage/login-failures';
 import { updatePasswordHashStatement, type UserRecord } from '../storage/users';
+import { needsSecondStep, requireSignInAllowed } from './account-policy';
 import type { ClientInfo } from './client-info';
 import { normalizeEmail } from './email';
 import { countFailedAttempt } from './failed-attempt';
@@ -66,15 +67,17 @@ export async function loginWithPassword(context: LoginContext, rawEmail: string,
     }
     throw invalidCredentials(!email ? 'malformed email' : user ? 'wrong password' : 'unknown email or over-long password');
   }
-  // REQUIRE_EMAIL_VERIFICATION (issue 13): checked only once the password matched.
-  if (context.requireEmailVerification === true && !user.emailVerified) {
-    // The password was right: give the claim back as a success, or it would hold an attempt until it times out.
-    if (emailHash !== null && claim !== null) await endCheckOnHomeShard(context.env, { emailHash, claim, homeShard: state.homeShard }, 'settle', context.nowSeconds);
-    throw new AuthError('email_not_verified', 'Verify your email address first: follow the link we sent you.', { logReason: 'address not verified' });
-  }
   const check = emailHash !== null && claim !== null ? { emailHash, claim, homeShard: state.homeShard } : null;
+  // REQUIRE_EMAIL_VERIFICATION (issue 13): checked only once the password matched.
+  try {
+    requireSignInAllowed(user, 'password', context.requireEmailVerification === true);
+  } catch (refusal) {
+    // The password was right: give the claim back as a success, or it would hold an attempt until it times out.
+    if (check !== null) await endCheckOnHomeShard(context.env, check, 'settle', context.nowSeconds);
+    throw refusal;
+  }
   // TOTP on: the right password earns an mfa_token (403 mfa_required), not a session.
-  if (user.totpEnabled) await requireSecondFactor(context.env, user, check, context.nowSeconds);
+  if (needsSecondStep(user, 'password')) await requireSecondFactor(context.env, user, check, context.nowSeconds);
   return openSession(context, user, password, check);
 }
 

@@ -1,15 +1,17 @@
-// The second step of a password sign-in with TOTP on: the mfa_token a right password earns, and the code that completes it.
+// The second step of a sign-in with TOTP on: the mfa_token a right password or a provider sign-in earns, and the code that completes it.
 
 import { AuthError } from '../errors';
-import { shardOf } from '../ids';
+import { newIdentityId, shardOf } from '../ids';
 import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
 import { endCheckBeside, type GrantedCheck } from '../storage/login-attempts';
 import type { LockoutPolicy } from '../storage/login-failures';
-import { deleteMfaTokenStatement, insertMfaTokenStatement, spendMfaTokenAttempt } from '../storage/totp-factors';
+import { linkInSignIn, type NewIdentity } from '../storage/identities';
+import { deleteMfaTokenStatement, insertMfaTokenStatement, PASSWORD_ORIGIN, spendMfaTokenAttempt, type MfaTokenOrigin } from '../storage/totp-factors';
 import type { UserRecord } from '../storage/users';
+import { requireSignInAllowed } from './account-policy';
 import type { ClientInfo } from './client-info';
 import { hashMfaToken, looksLikeMfaToken, newMfaToken } from './mfa-secrets';
-import { checkSecondFactor, type SecondFactorInput } from './second-factor';
+import { checkSecondFactor, secondStepAmr, type SecondFactorInput } from './second-factor';
 import { openSignInSession } from './sign-in-session';
 import type { IssuedSession } from './token-response';
 
@@ -21,10 +23,32 @@ export const MFA_TOKEN_ATTEMPTS = 5;
 export const MFA_METHODS = ['totp', 'recovery_code'] as const;
 
 /**
- * After a right password on an account with TOTP on: stores a new
- * mfa_token and gives the password's lockout claim back without forgetting
- * earlier failures (only a completed sign-in does that), in one batch, then
- * answers 403 `mfa_required` with the token. No session is opened.
+ * Stores a new mfa_token for a first step that passed (a right password, or
+ * a provider sign-in with `origin` naming the provider and any link still to
+ * write) and gives a password's lockout claim back without forgetting
+ * earlier failures (only a completed sign-in does that), in one batch.
+ * Returns the token; no session is opened.
+ */
+export async function issueMfaToken(
+  env: StorageBindings,
+  user: Pick<UserRecord, 'id'>,
+  check: GrantedCheck | null,
+  nowSeconds: number,
+  origin: MfaTokenOrigin = PASSWORD_ORIGIN,
+): Promise<string> {
+  const token = newMfaToken(shardOf(user.id) ?? undefined);
+  const db = databaseForKey(env, user.id);
+  const insert = insertMfaTokenStatement(db, await hashMfaToken(token), user.id, MFA_TOKEN_ATTEMPTS, nowSeconds + MFA_TOKEN_TTL_SECONDS, origin);
+  // The claim lives on the email's home shard: given back in this batch when that is the user's shard, else right after.
+  const ending = endCheckBeside(env, user.id, check, 'release', nowSeconds);
+  await runStorage('issue mfa token', () => db.batch([insert, ...ending.statements]));
+  await ending.afterwards();
+  return token;
+}
+
+/**
+ * After a right password on an account with TOTP on: issues an mfa_token
+ * (`issueMfaToken`), then answers 403 `mfa_required` with it.
  */
 export async function requireSecondFactor(
   env: StorageBindings,
@@ -32,13 +56,7 @@ export async function requireSecondFactor(
   check: GrantedCheck | null,
   nowSeconds: number,
 ): Promise<never> {
-  const token = newMfaToken(shardOf(user.id) ?? undefined);
-  const db = databaseForKey(env, user.id);
-  const insert = insertMfaTokenStatement(db, await hashMfaToken(token), user.id, MFA_TOKEN_ATTEMPTS, nowSeconds + MFA_TOKEN_TTL_SECONDS);
-  // The claim lives on the email's home shard: given back in this batch when that is the user's shard, else right after.
-  const ending = endCheckBeside(env, user.id, check, 'release', nowSeconds);
-  await runStorage('issue mfa token', () => db.batch([insert, ...ending.statements]));
-  await ending.afterwards();
+  const token = await issueMfaToken(env, user, check, nowSeconds);
   throw new AuthError('mfa_required', 'Enter the code from your authenticator app, or a recovery code.', {
     details: { mfa_token: token, methods: [...MFA_METHODS] },
     logReason: 'second factor required',
@@ -53,29 +71,45 @@ export interface MfaLoginContext {
   lockout: LockoutPolicy;
   client: ClientInfo;
   encryptionSecret: string | undefined;
+  /** REQUIRE_EMAIL_VERIFICATION: the step opens no session for an unverified address either. */
+  requireEmailVerification: boolean;
 }
 
 function invalidMfaToken(logReason: string): AuthError {
-  return new AuthError('invalid_mfa_token', 'This sign-in has expired or is already complete. Sign in with your password again.', { logReason });
+  return new AuthError('invalid_mfa_token', 'This sign-in has expired or is already complete. Please sign in again.', { logReason });
 }
 
 /**
  * Completes a sign-in with its mfa_token and a code: spends one of the
  * token's 5 attempts (401 `invalid_mfa_token` once spent, expired, used or
- * unknown), checks the code under the account lockout (`checkSecondFactor`),
- * then opens the session, settles the claim and deletes the token in one
- * batch. The session's `amr` says which second factor was used.
+ * unknown), refuses an unverified address under REQUIRE_EMAIL_VERIFICATION
+ * (403 `email_not_verified`), checks the code under the account lockout
+ * (`checkSecondFactor`), then opens the session, settles the claim, deletes
+ * the token and writes the provider link the token carried, in one batch.
+ * The session's `amr` names the first step (`pwd` or `fed`) and the second.
  */
 export async function completeMfaSignIn(context: MfaLoginContext, mfaToken: string, input: SecondFactorInput): Promise<IssuedSession> {
   if (!looksLikeMfaToken(mfaToken)) throw invalidMfaToken('malformed mfa token');
   const tokenHash = await hashMfaToken(mfaToken);
   const found = await spendMfaTokenAttempt(context.env, tokenHash, context.nowSeconds, mfaToken);
   if (!found) throw invalidMfaToken('mfa token unknown, expired, spent or used');
-  const { user, factor } = found;
+  const { user, factor, origin } = found;
   if (!factor || factor.enabledAt === null) throw invalidMfaToken('totp no longer enabled');
+  requireSignInAllowed(user, 'second_step', context.requireEmailVerification);
   const passed = await checkSecondFactor(context, user, factor, input, null);
 
-  const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr: passed.amr };
-  const extraStatements = [deleteMfaTokenStatement(databaseForKey(context.env, user.id), tokenHash)];
-  return openSignInSession(context.env, user, { ...signIn, check: passed, extraStatements, operation: 'open mfa session' });
+  const amr = secondStepAmr(origin.provider === null ? 'pwd' : 'fed', input.kind);
+  const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr };
+  const deleteToken = deleteMfaTokenStatement(databaseForKey(context.env, user.id), tokenHash);
+  const link = pendingIdentity(user.id, origin, context.nowSeconds);
+  // The provider account of an automatic link is linked only now, with the session the step opens.
+  const linking = linkInSignIn(context.env, link, context.client);
+  const extraStatements = [...linking.extraStatements, deleteToken];
+  return openSignInSession(context.env, user, { ...signIn, check: passed, extraStatements, afterExtraStatements: linking.afterExtraStatements, operation: 'open mfa session' });
+}
+
+/** The identity an mfa_token waits to link, or `null`. */
+function pendingIdentity(userId: string, origin: MfaTokenOrigin, nowSeconds: number): NewIdentity | null {
+  if (origin.provider === null || origin.pendingLink === null) return null;
+  return { id: newIdentityId(userId), userId, provider: origin.provider, subject: origin.pendingLink.subject, email: origin.pendingLink.email, createdAt: nowSeconds };
 }

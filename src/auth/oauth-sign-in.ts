@@ -12,8 +12,11 @@ import type { OAuthProviderConfig } from '../oauth/provider-config';
 import type { StorageBindings } from '../storage/database';
 import { consumeOAuthFlow, insertOAuthFlow } from '../storage/oauth-flows';
 import { IdTokenRejection } from '../tokens/id-token';
+import { linkInSignIn, type NewIdentity } from '../storage/identities';
+import { needsSecondStep, requireSignInAllowed } from './account-policy';
 import type { ClientInfo } from './client-info';
 import { resolveProviderAccount } from './identity-linking';
+import { issueMfaToken } from './mfa-login';
 import { openSignInSession, type SignInUser } from './sign-in-session';
 import type { IssuedSession } from './token-response';
 
@@ -27,8 +30,8 @@ import type { IssuedSession } from './token-response';
  */
 export const PROVIDER_AMR: readonly string[] = ['fed'];
 
-/** The codes a callback may put after `#error=`. */
-export type OAuthErrorCode = 'access_denied' | 'invalid_state' | 'account_exists' | 'provider_error';
+/** The codes a callback may put after `#error=` (`mfa_required` comes with `&mfa_token=`). */
+export type OAuthErrorCode = 'access_denied' | 'invalid_state' | 'account_exists' | 'email_not_verified' | 'mfa_required' | 'provider_error';
 
 /** What a provider sign-in needs from the request. */
 export interface OAuthContext {
@@ -110,8 +113,12 @@ export type OAuthFinish = { location: string; session: IssuedSession | null };
  * state is known and to the service's own origin when it is not. Then the
  * provider's own error (`access_denied`, or anything else as
  * `provider_error`), the code exchange and ID-token checks
- * (`provider_error`), the linking rules (`account_exists`), and on success
- * a new session (amr `fed`) and `redirect_to` itself.
+ * (`provider_error`), the linking rules (`account_exists`; an unverified
+ * address makes no account: `email_not_verified`), the account policy
+ * (REQUIRE_EMAIL_VERIFICATION: `email_not_verified`; TOTP on:
+ * `mfa_required&mfa_token=…`, no session, and a first-time link waits in the
+ * token), and on success a new session (amr `fed`), written with a
+ * first-time link in one batch, and `redirect_to` itself.
  */
 export async function finishOAuthSignIn(context: OAuthContext, providerId: string, query: OAuthCallbackQuery): Promise<OAuthFinish> {
   const provider = providerFor(context.config, providerId);
@@ -145,13 +152,28 @@ export async function finishOAuthSignIn(context: OAuthContext, providerId: strin
     throw error;
   }
   if (account.kind === 'account_exists') return fail(flow.redirectTo, 'account_exists', 'address belongs to an account and is not verified on both sides');
-  const session = await openProviderSession(context, account.user);
-  logEvent('info', 'oauth_sign_in', { provider: providerId, user_id: session.userId, sid: session.sessionId, linked: account.linked });
+  if (account.kind === 'email_not_verified') return fail(flow.redirectTo, 'email_not_verified', 'the provider does not assert the address verified: no account made');
+  const link = account.kind === 'link' ? account.identity : null;
+  try {
+    requireSignInAllowed(account.user, 'provider', context.config.account.requireEmailVerification);
+  } catch (error) {
+    if (error instanceof AuthError) return fail(flow.redirectTo, 'email_not_verified', error.logReason ?? error.message);
+    throw error;
+  }
+  if (needsSecondStep(account.user, 'provider')) {
+    const pendingLink = link === null ? null : { subject: link.subject, email: link.email ?? account.user.email };
+    const mfaToken = await issueMfaToken(context.env, account.user, null, context.nowSeconds, { provider: providerId, pendingLink });
+    logEvent('info', 'oauth_sign_in_mfa_required', { provider: providerId, user_id: account.user.id, link_pending: link !== null });
+    return { location: withErrorFragment(flow.redirectTo, 'mfa_required', { mfa_token: mfaToken }), session: null };
+  }
+  const session = await openProviderSession(context, account.user, link);
+  const linked = account.kind === 'link' ? 'now' : account.linked;
+  logEvent('info', 'oauth_sign_in', { provider: providerId, user_id: session.userId, sid: session.sessionId, linked });
   return { location: flow.redirectTo, session };
 }
 
-/** Opens the session of a provider sign-in and records `login_succeeded`: one batch. */
-function openProviderSession(context: OAuthContext, user: SignInUser): Promise<IssuedSession> {
+/** Opens the session of a provider sign-in and records `login_succeeded`, with a first-time link: one batch. */
+function openProviderSession(context: OAuthContext, user: SignInUser, link: NewIdentity | null): Promise<IssuedSession> {
   const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.config.refreshTokenTtlSeconds, amr: PROVIDER_AMR };
-  return openSignInSession(context.env, user, { ...signIn, operation: 'open provider session' });
+  return openSignInSession(context.env, user, { ...signIn, ...linkInSignIn(context.env, link, context.client), operation: 'open provider session' });
 }

@@ -8,6 +8,7 @@ import { consumeChallengeStatement, databaseForLoginChallenge, issueLoginChallen
 import { parseAssertion, passkeyAmr, verifyAssertion, type ParsedAssertion } from '../webauthn/assertion';
 import type { AuthenticationResponseJSON, RequestOptionsJSON } from '../webauthn/json';
 import { CHALLENGE_TTL_SECONDS, newChallenge, requestOptions, shardOfChallenge } from '../webauthn/options';
+import { requireSignInAllowed } from './account-policy';
 import type { PasskeyContext } from './passkeys';
 import { openSignInSession } from './sign-in-session';
 import type { IssuedSession } from './token-response';
@@ -32,9 +33,14 @@ function invalidCredentials(logReason: string): AuthError {
  * the passkey's new counter. Every failure (unknown or removed passkey,
  * deleted user, used or expired challenge, bad signature, counter going
  * backwards) is 401 `invalid_credentials`; a counter regression also
- * records a `passkey_counter_regressed` event.
+ * records a `passkey_counter_regressed` event. A good assertion for an
+ * unverified address under REQUIRE_EMAIL_VERIFICATION is 403
+ * `email_not_verified`. TOTP does not stop it (`needsSecondStep`).
  */
-export async function loginWithPasskey(context: PasskeyContext & { refreshTokenTtlSeconds: number }, response: AuthenticationResponseJSON): Promise<IssuedSession> {
+export async function loginWithPasskey(
+  context: PasskeyContext & { refreshTokenTtlSeconds: number; requireEmailVerification: boolean },
+  response: AuthenticationResponseJSON,
+): Promise<IssuedSession> {
   const parsed = await parseAssertion(response, context.rp);
   if (!parsed.ok) throw invalidCredentials(parsed.reason);
   const assertion = parsed.value;
@@ -49,6 +55,8 @@ export async function loginWithPasskey(context: PasskeyContext & { refreshTokenT
 
   const db = databaseForKey(context.env, passkey.userId);
   const user = { id: passkey.userId, email: passkey.email, roles: passkey.roles, emailVerified: passkey.emailVerified };
+  // Checked only once the assertion passed; no second step: a passkey with user verification is two factors.
+  requireSignInAllowed(user, 'passkey', context.requireEmailVerification);
   const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr: passkeyAmr(assertion.flags) };
   const extraStatements = [recordPasskeyUseStatement(db, passkey.userId, assertion.credentialId, verdict.value.signCount, context.nowSeconds)];
   return openSignInSession(context.env, user, { ...signIn, extraStatements, operation: 'open passkey session' });

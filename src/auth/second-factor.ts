@@ -14,10 +14,15 @@ import { hashRecoveryCode, normalizeRecoveryCode } from './mfa-secrets';
 import { hashEmailForThrottle } from './throttle';
 import { findMatchingTotpStep } from './totp';
 
-/** RFC 8176 method references of a password sign-in completed with a TOTP code. */
-export const TOTP_AMR: readonly string[] = ['pwd', 'otp', 'mfa'];
-/** A password sign-in completed with a recovery code: two factors, the second one not an OTP device. */
-export const RECOVERY_CODE_AMR: readonly string[] = ['pwd', 'mfa'];
+/**
+ * RFC 8176 method references of a sign-in completed at the second step: the
+ * first step's (`pwd` for a password, `fed` for a provider), `otp` for a
+ * TOTP code (a recovery code is no OTP device), and `mfa`.
+ */
+export function secondStepAmr(firstStep: 'pwd' | 'fed', kind: SecondFactorInput['kind']): readonly string[] {
+  return kind === 'totp' ? [firstStep, 'otp', 'mfa'] : [firstStep, 'mfa'];
+}
+
 
 /** A second factor as the client sent it. */
 export type SecondFactorInput = { kind: 'totp'; code: string } | { kind: 'recovery_code'; code: string };
@@ -32,10 +37,6 @@ export interface SecondFactorContext {
   encryptionSecret: string | undefined;
 }
 
-/** A second factor that passed: its claim is still to settle as a success. */
-export interface PassedSecondFactor extends GrantedCheck {
-  amr: readonly string[];
-}
 
 /** The 500 every TOTP action answers while KEY_ENCRYPTION_SECRET is missing. */
 export function requireEncryptionSecret(secret: string | undefined): string {
@@ -71,7 +72,7 @@ export async function checkSecondFactor(
   factor: TotpFactorRecord,
   input: SecondFactorInput,
   sessionId: string | null,
-): Promise<PassedSecondFactor> {
+): Promise<GrantedCheck> {
   const emailHash = await hashEmailForThrottle(user.email);
   const verdict = input.kind === 'totp' ? await matchTotpCode(context, user.id, factor, input.code) : normalizeRecoveryCode(input.code);
   const state = await readLoginState(context.env, { email: user.email, userId: user.id, emailHash, claim: { nowSeconds: context.nowSeconds, policy: context.lockout } });
@@ -82,7 +83,7 @@ export async function checkSecondFactor(
     await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
     throw invalidCode(verdict === null ? 'wrong code' : 'code already used');
   }
-  return { amr: input.kind === 'totp' ? TOTP_AMR : RECOVERY_CODE_AMR, emailHash, claim, homeShard: state.homeShard };
+  return { emailHash, claim, homeShard: state.homeShard };
 }
 
 /** Uses a matched step or a recovery code, once (one round trip); false when it was already used. */

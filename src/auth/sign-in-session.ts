@@ -28,6 +28,8 @@ export interface SignIn {
   check?: GrantedCheck | null;
   /** What this way of signing in also writes on the user's shard, in the same batch. */
   extraStatements?: D1PreparedStatement[];
+  /** Runs once the batch ran, with the results of `extraStatements` (in order). */
+  afterExtraStatements?: (results: readonly D1Result[]) => Promise<unknown>;
   /** Names the batch in logs and errors. */
   operation: string;
 }
@@ -62,8 +64,10 @@ export async function openSignInSession(env: StorageBindings, user: SignInUser, 
   });
   statements.push(insertAuthEventStatement(databaseForKey(env, user.id), { type: 'login_succeeded', userId: user.id, sessionId, client }, nowSeconds));
   const ending = endCheckBeside(env, user.id, signIn.check ?? null, 'settle', nowSeconds);
-  await runBatch(env, sessionId, [...statements, ...ending.statements, ...(signIn.extraStatements ?? [])], signIn.operation);
+  const extraStatements = signIn.extraStatements ?? [];
+  const results = await runBatch(env, sessionId, [...statements, ...ending.statements, ...extraStatements], signIn.operation);
   await ending.afterwards();
+  if (signIn.afterExtraStatements) await signIn.afterExtraStatements(results.slice(results.length - extraStatements.length));
   return {
     userId: user.id,
     sessionId,

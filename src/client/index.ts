@@ -22,6 +22,6 @@ export type {
 } from './types';
 export { addPasskeyInBrowser, signInWithPasskeyInBrowser, parseCreationOptions, parseRequestOptions, credentialToJSON } from './passkey-browser';
 export type { PasskeyInfo, PasskeyOptionsJSON, PasskeyCredentialJSON } from './passkeys';
-export { providerSignInErrorOf } from './providers';
+export { providerMfaTokenOf, providerSignInErrorOf } from './providers';
 export type { IdentityInfo, ProviderInfo, ProviderSignInError } from './providers';
 export type { SecondFactor, TotpSetup } from './totp';

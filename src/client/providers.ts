@@ -19,10 +19,14 @@ export interface IdentityInfo {
   createdAt: string;
 }
 
-/** The codes a provider sign-in may leave after `#error=`. */
-export type ProviderSignInError = 'access_denied' | 'invalid_state' | 'account_exists' | 'provider_error';
+/**
+ * The codes a provider sign-in may leave after `#error=`. `mfa_required` is
+ * no failure: the account has TOTP on, and `providerMfaTokenOf` gives the
+ * token to finish with `completeMfaLogin`.
+ */
+export type ProviderSignInError = 'access_denied' | 'invalid_state' | 'account_exists' | 'email_not_verified' | 'mfa_required' | 'provider_error';
 
-const SIGN_IN_ERRORS: readonly ProviderSignInError[] = ['access_denied', 'invalid_state', 'account_exists', 'provider_error'];
+const SIGN_IN_ERRORS: readonly ProviderSignInError[] = ['access_denied', 'invalid_state', 'account_exists', 'email_not_verified', 'mfa_required', 'provider_error'];
 
 /** What the provider calls need from the client that owns them. */
 export interface ProviderTransport {
@@ -41,7 +45,8 @@ export interface ProviderMethods {
   /**
    * The URL that starts a sign-in with `providerId` and comes back to
    * `redirectTo` (a page on the service's origin or an ALLOWED_ORIGINS one).
-   * Navigate the window there; after the return, `init()` finds the session.
+   * Navigate the window there; after the return, `init()` finds the session
+   * (or, for an account with TOTP on, `providerMfaTokenOf` finds the second step).
    */
   providerSignInUrl(providerId: string, redirectTo: string): string;
   /** The account's linked identities, oldest first. */
@@ -57,9 +62,30 @@ export interface ProviderMethods {
  * const failed = providerSignInErrorOf(location.href); // 'account_exists' | … | null
  */
 export function providerSignInErrorOf(url: string | URL): ProviderSignInError | null {
-  const hash = new URL(url).hash;
-  const code = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash).get('error');
+  const code = fragmentOf(url).get('error');
   return SIGN_IN_ERRORS.find((known) => known === code) ?? null;
+}
+
+/**
+ * The `mfa_token` of a provider sign-in that stopped at the second step
+ * (`#error=mfa_required&mfa_token=…`: the account has TOTP on), or `null`.
+ * Ask for a code and finish with `completeMfaLogin`; with cookie delivery
+ * the refresh cookie then lands as after any provider sign-in. The token
+ * lives 5 minutes; remove the fragment from the address bar once read.
+ *
+ * @example
+ * const mfaToken = providerMfaTokenOf(location.href);
+ * if (mfaToken) await auth.completeMfaLogin(mfaToken, { code: await askForCode() });
+ */
+export function providerMfaTokenOf(url: string | URL): string | null {
+  const fragment = fragmentOf(url);
+  const token = fragment.get('mfa_token');
+  return fragment.get('error') === 'mfa_required' && token !== null && token !== '' ? token : null;
+}
+
+function fragmentOf(url: string | URL): URLSearchParams {
+  const hash = new URL(url).hash;
+  return new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
 }
 
 interface WireIdentity {

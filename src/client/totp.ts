@@ -21,8 +21,9 @@ export interface TotpMethods {
   /** Turns TOTP off with a current code or a recovery code (needs a recent sign-in). */
   disableTotp(factor: SecondFactor): Promise<void>;
   /**
-   * Finishes a sign-in whose `login` rejected with `mfa_required`: pass the
-   * error's `mfaToken` and a code. Opens the session like `login`.
+   * Finishes a sign-in whose `login` rejected with `mfa_required` (pass the
+   * error's `mfaToken`), or a provider sign-in that came back with one
+   * (`providerMfaTokenOf`), with a code. Opens the session like `login`.
    */
   completeMfaLogin(mfaToken: string, factor: SecondFactor): Promise<void>;
 }

@@ -21,7 +21,11 @@ export function checkRedirectTarget(value: string | undefined, request: Request,
   return url.href;
 }
 
-/** `target` with `#error=<code>`: the fragment never reaches a server log or a Referer. */
-export function withErrorFragment(target: string, code: string): string {
-  return `${target}#error=${encodeURIComponent(code)}`;
+/**
+ * `target` with `#error=<code>` and any further parameters
+ * (`&mfa_token=…`): the fragment never reaches a server log or a Referer.
+ */
+export function withErrorFragment(target: string, code: string, parameters: Readonly<Record<string, string>> = {}): string {
+  const extra = Object.entries(parameters).map(([name, value]) => `&${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  return `${target}#error=${encodeURIComponent(code)}${extra.join('')}`;
 }

@@ -99,18 +99,20 @@ export function addMfaRoutes(app: Hono<AppEnv>): void {
     app,
     {
       method: 'POST', path: '/auth/login/mfa', tag: TAG, auth: 'none', body: mfaLoginBody,
-      summary: 'Finish a password sign-in that answered mfa_required: the mfa_token and a TOTP or recovery code.',
+      summary: 'Finish a sign-in that stopped at the second step (a password\'s 403 mfa_required, or a provider callback\'s #error=mfa_required&mfa_token=…): the mfa_token and a TOTP or recovery code.',
       responses: {
-        200: { description: 'Same as login (amr pwd, otp, mfa; or pwd, mfa with a recovery code).', body: tokenResponse, headers: ['Set-Cookie'] },
+        200: { description: 'Same as login (amr pwd, otp, mfa; or pwd, mfa with a recovery code; fed instead of pwd after a provider, whose first-time link is written now).', body: tokenResponse, headers: ['Set-Cookie'] },
         400: 'invalid_request.',
         401: 'invalid_mfa_code (counts towards the account lockout) or invalid_mfa_token (unknown, expired, used, or out of its 5 codes).',
+        403: 'email_not_verified: the address is unverified and REQUIRE_EMAIL_VERIFICATION=true.',
         429: 'too_many_attempts: the account is locked, or the per-IP limit is reached.',
       },
     },
     limitPerIp('auth'),
     async (c) => {
       const input = parseMfaLoginBody(await readJsonBody(c.req.raw));
-      const context = { ...secondFactorContext(c), refreshTokenTtlSeconds: c.var.config.refreshTokenTtlSeconds };
+      const config = c.var.config;
+      const context = { ...secondFactorContext(c), refreshTokenTtlSeconds: config.refreshTokenTtlSeconds, requireEmailVerification: config.account.requireEmailVerification };
       const session = await completeMfaSignIn(context, input.mfaToken, input.factor);
       logAuthEvent('login_succeeded', { user_id: session.userId, sid: session.sessionId, channel: input.tokenDelivery, ip: context.client.ip });
       return respondWithTokens(c, session, input.tokenDelivery);

@@ -67,10 +67,10 @@ export function addOAuthRoutes(app: Hono<AppEnv>): void {
     app,
     {
       method: 'GET', path: '/auth/oauth/:provider/callback', tag: TAG, auth: 'none', query: queryDescriptions(oauthCallbackQuery),
-      summary: 'Where the provider sends the browser back: opens a session, sets the refresh cookie and 302s to redirect_to (the app then calls POST /auth/refresh).',
+      summary: 'Where the provider sends the browser back: opens a session, sets the refresh cookie and 302s to redirect_to (the app then calls POST /auth/refresh); with TOTP on it stops at the second step instead.',
       responses: {
         302: {
-          description: 'To redirect_to with the refresh cookie; or to redirect_to#error=<code> with access_denied, invalid_state (unknown, used, expired state, or another browser: then to this service\'s origin when the state names no flow), account_exists or provider_error. The binding cookie is always cleared.',
+          description: 'To redirect_to with the refresh cookie; or to redirect_to#error=<code> with access_denied, invalid_state (unknown, used, expired state, or another browser: then to this service\'s origin when the state names no flow), account_exists, email_not_verified (the provider does not assert the address verified, which makes no account; or the account\'s address is unverified and REQUIRE_EMAIL_VERIFICATION=true) or provider_error; or, when the account has TOTP on, to redirect_to#error=mfa_required&mfa_token=<token> with no session: finish at POST /auth/login/mfa (a first-time link is written only then). The binding cookie is always cleared.',
           headers: ['Location', 'Set-Cookie'],
           requiredHeaders: ['Location', 'Set-Cookie'],
         },

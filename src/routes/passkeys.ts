@@ -115,6 +115,7 @@ export function addPasskeyRoutes(app: Hono<AppEnv>): void {
         200: { description: 'Access token (amr hwk or swk, and user); refresh token in an HttpOnly cookie, or in the body with token_delivery "body".', body: tokenResponse, headers: ['Set-Cookie'] },
         400: 'invalid_request.',
         401: 'invalid_credentials: the assertion, its challenge or its passkey was not accepted.',
+        403: 'email_not_verified: the address is unverified and REQUIRE_EMAIL_VERIFICATION=true. (TOTP does not stop a passkey: one with user verification is two factors.)',
         429: 'too_many_attempts (per-IP limit).',
       },
     },
@@ -122,7 +123,8 @@ export function addPasskeyRoutes(app: Hono<AppEnv>): void {
     async (c) => {
       const input = parsePasskeyLoginBody(await readJsonBody(c.req.raw));
       const context = passkeyContext(c);
-      const session = await loginWithPasskey({ ...context, refreshTokenTtlSeconds: c.var.config.refreshTokenTtlSeconds }, input.credential);
+      const config = c.var.config;
+      const session = await loginWithPasskey({ ...context, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds, requireEmailVerification: config.account.requireEmailVerification }, input.credential);
       const channel = input.token_delivery ?? 'cookie';
       logAuthEvent('login_succeeded', { user_id: session.userId, sid: session.sessionId, channel, ip: context.client.ip });
       return respondWithTokens(c, session, channel);

@@ -30,7 +30,8 @@ export function identityDirectoryKey(provider: string, subject: string): string 
   return `identity:${provider}:${subject}`;
 }
 
-const USER_COLUMNS = 'u.id, u.email, u.password_hash, u.roles, u.created_at, u.email_verified';
+// With whether TOTP is on: a provider sign-in to such an account stops at the second step.
+const USER_COLUMNS = 'u.id, u.email, u.password_hash, u.roles, u.created_at, u.email_verified, EXISTS (SELECT 1 FROM totp_factors f WHERE f.user_id = u.id AND f.enabled_at IS NOT NULL) AS totp_enabled';
 
 /**
  * The user a provider account (provider, subject) is linked to, or `null`.
@@ -83,16 +84,51 @@ function identityLinkedEvent(db: D1Database, identity: NewIdentity, client: Even
 }
 
 /**
- * Links a provider account to an existing user (whose address matched and
- * was verified on both sides) and records `identity_linked`, in one batch.
- * Returns `false` when the provider account is already linked (a
- * concurrent callback won).
+ * Statements linking a provider account to an existing user and recording
+ * `identity_linked`, for the batch that opens the sign-in's session (so the
+ * link lands with the session or not at all). The identity lands only while
+ * the user still holds the identity's address, verified, and the provider
+ * account is linked nowhere (a concurrent callback may have won). Read the
+ * results with `indexLinkedIdentity` once the batch ran.
+ */
+function linkIdentityStatements(env: StorageBindings, identity: NewIdentity, client: EventClient): D1PreparedStatement[] {
+  return linkStatements(env, identity, client, 'EXISTS (SELECT 1 FROM users WHERE id = ?2 AND email = ?5 AND email_verified = 1)');
+}
+
+/** A sign-in batch's part of a first-time link (`null`: none): its statements, and what runs once the batch ran. */
+export interface LinkInSignIn {
+  extraStatements: D1PreparedStatement[];
+  afterExtraStatements: (results: readonly D1Result[]) => Promise<boolean>;
+}
+
+/** The statements of `linkIdentityStatements` with `indexLinkedIdentity` to follow them, for the batch that opens a session. */
+export function linkInSignIn(env: StorageBindings, identity: NewIdentity | null, client: EventClient): LinkInSignIn {
+  if (identity === null) return { extraStatements: [], afterExtraStatements: async () => false };
+  return { extraStatements: linkIdentityStatements(env, identity, client), afterExtraStatements: (results) => indexLinkedIdentity(env, identity, results) };
+}
+
+function linkStatements(env: StorageBindings, identity: NewIdentity, client: EventClient, condition: string): D1PreparedStatement[] {
+  const db = databaseForKey(env, identity.userId);
+  return [insertIdentityStatement(db, identity, condition), identityLinkedEvent(db, identity, client)];
+}
+
+/**
+ * Links a provider account to an existing user and records
+ * `identity_linked`, in one batch of its own, then indexes it. Returns
+ * `false` when the provider account is already linked.
  */
 export async function linkIdentity(env: StorageBindings, identity: NewIdentity, client: EventClient): Promise<boolean> {
-  const db = databaseForKey(env, identity.userId);
-  const results = await runStorage('link identity', () =>
-    db.batch([insertIdentityStatement(db, identity, 'EXISTS (SELECT 1 FROM users WHERE id = ?2)'), identityLinkedEvent(db, identity, client)]),
-  );
+  const statements = linkStatements(env, identity, client, 'EXISTS (SELECT 1 FROM users WHERE id = ?2)');
+  const results = await runStorage('link identity', () => databaseForKey(env, identity.userId).batch(statements));
+  return indexLinkedIdentity(env, identity, results);
+}
+
+/**
+ * After the batch of `linkIdentityStatements` (given their results, in
+ * order): records in the directory where the provider account now lives
+ * when the link landed (one round trip). Returns whether it landed.
+ */
+async function indexLinkedIdentity(env: StorageBindings, identity: NewIdentity, results: readonly D1Result[]): Promise<boolean> {
   const linked = (results[0]?.results.length ?? 0) === 1;
   if (linked) await indexIdentity(env, identity);
   return linked;

@@ -83,9 +83,22 @@ export function deleteTotpStatements(db: D1Database, userId: string): D1Prepared
   ];
 }
 
-/** A statement storing a new mfa_token (for a batch). */
-export function insertMfaTokenStatement(db: D1Database, tokenHash: string, userId: string, attempts: number, expiresAt: number): D1PreparedStatement {
-  return db.prepare('INSERT INTO mfa_tokens (token_hash, user_id, attempts_left, expires_at) VALUES (?1, ?2, ?3, ?4)').bind(tokenHash, userId, attempts, expiresAt);
+/** Where the first step of a sign-in came from: a password (`provider` null), or a provider and the link it waits for. */
+export interface MfaTokenOrigin {
+  /** The provider of a provider sign-in; `null` for a password. */
+  provider: string | null;
+  /** A first-time automatic link, written only when the step succeeds; `null` when none is pending. */
+  pendingLink: { subject: string; email: string } | null;
+}
+
+/** The origin of a password sign-in's mfa_token. */
+export const PASSWORD_ORIGIN: MfaTokenOrigin = { provider: null, pendingLink: null };
+
+/** A statement storing a new mfa_token with where its first step came from (for a batch). */
+export function insertMfaTokenStatement(db: D1Database, tokenHash: string, userId: string, attempts: number, expiresAt: number, origin: MfaTokenOrigin = PASSWORD_ORIGIN): D1PreparedStatement {
+  return db
+    .prepare('INSERT INTO mfa_tokens (token_hash, user_id, attempts_left, expires_at, provider, link_subject, link_email) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)')
+    .bind(tokenHash, userId, attempts, expiresAt, origin.provider, origin.pendingLink?.subject ?? null, origin.pendingLink?.email ?? null);
 }
 
 /** A statement deleting an mfa_token: the sign-in it completes uses it up (for a batch). */
@@ -97,12 +110,13 @@ export function deleteMfaTokenStatement(db: D1Database, tokenHash: string): D1Pr
 export interface MfaTokenUse {
   user: UserRecord;
   factor: TotpFactorRecord | null;
+  origin: MfaTokenOrigin;
 }
 
 /**
  * Spends one of an mfa_token's attempts, atomically (a conditional UPDATE,
  * so concurrent requests cannot get more than its 5 codes), and reads its
- * user and factor, in one batch (one round trip). `null` for an unknown,
+ * user, factor and origin, in one batch (one round trip). `null` for an unknown,
  * expired or spent token, or one whose user is gone.
  */
 export async function spendMfaTokenAttempt(env: StorageBindings, tokenHash: string, nowSeconds: number, shardKey: string): Promise<MfaTokenUse | null> {
@@ -114,7 +128,8 @@ export async function spendMfaTokenAttempt(env: StorageBindings, tokenHash: stri
         .bind(tokenHash, nowSeconds),
       db
         .prepare(
-          `SELECT u.id, u.email, u.password_hash, u.roles, u.created_at, u.email_verified, f.sealed_secret, f.enabled_at, f.last_used_step
+          `SELECT u.id, u.email, u.password_hash, u.roles, u.created_at, u.email_verified, f.sealed_secret, f.enabled_at, f.last_used_step,
+             m.provider, m.link_subject, m.link_email
            FROM mfa_tokens m JOIN users u ON u.id = m.user_id LEFT JOIN totp_factors f ON f.user_id = u.id
            WHERE m.token_hash = ?1`,
         )
@@ -124,9 +139,10 @@ export async function spendMfaTokenAttempt(env: StorageBindings, tokenHash: stri
   const spentRow = spent?.results[0] as { user_id: string } | undefined;
   const user = readUser(found);
   if (!spentRow || !user || user.id !== spentRow.user_id) return null;
-  const row = found?.results[0] as Partial<TotpFactorRow> | undefined;
+  const row = found?.results[0] as (Partial<TotpFactorRow> & { provider: string | null; link_subject: string | null; link_email: string | null }) | undefined;
   const factor = row?.sealed_secret ? mapFactor(row as TotpFactorRow) : null;
-  return { user, factor };
+  const pendingLink = row?.link_subject && row.link_email ? { subject: row.link_subject, email: row.link_email } : null;
+  return { user, factor, origin: { provider: row?.provider ?? null, pendingLink } };
 }
 
 /**

@@ -1,7 +1,9 @@
 // "Continue with local" on the demo page in Chromium, through the real OpenID Provider's own login and consent pages
-// (oidc-provider on loopback, started by the e2e global setup): a new account, a second sign-in, and a cancelled one.
+// (oidc-provider on loopback, started by the e2e global setup): a new account, a second sign-in, a cancelled one, and
+// the code prompt of an account with TOTP on.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { base32ToBytes, totpCodeForStep, totpStepAt } from '../../src/auth/totp';
 import { closeDevicesAfterEach, saveScreenshot } from './support/browser';
 import { openDemo, uniqueEmail, waitForState } from './support/demo-page';
 
@@ -17,6 +19,20 @@ async function signInAtProvider(page: Page, login: string, screenshot?: string):
   // The consent page ("Authorize"), then back to the demo.
   await page.waitForSelector('button[type="submit"]');
   await page.locator('button[type="submit"]').click();
+}
+
+/** The code an authenticator app shows now, or `stepOffset` steps on (one step of skew is accepted). */
+function appCode(secret: Uint8Array, stepOffset = 0): Promise<string> {
+  return totpCodeForStep(secret, totpStepAt(Math.floor(Date.now() / 1000)) + stepOffset);
+}
+
+/** After "Continue with local" again: the provider may remember its session and skip its login page. */
+async function passProviderAgain(page: Page, login: string): Promise<void> {
+  await page.waitForURL((url) => url.pathname === '/' || url.pathname.includes('/interaction/'));
+  if (new URL(page.url()).pathname.includes('/interaction/')) {
+    if ((await page.locator('input[name="login"]').count()) > 0) await signInAtProvider(page, login);
+    else await page.locator('button[type="submit"]').click();
+  }
 }
 
 describe('demo page: sign-in with another provider', () => {
@@ -45,11 +61,7 @@ describe('demo page: sign-in with another provider', () => {
     await waitForState(page, 'signed-out');
     await page.getByRole('link', { name: 'Continue with local' }).click();
     // The provider remembers its own session: its login page may be skipped, its consent page may show again.
-    await page.waitForURL((url) => url.pathname === '/' || url.pathname.includes('/interaction/'));
-    if (new URL(page.url()).pathname.includes('/interaction/')) {
-      if ((await page.locator('input[name="login"]').count()) > 0) await signInAtProvider(page, login);
-      else await page.locator('button[type="submit"]').click();
-    }
+    await passProviderAgain(page, login);
     await waitForState(page, 'signed-in');
     expect(await page.locator('#user-id').innerText()).toBe(userId);
 
@@ -57,6 +69,41 @@ describe('demo page: sign-in with another provider', () => {
     await page.getByRole('button', { name: 'Delete account', exact: true }).click();
     await waitForState(page, 'signed-out');
     expect(await page.locator('#status').innerText()).toBe('Your account is deleted.');
+  });
+
+  it('asks an account with TOTP on for its code after the provider, and signs in with it', async () => {
+    const { context } = await device();
+    const page = await openDemo(context);
+    const login = uniqueEmail('verified-e2e-totp');
+    await page.getByRole('link', { name: 'Continue with local' }).click();
+    await signInAtProvider(page, login);
+    await waitForState(page, 'signed-in');
+    await page.getByRole('button', { name: 'Set up an authenticator app', exact: true }).click();
+    await page.locator('#totp-setup-panel').waitFor({ state: 'visible' });
+    const secret = base32ToBytes(await page.locator('#totp-secret').innerText()) ?? new Uint8Array();
+    await page.getByLabel('Code the app shows').fill(await appCode(secret));
+    await page.getByRole('button', { name: 'Turn on two-step sign-in', exact: true }).click();
+    await expect.poll(() => page.locator('#totp-recovery-codes li').count()).toBe(10);
+    const userId = await page.locator('#user-id').innerText();
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await waitForState(page, 'signed-out');
+
+    await page.getByRole('link', { name: 'Continue with local' }).click();
+    await passProviderAgain(page, login);
+    // Back from the provider without a session: the code prompt, and the mfa_token gone from the address bar.
+    await page.locator('#mfa-form').waitFor({ state: 'visible' });
+    expect(await page.locator('body').getAttribute('data-state')).toBe('signed-out');
+    expect(new URL(page.url()).hash).toBe('');
+    await saveScreenshot(page, '34-provider-sign-in-asks-for-code');
+    // One step ahead: never the step that turned TOTP on, which is used up.
+    await page.getByLabel('Code from your authenticator app, or a recovery code').fill(await appCode(secret, 1));
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await waitForState(page, 'signed-in');
+    expect(await page.locator('#user-id').innerText()).toBe(userId);
+    // The session lives in the refresh cookie, as after any provider sign-in: a reload keeps it.
+    await page.reload();
+    await waitForState(page, 'signed-in');
+    expect(await page.locator('#user-email').innerText()).toBe(login);
   });
 
   it('comes back signed out with the reason when the person cancels at the provider', async () => {

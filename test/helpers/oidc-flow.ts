@@ -75,7 +75,7 @@ export async function signInWithProvider(client: TestClient, providerId: string,
 /** The `#error=` code of a callback's redirect, or null. */
 export function errorOf(response: Response): string | null {
   const location = response.headers.get('Location') ?? '';
-  return /#error=([a-z_]+)$/.exec(location)?.[1] ?? null;
+  return /#error=([a-z_]+)(?:&|$)/.exec(location)?.[1] ?? null;
 }
 
 export { OAUTH_BINDING_COOKIE_NAME };

@@ -145,10 +145,13 @@ describe('GET /auth/oauth/:provider/callback: a good sign-in', () => {
     expect(await identityRows(client, userId)).toHaveLength(1);
   });
 
-  it('makes an unverified account when the provider does not vouch for the address', async () => {
+  it('makes no account when the provider does not vouch for the address (#error=email_not_verified)', async () => {
     const client = createOAuthTestClient();
-    const { accessToken } = await providerSession(client, 'local', providerLogin('unverified'));
-    expect(decodeToken(accessToken).payload.email_verified).toBe(false);
+    const login = providerLogin('unverified');
+    const { response } = await signInWithProvider(client, 'local', { login });
+    expectNoSession(response);
+    expect(response.headers.get('Location')).toBe(`${APP_URL}#error=email_not_verified`);
+    expect(await databaseForShard(client.env, DEFAULT_SHARD).prepare('SELECT id FROM users WHERE email = ?1').bind(login).first()).toBeNull();
   });
 
   it('passes the tampering proxy when it changes nothing but the issuer (the control of the cases below)', async () => {
@@ -366,7 +369,7 @@ describe('the database after provider sign-ins', () => {
     const { findInvariantViolations } = await import('../helpers/invariants');
     const client = createOAuthTestClient();
     await providerSession(client, 'local', providerLogin('verified'));
-    await providerSession(client, 'local', providerLogin('unverified'));
+    await signInWithProvider(client, 'local', { login: providerLogin('unverified') });
     await signInWithProvider(client, 'tamper-nonce', { login: providerLogin() });
     expect(await findInvariantViolations()).toEqual([]);
   });

@@ -1,9 +1,11 @@
 // The SDK's provider calls against the real app: the providers, the start URL, the callback's error, identities.
 import { describe, expect, it } from 'vitest';
-import { createAuthClient, providerSignInErrorOf } from '../../src/client';
+import { createAuthClient, providerMfaTokenOf, providerSignInErrorOf } from '../../src/client';
 import { createTestBrowser } from '../helpers/browser';
 import { BASE_URL } from '../helpers/client';
-import { APP_URL, createOAuthTestClient, providerLogin, refreshTokenOf, signInWithProvider } from '../helpers/oidc-flow';
+import { decodeToken } from '../helpers/forge';
+import { APP_URL, createOAuthTestClient, providerLogin, providerSession, refreshTokenOf, signInWithProvider } from '../helpers/oidc-flow';
+import { codeAt, enableTotp } from '../helpers/totp';
 
 describe('client SDK: sign-in with other providers', () => {
   it('lists the configured providers and builds the URL that starts a sign-in', async () => {
@@ -34,5 +36,34 @@ describe('client SDK: sign-in with other providers', () => {
     expect(providerSignInErrorOf(`${APP_URL}#error=access_denied`)).toBe('access_denied');
     expect(providerSignInErrorOf(`${APP_URL}#error=made_up`)).toBeNull();
     expect(providerSignInErrorOf(APP_URL)).toBeNull();
+    expect(providerSignInErrorOf(`${APP_URL}#error=email_not_verified`)).toBe('email_not_verified');
+  });
+
+  it('finds the second step a provider sign-in to a TOTP account came back with, and completes it with the code, the refresh cookie landing in the browser', async () => {
+    const server = createOAuthTestClient();
+    const login = providerLogin();
+    const first = await providerSession(server, 'local', login);
+    const totp = await enableTotp(server, first);
+    const { response } = await signInWithProvider(server, 'local', { login });
+    const returnedTo = response.headers.get('Location') ?? '';
+    expect(providerSignInErrorOf(returnedTo)).toBe('mfa_required');
+    const mfaToken = providerMfaTokenOf(returnedTo);
+    expect(mfaToken).not.toBeNull();
+
+    const browser = createTestBrowser(server);
+    const auth = createAuthClient({ baseUrl: BASE_URL, fetch: browser.fetch, now: server.clock.now, crossTab: false });
+    await auth.completeMfaLogin(mfaToken ?? '', { code: await codeAt(server, totp.secret) });
+    expect(auth.getStatus()).toBe('signed_in');
+    expect(decodeToken(await auth.getAccessToken()).payload.amr).toEqual(['fed', 'otp', 'mfa']);
+    // The cookie delivery put the refresh cookie in this browser: a fresh page load finds the session.
+    const reloaded = createAuthClient({ baseUrl: BASE_URL, fetch: browser.fetch, now: server.clock.now, crossTab: false });
+    expect((await reloaded.init())?.user.email).toBe(login);
+  });
+
+  it('reads an mfa_token only after #error=mfa_required', () => {
+    expect(providerMfaTokenOf(`${APP_URL}#error=mfa_required&mfa_token=00.abc`)).toBe('00.abc');
+    expect(providerMfaTokenOf(`${APP_URL}#error=account_exists&mfa_token=00.abc`)).toBeNull();
+    expect(providerMfaTokenOf(`${APP_URL}#error=mfa_required`)).toBeNull();
+    expect(providerMfaTokenOf(`${APP_URL}?mfa_token=00.abc`)).toBeNull();
   });
 });
