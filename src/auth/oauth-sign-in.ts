@@ -14,6 +14,7 @@ import { consumeOAuthFlow, insertOAuthFlow } from '../storage/oauth-flows';
 import { IdTokenRejection } from '../tokens/id-token';
 import type { ClientInfo } from './client-info';
 import { resolveProviderAccount } from './identity-linking';
+import { queueSecurityNotice, type SecurityNotices } from './security-notice';
 import { openSignInSession, type SignInUser } from './sign-in-session';
 import type { IssuedSession } from './token-response';
 
@@ -37,6 +38,8 @@ export interface OAuthContext {
   request: Request;
   nowSeconds: number;
   client: ClientInfo;
+  /** Tells the owner when a provider first signs in to (and is linked to) the account; none outside a request. */
+  notices?: SecurityNotices;
 }
 
 /** The callback URL registered at the provider: `<service origin>/auth/oauth/<id>/callback`. */
@@ -146,6 +149,7 @@ export async function finishOAuthSignIn(context: OAuthContext, providerId: strin
   }
   if (account.kind === 'account_exists') return fail(flow.redirectTo, 'account_exists', 'address belongs to an account and is not verified on both sides');
   const session = await openProviderSession(context, account.user);
+  if (account.linked === 'now') queueSecurityNotice(context.notices, session.userId, 'identity_linked', providerId);
   logEvent('info', 'oauth_sign_in', { provider: providerId, user_id: session.userId, sid: session.sessionId, linked: account.linked });
   return { location: flow.redirectTo, session };
 }

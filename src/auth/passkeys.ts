@@ -11,6 +11,7 @@ import type { CreationOptionsJSON, RegistrationResponseJSON } from '../webauthn/
 import { CHALLENGE_TTL_SECONDS, creationOptions, newChallenge } from '../webauthn/options';
 import { verifyRegistrationResponse } from '../webauthn/registration';
 import type { ClientInfo } from './client-info';
+import { queueSecurityNotice, type SecurityNotices } from './security-notice';
 
 /** The relying party of this request: WEBAUTHN_RP_ID (or the request's host name) and the allowed origins. */
 export interface PasskeyRelyingParty extends RelyingParty {
@@ -32,6 +33,8 @@ export interface PasskeyContext {
   nowSeconds: number;
   rp: PasskeyRelyingParty;
   client: ClientInfo;
+  /** Tells the owner when a passkey is added or removed; none outside a request. */
+  notices?: SecurityNotices;
 }
 
 /** The name a passkey gets when none is given. */
@@ -86,6 +89,7 @@ export async function finishPasskeyRegistration(context: PasskeyContext, userId:
   };
   const { added } = await insertPasskeyWithChallenge(context.env, passkey, registration.challenge, context.client);
   if (!added) throw invalidPasskey('challenge not live for this user, or credential already registered');
+  queueSecurityNotice(context.notices, userId, 'passkey_added', passkey.name);
   return { credentialId: passkey.credentialId, name: passkey.name, createdAt: passkey.createdAt, lastUsedAt: null };
 }
 
@@ -99,4 +103,5 @@ export async function removePasskey(context: PasskeyContext, userId: string, cre
   if (outcome === 'last_sign_in_method') {
     throw new AuthError('last_sign_in_method', 'This is the only way to sign in to the account: add another before removing it.');
   }
+  queueSecurityNotice(context.notices, userId, 'passkey_removed');
 }

@@ -14,6 +14,7 @@ import { issueLink, tooManyLinks, type LinkContext } from './email-links';
 import { findUsableLink, invalidLink } from './link-check';
 import { revokeSessions, type RevocationSettings } from './revoke';
 import { hashEmailForThrottle } from './throttle';
+import { queueSecurityNotice, type SecurityNotices } from './security-notice';
 
 /**
  * Issues a reset link for the address if it has an account. Every address
@@ -41,6 +42,8 @@ export interface ResetContext {
   nowSeconds: number;
   revocation: RevocationSettings;
   client: ClientInfo;
+  /** Tells the owner of the change; none outside a request. */
+  notices?: SecurityNotices;
 }
 
 /**
@@ -72,5 +75,6 @@ export async function resetPassword(context: ResetContext, token: string, newPas
       deleteUserEmailLinksStatement(batchDb, userId),
     ],
   });
+  queueSecurityNotice(context.notices, userId, 'password_reset');
   return { userId };
 }

@@ -11,6 +11,7 @@ import { requireGrantedClaim } from './attempt-claim';
 import type { ClientInfo } from './client-info';
 import { countFailedAttempt } from './failed-attempt';
 import { hashRecoveryCode, normalizeRecoveryCode } from './mfa-secrets';
+import type { SecurityNotices } from './security-notice';
 import { hashEmailForThrottle } from './throttle';
 import { findMatchingTotpStep } from './totp';
 
@@ -30,6 +31,8 @@ export interface SecondFactorContext {
   client: ClientInfo;
   /** KEY_ENCRYPTION_SECRET, which seals TOTP secrets. */
   encryptionSecret: string | undefined;
+  /** Tells the owner when TOTP is turned on or off; none outside a request. */
+  notices?: SecurityNotices;
 }
 
 /** A second factor that passed: its claim is still to settle as a success. */

@@ -10,6 +10,7 @@ import { randomBytes } from '../tokens/encoding';
 import { sealTotpSecret } from '../tokens/key-sealing';
 import { hashRecoveryCode, newRecoveryCode, RECOVERY_CODE_COUNT } from './mfa-secrets';
 import { checkSecondFactor, matchTotpCode, requireEncryptionSecret, type SecondFactorContext, type SecondFactorInput } from './second-factor';
+import { queueSecurityNotice } from './security-notice';
 import { bytesToBase32, totpUri } from './totp';
 
 /** Bytes of a TOTP secret: 160 bits, the HMAC-SHA-1 block RFC 4226 recommends. */
@@ -61,6 +62,7 @@ export async function enableTotp(context: SecondFactorContext, caller: Caller, c
   await runStorage('record totp enabled', () =>
     insertAuthEventStatement(db, { type: 'totp_enabled', userId: caller.userId, sessionId: caller.sessionId, client: context.client }, context.nowSeconds).run(),
   );
+  queueSecurityNotice(context.notices, caller.userId, 'totp_enabled');
   return codes;
 }
 
@@ -83,4 +85,5 @@ export async function disableTotp(context: SecondFactorContext, caller: Caller, 
     ]),
   );
   await ending.afterwards();
+  queueSecurityNotice(context.notices, caller.userId, 'totp_disabled');
 }

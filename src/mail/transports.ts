@@ -2,7 +2,7 @@
 
 import type { AccountSettings } from '../config';
 import { bytesToHex, utf8 } from '../tokens/encoding';
-import type { MailMessage } from './messages';
+import { templateOf, type MailMessage } from './messages';
 
 /** The bindings transports use. */
 export interface MailBindings {
@@ -33,7 +33,7 @@ export async function signWebhookBody(secret: string, body: string): Promise<str
 export async function deliverMail(settings: AccountSettings, bindings: MailBindings, message: MailMessage): Promise<void> {
   if (settings.mailTransport === 'console') {
     // The one log line that carries a link: only ever written by a local worker (see assertMailCanLeave).
-    console.log(JSON.stringify({ level: 'info', event: 'mail_console', to: message.to, subject: message.subject, text: message.text, link: message.link }));
+    console.log(JSON.stringify({ level: 'info', event: 'mail_console', template: templateOf(message), to: message.to, subject: message.subject, text: message.text, link: message.link }));
     return;
   }
   const from = settings.mailFrom ?? '';
@@ -44,7 +44,7 @@ export async function deliverMail(settings: AccountSettings, bindings: MailBindi
   }
   const webhook = settings.mailWebhook;
   if (!webhook) throw new MailDeliveryError('MAIL_WEBHOOK_URL is not configured');
-  const body = JSON.stringify({ from, from_name: settings.productName, to: message.to, subject: message.subject, text: message.text, html: message.html, kind: message.kind });
+  const body = JSON.stringify({ from, from_name: settings.productName, to: message.to, subject: message.subject, text: message.text, html: message.html, kind: message.kind, template: templateOf(message) });
   const response = await fetch(webhook.url, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', [WEBHOOK_SIGNATURE_HEADER]: await signWebhookBody(webhook.secret, body) },

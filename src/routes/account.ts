@@ -19,6 +19,7 @@ import { enforceIpRateLimit } from '../middleware/ip-rate-limit';
 import { requireAuth } from '../middleware/require-auth';
 import { acceptedResponse, verifiedUserResponse, type AcceptedResponse, type VerifiedUserResponse } from './responses';
 import { accountDeleteBody, emailChangeBody, forgotPasswordBody, resetPasswordBody, verifyEmailBody } from './account-schemas';
+import { securityNoticesFor } from './security-notices';
 
 const TAG = 'Account recovery';
 const MAIL_CANNOT_LEAVE = 'server_misconfigured: mail cannot leave (MAIL_TRANSPORT is console outside local development), or server_error.';
@@ -123,7 +124,7 @@ export function addAccountRoutes(app: Hono<AppEnv>): void {
       const input = parseWithSchema(resetPasswordBody, await readJsonBody(c.req.raw));
       const config = c.var.config;
       const { userId } = await resetPassword(
-        { env: c.env, nowSeconds: c.var.nowSeconds, revocation: config, client: readClientInfo(c.req.raw) },
+        { env: c.env, nowSeconds: c.var.nowSeconds, revocation: config, client: readClientInfo(c.req.raw), notices: securityNoticesFor(c) },
         input.token,
         input.new_password,
       );

@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
 import worker from '../../src/index';
 import { retryDelaySeconds } from '../../src/mail/consumer';
-import { composeLinkMail, type MailMessage } from '../../src/mail/messages';
+import { composeEmailChangeNotice, composeLinkMail, composeSecurityNotice, MAIL_TEMPLATES, type MailMessage } from '../../src/mail/messages';
 import { DEFAULT_PASSWORD, uniqueEmail } from '../helpers/client';
 import { captureLogs, type LogCapture } from '../helpers/log-capture';
 import { createMailTestClient } from '../helpers/mailbox';
@@ -33,6 +33,21 @@ describe('mail queue consumer', () => {
     const lines = logs.records().filter((record) => record.event === 'mail_console');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ to: message.to, subject: message.subject, text: message.text, link: message.link });
+  });
+
+  it('console: every kind of message writes its template name on its line', async () => {
+    logs = captureLogs();
+    const to = uniqueEmail('templates');
+    const link = `${LOCAL_URL}/verify-email#token=00.${'x'.repeat(43)}`;
+    const messages = [
+      ...(['verify_email', 'password_reset', 'email_change'] as const).map((kind) => composeLinkMail(kind, { to, link, productName: 'Acme', ttlSeconds: 60 })),
+      composeEmailChangeNotice({ to, newEmail: uniqueEmail('new'), productName: 'Acme' }),
+      composeSecurityNotice({ to, change: 'password_changed', detail: undefined, productName: 'Acme', at: 0, client: { ip: null, userAgent: null, country: null }, resetPage: `${LOCAL_URL}/reset-password` }),
+    ];
+    await consume('edge-auth-mail', messages, { MAIL_TRANSPORT: 'console' });
+    const templates = logs.records().filter((record) => record.event === 'mail_console').map((record) => record.template);
+    expect(templates).toEqual(['verify_email', 'reset_password', 'change_email', 'email_changed_notice', 'security_notice']);
+    expect(new Set(templates)).toEqual(new Set(Object.values(MAIL_TEMPLATES)));
   });
 
   it('cloudflare: hands the message to the EMAIL binding with the product name as sender name', async () => {
