@@ -2,7 +2,7 @@
 
 import { AuthError } from '../errors';
 import { shardOf } from '../ids';
-import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
+import { databaseForKey, isKnownShard, runStorage, type StorageBindings } from '../storage/database';
 import { endCheckBeside, type GrantedCheck } from '../storage/login-attempts';
 import type { LockoutPolicy } from '../storage/login-failures';
 import { deleteMfaTokenStatement, insertMfaTokenStatement, spendMfaTokenAttempt } from '../storage/totp-factors';
@@ -68,6 +68,7 @@ function invalidMfaToken(logReason: string): AuthError {
  */
 export async function completeMfaSignIn(context: MfaLoginContext, mfaToken: string, input: SecondFactorInput): Promise<IssuedSession> {
   if (!looksLikeMfaToken(mfaToken)) throw invalidMfaToken('malformed mfa token');
+  if (!isKnownShard(context.env, shardOf(mfaToken))) throw invalidMfaToken('names no shard of this deployment');
   const tokenHash = await hashMfaToken(mfaToken);
   const found = await spendMfaTokenAttempt(context.env, tokenHash, context.nowSeconds, mfaToken);
   if (!found) throw invalidMfaToken('mfa token unknown, expired, spent or used');
