@@ -9,6 +9,8 @@ export interface MailMessage {
   html: string;
   /** The link the message carries, or `null` for a notice. */
   link: string | null;
+  /** Set when the message is queued and kept through every retry: what a webhook receiver dedupes by. */
+  id?: string;
 }
 
 /** Every kind of message the service sends. */

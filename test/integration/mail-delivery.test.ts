@@ -4,6 +4,8 @@ import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
 import worker from '../../src/index';
 import { retryDelaySeconds } from '../../src/mail/consumer';
+import { signWebhookBody } from '../../src/mail/transports';
+import { bytesToHex } from '../../src/tokens/encoding';
 import { composeEmailChangeNotice, composeLinkMail, composeSecurityNotice, MAIL_TEMPLATES, type MailMessage } from '../../src/mail/messages';
 import { DEFAULT_PASSWORD, uniqueEmail } from '../helpers/client';
 import { captureLogs, type LogCapture } from '../helpers/log-capture';
@@ -23,6 +25,23 @@ async function consume(queue: string, messages: MailMessage[], vars: Record<stri
   await worker.queue(batch, { ...env, ...vars } as never);
   return getQueueResult(batch, ctx);
 }
+
+describe('webhook signature', () => {
+  async function hmacHex(secret: string, text: string): Promise<string> {
+    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    return bytesToHex(new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text))));
+  }
+
+  it('signs "<message id>.<timestamp>.<body>", so neither a later time nor another id verifies with a captured signature', async () => {
+    const secret = 's'.repeat(32);
+    const body = '{"to":"a@b.cd"}';
+    const signature = await signWebhookBody(secret, 'm-1', 1_700_000_000, body);
+    expect(signature).toBe(await hmacHex(secret, `m-1.1700000000.${body}`));
+    expect(signature).not.toBe(await hmacHex(secret, body));
+    expect(await signWebhookBody(secret, 'm-1', 1_700_000_001, body)).not.toBe(signature);
+    expect(await signWebhookBody(secret, 'm-2', 1_700_000_000, body)).not.toBe(signature);
+  });
+});
 
 describe('mail queue consumer', () => {
   it('console: writes one mail_console line with to, subject, text and link, and acknowledges', async () => {
