@@ -53,8 +53,9 @@ export async function enableTotp(context: SecondFactorContext, caller: Caller, c
   if (!factor) throw new AuthError('invalid_mfa_code', 'Start the set-up first, then enter the code the app shows.', { logReason: 'no pending factor', alternateStatus: true });
   const step = await matchTotpCode(context, caller.userId, factor, code);
   if (step === null) throw new AuthError('invalid_mfa_code', 'The code does not match. Check the app and the device clock.', { logReason: 'wrong code', alternateStatus: true });
+  const encryptionSecret = requireEncryptionSecret(context.encryptionSecret);
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode());
-  const hashes = await Promise.all(codes.map((recoveryCode) => hashRecoveryCode(caller.userId, recoveryCode)));
+  const hashes = await Promise.all(codes.map((recoveryCode) => hashRecoveryCode(caller.userId, recoveryCode, encryptionSecret)));
   if (!(await enableTotpFactor(context.env, caller.userId, step, hashes, context.nowSeconds))) {
     throw new AuthError('invalid_mfa_code', 'That code was already used. Wait for the next one.', { logReason: 'enable lost a race or reused a step', alternateStatus: true });
   }
