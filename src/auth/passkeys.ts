@@ -3,6 +3,7 @@
 import type { Config } from '../config';
 import { AuthError } from '../errors';
 import { DEFAULT_SHARD, shardOf } from '../ids';
+import { publicOriginFor } from '../public-origin';
 import { runStorage, databaseForKey, type StorageBindings } from '../storage/database';
 import { deletePasskey, insertPasskeyWithChallenge, listCredentialDescriptorsStatement, readCredentialDescriptors, type PasskeySummary } from '../storage/passkeys';
 import { insertChallengeStatement } from '../storage/webauthn-challenges';
@@ -19,11 +20,12 @@ export interface PasskeyRelyingParty extends RelyingParty {
 }
 
 /**
- * The relying party for a request: `WEBAUTHN_RP_ID`, else the request's host
- * name; origins are the request's own and `ALLOWED_ORIGINS`.
+ * The relying party for a request: `WEBAUTHN_RP_ID`, else the public
+ * origin's host name; origins are the public origin (`publicOriginFor`:
+ * PUBLIC_ORIGIN, or the request's own only locally) and `ALLOWED_ORIGINS`.
  */
-export function relyingPartyFor(config: Pick<Config, 'webauthn' | 'allowedOrigins'>, request: Request): PasskeyRelyingParty {
-  const url = new URL(request.url);
+export function relyingPartyFor(config: Pick<Config, 'webauthn' | 'allowedOrigins' | 'publicOrigin'>, request: Request): PasskeyRelyingParty {
+  const url = new URL(publicOriginFor(config, request));
   return { id: config.webauthn.rpId ?? url.hostname, name: config.webauthn.rpName, origins: new Set([url.origin, ...config.allowedOrigins]) };
 }
 

@@ -10,6 +10,7 @@ import { requestVerificationLink, useVerificationLink } from '../auth/email-veri
 import { requestPasswordReset, resetPassword } from '../auth/password-reset';
 import { lockoutPolicyFor } from '../auth/throttle';
 import { readJsonBody } from '../http/body';
+import { publicOriginFor } from '../public-origin';
 import { defineRoute } from '../http/define-route';
 import { parseWithSchema } from '../http/schema';
 import { logEvent } from '../log';
@@ -27,7 +28,7 @@ const ACCEPTED: AcceptedResponse = {};
 
 /** What issuing a link needs, from this request. */
 export function linkContextFor(c: Context<AppEnv>): LinkContext {
-  return { env: c.env, settings: c.var.config.account, origin: new URL(c.req.url).origin, nowSeconds: c.var.nowSeconds };
+  return { env: c.env, settings: c.var.config.account, origin: publicOriginFor(c.var.config, c.req.raw), nowSeconds: c.var.nowSeconds };
 }
 
 /** Checks that mail can leave and applies the per-IP limit: the first step of every route that mails. */
