@@ -35,6 +35,12 @@ describe('PUBLIC_ORIGIN', () => {
     expect(new URL(start.headers.get('Location') ?? '').searchParams.get('redirect_uri')).toBe(`${PUBLIC_ORIGIN}/auth/oauth/local/callback`);
   });
 
+  it('names the public origin as the OpenAPI document\'s server', async () => {
+    const testClient = client({ PUBLIC_ORIGIN });
+    const response = await testClient.fetch('https://attacker.test/openapi.json', { headers: { Host: 'attacker.test' } });
+    expect(((await response.json()) as { servers: { url: string }[] }).servers).toEqual([{ url: PUBLIC_ORIGIN }]);
+  });
+
   it('unset on a deployed worker, answers 500 server_misconfigured where an origin is needed rather than trust the Host', async () => {
     const testClient = client();
     const start = await testClient.fetch('https://auth.example.com/auth/oauth/local?redirect_to=https%3A%2F%2Fauth.example.com%2Fapp', { redirect: 'manual' });
