@@ -10,6 +10,8 @@ export type SameSite = 'Strict' | 'Lax' | 'None';
 
 /** Everything the service reads from its environment, validated. */
 export interface Config {
+  /** PUBLIC_ORIGIN: where mailed links, the passkey relying party and provider callbacks point; `undefined`: the request origin, locally only (see publicOriginFor). */
+  publicOrigin: string | undefined;
   signingKeys: SigningKeySet;
   /** Fixed issuer, or `undefined` to use the request origin (dev). */
   issuer: string | undefined;
@@ -88,6 +90,7 @@ const KNOWN_VARIABLES = [
   'WEBAUTHN_RP_NAME',
   'OAUTH_PROVIDERS',
   'D1_SHARDS',
+  'PUBLIC_ORIGIN',
 ] as const;
 
 const configCache = new WeakMap<object, Config>();
@@ -123,6 +126,7 @@ export function parseConfig(env: RawVars): Config {
   return {
     signingKeys: parseSigningKeySet(readString('JWT_SIGNING_KEYS', env.JWT_SIGNING_KEYS)),
     issuer: parseIssuer(env.JWT_ISSUER),
+    publicOrigin: parsePublicOrigin(env.PUBLIC_ORIGIN),
     audience: parseAudience(env.JWT_AUDIENCE),
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds,
@@ -320,6 +324,20 @@ function parseOrigin(name: string, candidate: string): string {
     throw new ConfigError(name, `holds "${candidate}", which is not an origin like https://app.example.com`);
   }
   return url.origin;
+}
+
+const LOOPBACK_HOST = /^(?:localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/;
+
+/** PUBLIC_ORIGIN: an origin (no path), https unless its host is a loopback one. */
+function parsePublicOrigin(value: unknown): string | undefined {
+  if (isUnset(value)) return undefined;
+  if (typeof value !== 'string') throw new ConfigError('PUBLIC_ORIGIN', 'must be an origin like https://auth.example.com');
+  const origin = parseOrigin('PUBLIC_ORIGIN', value.trim());
+  const url = new URL(origin);
+  if (url.protocol !== 'https:' && !LOOPBACK_HOST.test(url.hostname)) {
+    throw new ConfigError('PUBLIC_ORIGIN', `holds "${origin}", which must use https (plain http only for a loopback host)`);
+  }
+  return origin;
 }
 
 function parseIssuer(value: unknown): string | undefined {

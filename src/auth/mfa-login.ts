@@ -2,7 +2,7 @@
 
 import { AuthError } from '../errors';
 import { newIdentityId, shardOf } from '../ids';
-import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
+import { databaseForKey, isKnownShard, runStorage, type StorageBindings } from '../storage/database';
 import { endCheckBeside, type GrantedCheck } from '../storage/login-attempts';
 import type { LockoutPolicy } from '../storage/login-failures';
 import { linkInSignIn, type NewIdentity } from '../storage/identities';
@@ -12,6 +12,7 @@ import { requireSignInAllowed } from './account-policy';
 import type { ClientInfo } from './client-info';
 import { hashMfaToken, looksLikeMfaToken, newMfaToken } from './mfa-secrets';
 import { checkSecondFactor, secondStepAmr, type SecondFactorInput } from './second-factor';
+import { queueSecurityNotice, type SecurityNotices } from './security-notice';
 import { openSignInSession } from './sign-in-session';
 import type { IssuedSession } from './token-response';
 
@@ -73,6 +74,8 @@ export interface MfaLoginContext {
   encryptionSecret: string | undefined;
   /** REQUIRE_EMAIL_VERIFICATION: the step opens no session for an unverified address either. */
   requireEmailVerification: boolean;
+  /** Where the owner is told of an identity the completed step links. */
+  notices?: SecurityNotices;
 }
 
 function invalidMfaToken(logReason: string): AuthError {
@@ -90,6 +93,7 @@ function invalidMfaToken(logReason: string): AuthError {
  */
 export async function completeMfaSignIn(context: MfaLoginContext, mfaToken: string, input: SecondFactorInput): Promise<IssuedSession> {
   if (!looksLikeMfaToken(mfaToken)) throw invalidMfaToken('malformed mfa token');
+  if (!isKnownShard(context.env, shardOf(mfaToken))) throw invalidMfaToken('names no shard of this deployment');
   const tokenHash = await hashMfaToken(mfaToken);
   const found = await spendMfaTokenAttempt(context.env, tokenHash, context.nowSeconds, mfaToken);
   if (!found) throw invalidMfaToken('mfa token unknown, expired, spent or used');
@@ -105,7 +109,9 @@ export async function completeMfaSignIn(context: MfaLoginContext, mfaToken: stri
   // The provider account of an automatic link is linked only now, with the session the step opens.
   const linking = linkInSignIn(context.env, link, context.client);
   const extraStatements = [...linking.extraStatements, deleteToken];
-  return openSignInSession(context.env, user, { ...signIn, check: passed, extraStatements, afterExtraStatements: linking.afterExtraStatements, operation: 'open mfa session' });
+  const session = await openSignInSession(context.env, user, { ...signIn, check: passed, extraStatements, afterExtraStatements: linking.afterExtraStatements, operation: 'open mfa session' });
+  if (link !== null) queueSecurityNotice(context.notices, user.id, 'identity_linked', link.provider);
+  return session;
 }
 
 /** The identity an mfa_token waits to link, or `null`. */

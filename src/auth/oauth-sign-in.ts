@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { AuthError } from '../errors';
 import { readOAuthBindingCookie } from '../http/oauth-cookie';
 import { checkRedirectTarget, withErrorFragment } from '../http/redirect-target';
+import { publicOriginFor } from '../public-origin';
 import { logEvent } from '../log';
 import { providerClientFor } from '../oauth/clients';
 import { hashFlowSecret, newFlowSecrets, OAUTH_FLOW_TTL_SECONDS } from '../oauth/flow-secrets';
@@ -17,6 +18,7 @@ import { needsSecondStep, requireSignInAllowed } from './account-policy';
 import type { ClientInfo } from './client-info';
 import { resolveProviderAccount } from './identity-linking';
 import { issueMfaToken } from './mfa-login';
+import { queueSecurityNotice, type SecurityNotices } from './security-notice';
 import { openSignInSession, type SignInUser } from './sign-in-session';
 import type { IssuedSession } from './token-response';
 
@@ -40,11 +42,13 @@ export interface OAuthContext {
   request: Request;
   nowSeconds: number;
   client: ClientInfo;
+  /** Tells the owner when a provider first signs in to (and is linked to) the account; none outside a request. */
+  notices?: SecurityNotices;
 }
 
 /** The callback URL registered at the provider: `<service origin>/auth/oauth/<id>/callback`. */
-export function callbackUrlFor(request: Request, providerId: string): string {
-  return `${new URL(request.url).origin}/auth/oauth/${providerId}/callback`;
+export function callbackUrlFor(config: Pick<Config, 'publicOrigin'>, request: Request, providerId: string): string {
+  return `${publicOriginFor(config, request)}/auth/oauth/${providerId}/callback`;
 }
 
 function providerFor(config: Config, providerId: string): OAuthProviderConfig {
@@ -69,14 +73,14 @@ export interface OAuthStart {
  */
 export async function startOAuthSignIn(context: OAuthContext, providerId: string, redirectTo: string | undefined): Promise<OAuthStart> {
   const provider = providerFor(context.config, providerId);
-  const target = checkRedirectTarget(redirectTo, context.request, context.config.allowedOrigins);
+  const target = checkRedirectTarget(redirectTo, publicOriginFor(context.config, context.request), context.config.allowedOrigins);
   if (target === null) {
     throw new AuthError('invalid_request', 'Query parameter "redirect_to" must be a URL on this service\'s origin or an allowed origin, without a fragment.');
   }
   const secrets = newFlowSecrets();
   let authorizationUrl: URL;
   try {
-    authorizationUrl = await providerClientFor(provider, callbackUrlFor(context.request, providerId), context.nowSeconds).authorizationUrl(secrets);
+    authorizationUrl = await providerClientFor(provider, callbackUrlFor(context.config, context.request, providerId), context.nowSeconds).authorizationUrl(secrets);
   } catch (error) {
     if (!(error instanceof ProviderResponseError)) throw error;
     logEvent('warn', 'oauth_provider_unavailable', { provider: providerId, reason: error.reason });
@@ -126,7 +130,7 @@ export async function finishOAuthSignIn(context: OAuthContext, providerId: strin
     logEvent('warn', 'oauth_sign_in_failed', { provider: providerId, error: code, reason });
     return { location: withErrorFragment(target, code), session: null };
   };
-  const ownOrigin = `${new URL(context.request.url).origin}/`;
+  const ownOrigin = `${publicOriginFor(context.config, context.request)}/`;
   if (query.state === undefined || query.state === '') return fail(ownOrigin, 'invalid_state', 'no state');
   const binding = readOAuthBindingCookie(context.request.headers.get('Cookie'));
   const lookup = await consumeOAuthFlow(
@@ -142,7 +146,7 @@ export async function finishOAuthSignIn(context: OAuthContext, providerId: strin
   if (query.error !== undefined) return fail(flow.redirectTo, query.error === 'access_denied' ? 'access_denied' : 'provider_error', `provider said ${query.error.slice(0, 64)}`);
   if (query.code === undefined || query.code === '') return fail(flow.redirectTo, 'provider_error', 'no code');
 
-  const providerClient = providerClientFor(provider, callbackUrlFor(context.request, providerId), context.nowSeconds);
+  const providerClient = providerClientFor(provider, callbackUrlFor(context.config, context.request, providerId), context.nowSeconds);
   let account;
   try {
     const profile = await providerClient.fetchProfile({ code: query.code, codeVerifier: flow.codeVerifier, nonce: flow.nonce, nowSeconds: context.nowSeconds });
@@ -168,6 +172,7 @@ export async function finishOAuthSignIn(context: OAuthContext, providerId: strin
   }
   const session = await openProviderSession(context, account.user, link);
   const linked = account.kind === 'link' ? 'now' : account.linked;
+  if (linked === 'now') queueSecurityNotice(context.notices, session.userId, 'identity_linked', providerId);
   logEvent('info', 'oauth_sign_in', { provider: providerId, user_id: session.userId, sid: session.sessionId, linked });
   return { location: flow.redirectTo, session };
 }

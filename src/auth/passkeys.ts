@@ -3,6 +3,7 @@
 import type { Config } from '../config';
 import { AuthError } from '../errors';
 import { DEFAULT_SHARD, shardOf } from '../ids';
+import { publicOriginFor } from '../public-origin';
 import { runStorage, databaseForKey, type StorageBindings } from '../storage/database';
 import { deletePasskey, insertPasskeyWithChallenge, listCredentialDescriptorsStatement, readCredentialDescriptors, type PasskeySummary } from '../storage/passkeys';
 import { insertChallengeStatement } from '../storage/webauthn-challenges';
@@ -11,6 +12,7 @@ import type { CreationOptionsJSON, RegistrationResponseJSON } from '../webauthn/
 import { CHALLENGE_TTL_SECONDS, creationOptions, newChallenge } from '../webauthn/options';
 import { verifyRegistrationResponse } from '../webauthn/registration';
 import type { ClientInfo } from './client-info';
+import { queueSecurityNotice, type SecurityNotices } from './security-notice';
 
 /** The relying party of this request: WEBAUTHN_RP_ID (or the request's host name) and the allowed origins. */
 export interface PasskeyRelyingParty extends RelyingParty {
@@ -18,11 +20,12 @@ export interface PasskeyRelyingParty extends RelyingParty {
 }
 
 /**
- * The relying party for a request: `WEBAUTHN_RP_ID`, else the request's host
- * name; origins are the request's own and `ALLOWED_ORIGINS`.
+ * The relying party for a request: `WEBAUTHN_RP_ID`, else the public
+ * origin's host name; origins are the public origin (`publicOriginFor`:
+ * PUBLIC_ORIGIN, or the request's own only locally) and `ALLOWED_ORIGINS`.
  */
-export function relyingPartyFor(config: Pick<Config, 'webauthn' | 'allowedOrigins'>, request: Request): PasskeyRelyingParty {
-  const url = new URL(request.url);
+export function relyingPartyFor(config: Pick<Config, 'webauthn' | 'allowedOrigins' | 'publicOrigin'>, request: Request): PasskeyRelyingParty {
+  const url = new URL(publicOriginFor(config, request));
   return { id: config.webauthn.rpId ?? url.hostname, name: config.webauthn.rpName, origins: new Set([url.origin, ...config.allowedOrigins]) };
 }
 
@@ -32,6 +35,8 @@ export interface PasskeyContext {
   nowSeconds: number;
   rp: PasskeyRelyingParty;
   client: ClientInfo;
+  /** Tells the owner when a passkey is added or removed; none outside a request. */
+  notices?: SecurityNotices;
 }
 
 /** The name a passkey gets when none is given. */
@@ -86,6 +91,7 @@ export async function finishPasskeyRegistration(context: PasskeyContext, userId:
   };
   const { added } = await insertPasskeyWithChallenge(context.env, passkey, registration.challenge, context.client);
   if (!added) throw invalidPasskey('challenge not live for this user, or credential already registered');
+  queueSecurityNotice(context.notices, userId, 'passkey_added', passkey.name);
   return { credentialId: passkey.credentialId, name: passkey.name, createdAt: passkey.createdAt, lastUsedAt: null };
 }
 
@@ -99,4 +105,5 @@ export async function removePasskey(context: PasskeyContext, userId: string, cre
   if (outcome === 'last_sign_in_method') {
     throw new AuthError('last_sign_in_method', 'This is the only way to sign in to the account: add another before removing it.');
   }
+  queueSecurityNotice(context.notices, userId, 'passkey_removed');
 }

@@ -14,6 +14,7 @@ import { revokeSessions, type RevocationSettings } from './revoke';
 import { requireGrantedClaim } from './attempt-claim';
 import { hashEmailForThrottle } from './throttle';
 import { invalidToken } from '../middleware/require-auth';
+import { queueSecurityNotice, type SecurityNotices } from './security-notice';
 
 /** What a password change needs besides the passwords. */
 export interface PasswordChangeContext {
@@ -22,6 +23,8 @@ export interface PasswordChangeContext {
   revocation: RevocationSettings;
   lockout: LockoutPolicy;
   client: ClientInfo;
+  /** Tells the owner of the change; none outside a request. */
+  notices?: SecurityNotices;
 }
 
 /**
@@ -66,4 +69,5 @@ export async function changePassword(
     extraStatements: () => [updatePasswordHashStatement(context.env, user.id, newHash), ...ending.statements],
   });
   await ending.afterwards();
+  queueSecurityNotice(context.notices, user.id, 'password_changed');
 }

@@ -17,6 +17,7 @@ import { issueLink, tooManyLinks, type LinkContext } from './email-links';
 import { findUsableLink, invalidLink } from './link-check';
 import { revokeSessionsWithResults, type RevocationSettings } from './revoke';
 import { hashEmailForThrottle } from './throttle';
+import { queueSecurityNotice, type SecurityNotices } from './security-notice';
 
 /**
  * Issues a reset link for the address if it has an account. Every address
@@ -49,6 +50,8 @@ export interface ResetContext {
   nowSeconds: number;
   revocation: RevocationSettings;
   client: ClientInfo;
+  /** Tells the owner of the change; none outside a request. */
+  notices?: SecurityNotices;
 }
 
 /**
@@ -89,5 +92,6 @@ export async function resetPassword(context: ResetContext, token: string, newPas
     ],
   });
   if (resetsAccount) await releaseRemovedWaysIn(context.env, extraResults[0], userId);
+  queueSecurityNotice(context.notices, userId, 'password_reset');
   return { userId };
 }

@@ -11,6 +11,7 @@ import { requireGrantedClaim } from './attempt-claim';
 import type { ClientInfo } from './client-info';
 import { countFailedAttempt } from './failed-attempt';
 import { hashRecoveryCode, normalizeRecoveryCode } from './mfa-secrets';
+import type { SecurityNotices } from './security-notice';
 import { hashEmailForThrottle } from './throttle';
 import { findMatchingTotpStep } from './totp';
 
@@ -35,6 +36,8 @@ export interface SecondFactorContext {
   client: ClientInfo;
   /** KEY_ENCRYPTION_SECRET, which seals TOTP secrets. */
   encryptionSecret: string | undefined;
+  /** Tells the owner when TOTP is turned on or off; none outside a request. */
+  notices?: SecurityNotices;
 }
 
 
@@ -77,7 +80,7 @@ export async function checkSecondFactor(
   const verdict = input.kind === 'totp' ? await matchTotpCode(context, user.id, factor, input.code) : normalizeRecoveryCode(input.code);
   const state = await readLoginState(context.env, { email: user.email, userId: user.id, emailHash, claim: { nowSeconds: context.nowSeconds, policy: context.lockout } });
   const claim = requireGrantedClaim(state.claim, state.failures, context.lockout, context.nowSeconds);
-  const used = verdict !== null && (await useSecondFactor(context.env, user.id, input.kind, verdict));
+  const used = verdict !== null && (await useSecondFactor(context, user.id, input.kind, verdict));
   if (!used) {
     const attempt = { email: user.email, emailHash, userId: user.id, sessionId, kind: 'mfa_code_failed' as const, client: context.client };
     await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
@@ -87,10 +90,10 @@ export async function checkSecondFactor(
 }
 
 /** Uses a matched step or a recovery code, once (one round trip); false when it was already used. */
-async function useSecondFactor(env: StorageBindings, userId: string, kind: SecondFactorInput['kind'], verdict: number | string): Promise<boolean> {
-  const db = databaseForKey(env, userId);
+async function useSecondFactor(context: SecondFactorContext, userId: string, kind: SecondFactorInput['kind'], verdict: number | string): Promise<boolean> {
+  const db = databaseForKey(context.env, userId);
   const statement =
-    kind === 'totp' ? useTotpStepStatement(db, userId, verdict as number) : useRecoveryCodeStatement(db, userId, await hashRecoveryCode(userId, verdict as string));
+    kind === 'totp' ? useTotpStepStatement(db, userId, verdict as number) : useRecoveryCodeStatement(db, userId, await hashRecoveryCode(userId, verdict as string, requireEncryptionSecret(context.encryptionSecret)));
   const row = await runStorage('use second factor', () => statement.first());
   return row !== null;
 }

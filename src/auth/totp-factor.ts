@@ -10,6 +10,7 @@ import { randomBytes } from '../tokens/encoding';
 import { sealTotpSecret } from '../tokens/key-sealing';
 import { hashRecoveryCode, newRecoveryCode, RECOVERY_CODE_COUNT } from './mfa-secrets';
 import { checkSecondFactor, matchTotpCode, requireEncryptionSecret, type SecondFactorContext, type SecondFactorInput } from './second-factor';
+import { queueSecurityNotice } from './security-notice';
 import { bytesToBase32, totpUri } from './totp';
 
 /** Bytes of a TOTP secret: 160 bits, the HMAC-SHA-1 block RFC 4226 recommends. */
@@ -52,8 +53,9 @@ export async function enableTotp(context: SecondFactorContext, caller: Caller, c
   if (!factor) throw new AuthError('invalid_mfa_code', 'Start the set-up first, then enter the code the app shows.', { logReason: 'no pending factor', alternateStatus: true });
   const step = await matchTotpCode(context, caller.userId, factor, code);
   if (step === null) throw new AuthError('invalid_mfa_code', 'The code does not match. Check the app and the device clock.', { logReason: 'wrong code', alternateStatus: true });
+  const encryptionSecret = requireEncryptionSecret(context.encryptionSecret);
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode());
-  const hashes = await Promise.all(codes.map((recoveryCode) => hashRecoveryCode(caller.userId, recoveryCode)));
+  const hashes = await Promise.all(codes.map((recoveryCode) => hashRecoveryCode(caller.userId, recoveryCode, encryptionSecret)));
   if (!(await enableTotpFactor(context.env, caller.userId, step, hashes, context.nowSeconds))) {
     throw new AuthError('invalid_mfa_code', 'That code was already used. Wait for the next one.', { logReason: 'enable lost a race or reused a step', alternateStatus: true });
   }
@@ -61,6 +63,7 @@ export async function enableTotp(context: SecondFactorContext, caller: Caller, c
   await runStorage('record totp enabled', () =>
     insertAuthEventStatement(db, { type: 'totp_enabled', userId: caller.userId, sessionId: caller.sessionId, client: context.client }, context.nowSeconds).run(),
   );
+  queueSecurityNotice(context.notices, caller.userId, 'totp_enabled');
   return codes;
 }
 
@@ -83,4 +86,5 @@ export async function disableTotp(context: SecondFactorContext, caller: Caller, 
     ]),
   );
   await ending.afterwards();
+  queueSecurityNotice(context.notices, caller.userId, 'totp_disabled');
 }

@@ -2,11 +2,11 @@
 
 /**
  * The absolute URL `value` names if its origin is exactly the service's own
- * (the request's) or one of `allowedOrigins`, any path on it; otherwise
+ * (`ownOrigin`, its public origin) or one of `allowedOrigins`, any path on it; otherwise
  * `null`. No fragment (the error code goes there), no user info, and only
  * http(s): there is no open redirect.
  */
-export function checkRedirectTarget(value: string | undefined, request: Request, allowedOrigins: ReadonlySet<string>): string | null {
+export function checkRedirectTarget(value: string | undefined, ownOrigin: string, allowedOrigins: ReadonlySet<string>): string | null {
   if (value === undefined || value.length > 2048) return null;
   let url: URL;
   try {
@@ -16,7 +16,6 @@ export function checkRedirectTarget(value: string | undefined, request: Request,
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
   if (url.hash !== '' || value.includes('#') || url.username !== '' || url.password !== '') return null;
-  const ownOrigin = new URL(request.url).origin;
   if (url.origin !== ownOrigin && !allowedOrigins.has(url.origin)) return null;
   return url.href;
 }

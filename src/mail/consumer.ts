@@ -51,7 +51,8 @@ export async function handleMailBatch(batch: MessageBatch, env: RawVars & MailBi
         return;
       }
       try {
-        await deliverMail(settings, env, message.body);
+        // The id given at queueing (the queue's own for a message queued before ids were), the same on every retry.
+        await deliverMail(settings, env, message.body, { messageId: message.body.id ?? message.id, nowSeconds: Math.floor(Date.now() / 1000) });
         message.ack();
       } catch (error) {
         const delaySeconds = retryDelaySeconds(message.attempts);

@@ -31,8 +31,8 @@ export function assertMailCanLeave(settings: AccountSettings, request: Request):
   }
 }
 
-/** Puts messages on the mail queue (one write); the consumer delivers them with retries. */
+/** Puts messages on the mail queue (one write), each with its own id; the consumer delivers them with retries. */
 export async function enqueueMail(bindings: OutboxBindings, messages: readonly MailMessage[]): Promise<void> {
   if (messages.length === 0) return;
-  await bindings.MAIL_QUEUE.sendBatch(messages.map((body) => ({ body, contentType: 'json' as const })));
+  await bindings.MAIL_QUEUE.sendBatch(messages.map((message) => ({ body: { ...message, id: message.id ?? crypto.randomUUID() }, contentType: 'json' as const })));
 }

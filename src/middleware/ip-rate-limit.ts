@@ -13,8 +13,9 @@ export interface IpRateLimiter {
 }
 
 /**
- * Which routes share one count per address: `auth` (login, register,
- * refresh, logout) and `mail` (routes that send mail).
+ * Which routes share one count per address: `auth` (login, refresh, logout,
+ * the second step, passkey and provider sign-in) and `mail` (routes that
+ * send mail, register included).
  */
 export type IpRateLimitScope = 'auth' | 'mail';
 
@@ -54,17 +55,32 @@ export function limitPerIp(scope: IpRateLimitScope): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** An IPv6 address's groups with a dotted IPv4 tail (`::ffff:1.2.3.4`) written as its two hex groups. */
+function withHexTail(groups: string[]): string[] {
+  const last = groups[groups.length - 1] ?? '';
+  if (!last.includes('.')) return groups;
+  const bytes = last.split('.').map((part) => Number.parseInt(part, 10) & 0xff);
+  const hex = (high = 0, low = 0) => ((high << 8) | low).toString(16);
+  return [...groups.slice(0, -1), hex(bytes[0], bytes[1]), hex(bytes[2], bytes[3])];
+}
+
 /**
  * The key an address is counted under: an IPv4 address as is, an IPv6
- * address by its /64 (one subscriber usually holds a whole /64).
+ * address by its /64 (one subscriber usually holds a whole /64), and an
+ * IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) as the IPv4 address it
+ * carries, so a client cannot double its allowance by switching spelling.
  */
 export function ipRateLimitKey(ip: string): string {
   if (!ip.includes(':')) return ip;
   const [head = '', tail] = ip.toLowerCase().split('%')[0]?.split('::') ?? [];
-  const headGroups = head === '' ? [] : head.split(':');
-  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
+  const headGroups = withHexTail(head === '' ? [] : head.split(':'));
+  const tailGroups = withHexTail(tail === undefined || tail === '' ? [] : tail.split(':'));
   const missing = Math.max(0, 8 - headGroups.length - tailGroups.length);
-  const groups = tail === undefined ? headGroups : [...headGroups, ...Array<string>(missing).fill('0'), ...tailGroups];
-  const prefix = groups.slice(0, 4).map((group) => (group.replace(/^0+/, '') || '0'));
-  return `${prefix.join(':')}::/64`;
+  const groups = (tail === undefined ? headGroups : [...headGroups, ...Array<string>(missing).fill('0'), ...tailGroups]).map((group) => group.replace(/^0+/, '') || '0');
+  if (groups.length === 8 && groups.slice(0, 5).every((group) => group === '0') && groups[5] === 'ffff') {
+    const value = (group = '0') => Number.parseInt(group, 16);
+    const [high, low] = [value(groups[6]), value(groups[7])];
+    return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
+  }
+  return `${groups.slice(0, 4).join(':')}::/64`;
 }

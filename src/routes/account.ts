@@ -10,6 +10,7 @@ import { requestVerificationLink, useVerificationLink } from '../auth/email-veri
 import { requestPasswordReset, resetPassword } from '../auth/password-reset';
 import { lockoutPolicyFor } from '../auth/throttle';
 import { readJsonBody } from '../http/body';
+import { publicOriginFor } from '../public-origin';
 import { defineRoute } from '../http/define-route';
 import { parseWithSchema } from '../http/schema';
 import { logEvent } from '../log';
@@ -19,6 +20,7 @@ import { enforceIpRateLimit } from '../middleware/ip-rate-limit';
 import { requireAuth } from '../middleware/require-auth';
 import { acceptedResponse, verifiedUserResponse, type AcceptedResponse, type VerifiedUserResponse } from './responses';
 import { accountDeleteBody, emailChangeBody, forgotPasswordBody, resetPasswordBody, verifyEmailBody } from './account-schemas';
+import { securityNoticesFor } from './security-notices';
 
 const TAG = 'Account recovery';
 const MAIL_CANNOT_LEAVE = 'server_misconfigured: mail cannot leave (MAIL_TRANSPORT is console outside local development), or server_error.';
@@ -26,7 +28,7 @@ const ACCEPTED: AcceptedResponse = {};
 
 /** What issuing a link needs, from this request. */
 export function linkContextFor(c: Context<AppEnv>): LinkContext {
-  return { env: c.env, settings: c.var.config.account, origin: new URL(c.req.url).origin, nowSeconds: c.var.nowSeconds };
+  return { env: c.env, settings: c.var.config.account, origin: publicOriginFor(c.var.config, c.req.raw), nowSeconds: c.var.nowSeconds };
 }
 
 /** Checks that mail can leave and applies the per-IP limit: the first step of every route that mails. */
@@ -123,7 +125,7 @@ export function addAccountRoutes(app: Hono<AppEnv>): void {
       const input = parseWithSchema(resetPasswordBody, await readJsonBody(c.req.raw));
       const config = c.var.config;
       const { userId } = await resetPassword(
-        { env: c.env, nowSeconds: c.var.nowSeconds, revocation: config, client: readClientInfo(c.req.raw) },
+        { env: c.env, nowSeconds: c.var.nowSeconds, revocation: config, client: readClientInfo(c.req.raw), notices: securityNoticesFor(c) },
         input.token,
         input.new_password,
       );

@@ -35,7 +35,8 @@ export function addAuthRoutes(app: Hono<AppEnv>): void {
       summary: 'Create an account; a verification link goes to its address.',
       responses: { 201: { description: 'The new user (email_verified false).', body: registeredUserResponse }, 400: 'invalid_request or weak_password.', 409: 'email_taken.', 429: 'too_many_attempts (per-IP limit).' },
     },
-    limitPerIp('auth'),
+    // Register mails a link, so it counts in the mail bucket, with forgot password and the other mailing routes.
+    limitPerIp('mail'),
     async (c) => {
       const input = parseWithSchema(registerBody, await readJsonBody(c.req.raw));
       assertMailCanLeave(c.var.config.account, c.req.raw);

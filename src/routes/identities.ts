@@ -11,6 +11,7 @@ import { requireAuth } from '../middleware/require-auth';
 import { listIdentities } from '../storage/identities';
 import { identitiesResponse, type IdentitiesResponse } from './responses';
 import { isoTime } from './sessions';
+import { securityNoticesFor } from './security-notices';
 
 const TAG = 'Providers';
 
@@ -49,7 +50,7 @@ export function addIdentityRoutes(app: Hono<AppEnv>): void {
     requireAuth(),
     async (c) => {
       requireRecentSignIn(c.var.auth, c.var.nowSeconds);
-      await removeIdentity(c.env, c.var.auth.userId, c.req.param('id') ?? '', c.var.nowSeconds, readClientInfo(c.req.raw));
+      await removeIdentity(c.env, c.var.auth.userId, c.req.param('id') ?? '', c.var.nowSeconds, readClientInfo(c.req.raw), securityNoticesFor(c));
       logEvent('info', 'identity_removed', { user_id: c.var.auth.userId, sid: c.var.auth.sessionId });
       return c.body(null, 204);
     },

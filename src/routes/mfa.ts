@@ -17,13 +17,14 @@ import { limitPerIp } from '../middleware/ip-rate-limit';
 import { requireAuth } from '../middleware/require-auth';
 import { mfaLoginBody, parseMfaLoginBody, secondFactorFrom, totpDisableBody, totpEnableBody } from './mfa-schemas';
 import { recoveryCodesResponse, tokenResponse, totpSetupResponse, type RecoveryCodesResponse, type TotpSetupResponse } from './responses';
+import { securityNoticesFor } from './security-notices';
 
 const TAG = 'Second factor';
 const RECENT = 'reauthentication_required: the session signed in over 10 minutes ago; sign in again.';
 
 function secondFactorContext(c: Context<AppEnv>): SecondFactorContext {
   const config = c.var.config;
-  return { env: c.env, nowSeconds: c.var.nowSeconds, lockout: lockoutPolicyFor(config), client: readClientInfo(c.req.raw), encryptionSecret: config.keyEncryptionSecret };
+  return { env: c.env, nowSeconds: c.var.nowSeconds, lockout: lockoutPolicyFor(config), client: readClientInfo(c.req.raw), encryptionSecret: config.keyEncryptionSecret, notices: securityNoticesFor(c) };
 }
 
 /** Adds the TOTP routes to the app. */

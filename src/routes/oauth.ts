@@ -11,12 +11,13 @@ import { logAuthEvent } from '../log';
 import { limitPerIp } from '../middleware/ip-rate-limit';
 import { OAUTH_FLOW_TTL_SECONDS } from '../oauth/flow-secrets';
 import { oauthCallbackQuery, oauthStartQuery, parseOAuthCallbackQuery, parseOAuthStartQuery } from './oauth-schemas';
+import { securityNoticesFor } from './security-notices';
 import { oauthProvidersResponse, type OAuthProvidersResponse } from './responses';
 
 const TAG = 'Providers';
 
 function oauthContext(c: Context<AppEnv>): OAuthContext {
-  return { env: c.env, config: c.var.config, request: c.req.raw, nowSeconds: c.var.nowSeconds, client: readClientInfo(c.req.raw) };
+  return { env: c.env, config: c.var.config, request: c.req.raw, nowSeconds: c.var.nowSeconds, client: readClientInfo(c.req.raw), notices: securityNoticesFor(c) };
 }
 
 function queryDescriptions(schema: { fields: Record<string, { description: string }> }): Record<string, string> {

@@ -15,12 +15,13 @@ import { requireAuth } from '../middleware/require-auth';
 import { listPasskeys } from '../storage/passkeys';
 import { parsePasskeyLoginBody, parsePasskeyRegistrationBody, passkeyLoginBody, passkeyRegistrationBody } from './passkey-schemas';
 import { loginOptionsResponse, passkeyCreatedResponse, passkeysResponse, registrationOptionsResponse, tokenResponse, type PasskeyCreatedResponse, type PasskeysResponse } from './responses';
+import { securityNoticesFor } from './security-notices';
 
 const TAG = 'Passkeys';
 const RECENT = 'reauthentication_required: the session signed in over 10 minutes ago; sign in again.';
 
 function passkeyContext(c: Context<AppEnv>): PasskeyContext {
-  return { env: c.env, nowSeconds: c.var.nowSeconds, rp: relyingPartyFor(c.var.config, c.req.raw), client: readClientInfo(c.req.raw) };
+  return { env: c.env, nowSeconds: c.var.nowSeconds, rp: relyingPartyFor(c.var.config, c.req.raw), client: readClientInfo(c.req.raw), notices: securityNoticesFor(c) };
 }
 
 const isoTime = (seconds: number) => new Date(seconds * 1000).toISOString();

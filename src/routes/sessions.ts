@@ -15,6 +15,7 @@ import { listAuthEvents } from '../storage/auth-events';
 import { listLiveSessions, type RevocationReason } from '../storage/sessions';
 import { eventsResponse, sessionsResponse, type EventsResponse, type SessionsResponse } from './responses';
 import { passwordChangeBody } from './schemas';
+import { securityNoticesFor } from './security-notices';
 
 const TAG = 'Sessions';
 /** At most this many sessions are listed (the most recently used). */
@@ -148,7 +149,7 @@ async function handlePasswordChange(c: Context<AppEnv>): Promise<Response> {
   const input = parseWithSchema(passwordChangeBody, await readJsonBody(c.req.raw));
   const config = c.var.config;
   await changePassword(
-    { env: c.env, nowSeconds: c.var.nowSeconds, revocation: config, lockout: lockoutPolicyFor(config), client: readClientInfo(c.req.raw) },
+    { env: c.env, nowSeconds: c.var.nowSeconds, revocation: config, lockout: lockoutPolicyFor(config), client: readClientInfo(c.req.raw), notices: securityNoticesFor(c) },
     c.var.auth,
     input.current_password,
     input.new_password,

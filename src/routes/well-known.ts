@@ -62,6 +62,7 @@ export function addWellKnownRoutes(app: Hono<AppEnv>): void {
       summary: 'This API described as OpenAPI 3.1.',
       responses: { 200: { description: 'The OpenAPI document.', body: openApiResponse } },
     },
-    (c) => c.json(buildOpenApiDocument(new URL(c.req.url).origin)),
+    // PUBLIC_ORIGIN when set; the document stays readable without it (nothing is sent to that URL by us).
+    (c) => c.json(buildOpenApiDocument(c.var.config.publicOrigin ?? new URL(c.req.url).origin)),
   );
 }

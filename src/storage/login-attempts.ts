@@ -17,7 +17,7 @@ import {
   type LockoutPolicy,
   type LoginFailureState,
 } from './login-failures';
-import { findUserByEmailStatement, findUserById, findUserByIdStatement, readUser, type UserRecord } from './users';
+import { findUserByEmailStatement, findUserById, findUserByIdStatement, followDirectoryEntry, readUser, type UserRecord } from './users';
 
 /** What the first look of a login reads (each part optional). */
 export interface LoginLookup {
@@ -73,7 +73,7 @@ export async function readLoginState(env: StorageBindings, lookup: LoginLookup):
   ]);
   let user = userElsewhere ? elsewhere : userSlot < 0 ? null : readUser(results[userSlot]);
   const ownerId = directorySlot < 0 ? null : readDirectoryUserId(results[directorySlot]);
-  if (user === null && ownerId !== null && shardOf(ownerId) !== homeShard) user = await findUserById(env, ownerId);
+  if (user === null && ownerId !== null && lookup.email !== null && shardOf(ownerId) !== homeShard) user = await followDirectoryEntry(env, lookup.email, ownerId);
   return {
     user,
     failures: failureSlot < 0 ? null : readLoginFailures(results[failureSlot]),

@@ -1,6 +1,7 @@
 // D1 queries on the users table.
 
 import { shardOf } from '../ids';
+import { logEvent } from '../log';
 import { databaseForEmail, databaseForKey, isKnownShard, runStorage, shardMapOf, type StorageBindings } from './database';
 import { claimDirectoryKeyStatement, emailDirectoryKey, findDirectoryEntryStatement, readDirectoryUserId, releaseDirectoryKeyStatement } from './directory';
 
@@ -84,7 +85,20 @@ export async function insertUser(env: StorageBindings, user: Omit<UserRecord, 'r
 export async function findUserByEmail(env: StorageBindings, email: string): Promise<UserRecord | null> {
   const located = await locateUserByEmail(env, email);
   if (located.user !== null || located.elsewhereUserId === null) return located.user;
-  return findUserById(env, located.elsewhereUserId);
+  return followDirectoryEntry(env, email, located.elsewhereUserId);
+}
+
+/**
+ * The user a directory entry for `email` names, only if that user still has
+ * the address; otherwise `null` (as for an unknown address) and a
+ * `stale_directory_entry` line naming the shard and the user id, never the
+ * address. One round trip.
+ */
+export async function followDirectoryEntry(env: StorageBindings, email: string, ownerId: string): Promise<UserRecord | null> {
+  const owner = await findUserById(env, ownerId);
+  if (owner?.email === email) return owner;
+  logEvent('warn', 'stale_directory_entry', { shard: shardOf(ownerId), user_id: ownerId, reason: owner === null ? 'user not found' : 'user has another address' });
+  return null;
 }
 
 /** What a look at an email's home shard found: the user living there, or the id of one living elsewhere. */

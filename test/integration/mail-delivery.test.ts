@@ -4,7 +4,9 @@ import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
 import worker from '../../src/index';
 import { retryDelaySeconds } from '../../src/mail/consumer';
-import { composeLinkMail, type MailMessage } from '../../src/mail/messages';
+import { signWebhookBody } from '../../src/mail/transports';
+import { bytesToHex } from '../../src/tokens/encoding';
+import { composeEmailChangeNotice, composeLinkMail, composeSecurityNotice, MAIL_TEMPLATES, type MailMessage } from '../../src/mail/messages';
 import { DEFAULT_PASSWORD, uniqueEmail } from '../helpers/client';
 import { captureLogs, type LogCapture } from '../helpers/log-capture';
 import { createMailTestClient } from '../helpers/mailbox';
@@ -24,6 +26,23 @@ async function consume(queue: string, messages: MailMessage[], vars: Record<stri
   return getQueueResult(batch, ctx);
 }
 
+describe('webhook signature', () => {
+  async function hmacHex(secret: string, text: string): Promise<string> {
+    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    return bytesToHex(new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text))));
+  }
+
+  it('signs "<message id>.<timestamp>.<body>", so neither a later time nor another id verifies with a captured signature', async () => {
+    const secret = 's'.repeat(32);
+    const body = '{"to":"a@b.cd"}';
+    const signature = await signWebhookBody(secret, 'm-1', 1_700_000_000, body);
+    expect(signature).toBe(await hmacHex(secret, `m-1.1700000000.${body}`));
+    expect(signature).not.toBe(await hmacHex(secret, body));
+    expect(await signWebhookBody(secret, 'm-1', 1_700_000_001, body)).not.toBe(signature);
+    expect(await signWebhookBody(secret, 'm-2', 1_700_000_000, body)).not.toBe(signature);
+  });
+});
+
 describe('mail queue consumer', () => {
   it('console: writes one mail_console line with to, subject, text and link, and acknowledges', async () => {
     logs = captureLogs();
@@ -33,6 +52,21 @@ describe('mail queue consumer', () => {
     const lines = logs.records().filter((record) => record.event === 'mail_console');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ to: message.to, subject: message.subject, text: message.text, link: message.link });
+  });
+
+  it('console: every kind of message writes its template name on its line', async () => {
+    logs = captureLogs();
+    const to = uniqueEmail('templates');
+    const link = `${LOCAL_URL}/verify-email#token=00.${'x'.repeat(43)}`;
+    const messages = [
+      ...(['verify_email', 'password_reset', 'email_change'] as const).map((kind) => composeLinkMail(kind, { to, link, productName: 'Acme', ttlSeconds: 60 })),
+      composeEmailChangeNotice({ to, newEmail: uniqueEmail('new'), productName: 'Acme' }),
+      composeSecurityNotice({ to, change: 'password_changed', detail: undefined, productName: 'Acme', at: 0, client: { ip: null, userAgent: null, country: null }, resetPage: `${LOCAL_URL}/reset-password` }),
+    ];
+    await consume('edge-auth-mail', messages, { MAIL_TRANSPORT: 'console' });
+    const templates = logs.records().filter((record) => record.event === 'mail_console').map((record) => record.template);
+    expect(templates).toEqual(['verify_email', 'reset_password', 'change_email', 'email_changed_notice', 'security_notice']);
+    expect(new Set(templates)).toEqual(new Set(Object.values(MAIL_TEMPLATES)));
   });
 
   it('cloudflare: hands the message to the EMAIL binding with the product name as sender name', async () => {

@@ -32,6 +32,7 @@ describe('npm start delivers mail to the console through the local queue', () =>
     expect(link.startsWith(`${server.url}/verify-email#token=`)).toBe(true);
     const mail = consoleMails().find((entry) => entry.link === link);
     expect(mail?.text).toContain(link);
+    expect(mail?.template).toBe('verify_email');
     const verified = await post('/auth/email/verify', { token: tokenOfLink(link) });
     expect(verified.status).toBe(200);
     expect(((await verified.json()) as { user: { email_verified: boolean } }).user.email_verified).toBe(true);
@@ -44,9 +45,20 @@ describe('npm start delivers mail to the console through the local queue', () =>
     const link = await waitForLink(email, '/reset-password');
     const reset = await post('/auth/password/reset', { token: tokenOfLink(link), new_password: 'my brand new passphrase' });
     expect(reset.status).toBe(204);
+    expect(consoleMails().find((entry) => entry.link === link)?.template).toBe('reset_password');
     expect((await logIn(email, 'a perfectly fine passphrase')).status).toBe(401);
     expect((await logIn(email, 'my brand new passphrase')).status).toBe(200);
+    // The reset proved the address, so its owner is told of the new password, in a line of its own template.
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && !consoleMails().some((entry) => entry.to === email && entry.template === 'security_notice')) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(consoleMails().filter((entry) => entry.to === email).map((entry) => entry.template)).toEqual(['verify_email', 'reset_password', 'security_notice']);
   }, 60_000);
+
+  it('names the template on every mail_console line', () => {
+    const mails = consoleMails();
+    expect(mails.length).toBeGreaterThan(0);
+    for (const mail of mails) expect(['verify_email', 'reset_password', 'change_email', 'email_changed_notice', 'security_notice']).toContain(mail.template);
+  });
 
   it('serves the static /verify-email and /reset-password pages', async () => {
     for (const page of ['/verify-email', '/reset-password']) {

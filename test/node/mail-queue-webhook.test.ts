@@ -17,6 +17,10 @@ interface Delivery {
   status: number;
   at: number;
   signatureValid: boolean;
+  /** Whether the body alone (no id, no time) would verify: it must not, or a captured request could be replayed. */
+  bodyOnlySignatureValid: boolean;
+  messageId: string;
+  timestamp: number;
   body: Record<string, unknown>;
 }
 
@@ -37,9 +41,15 @@ function startWebhook(): Promise<string> {
       const to = String(body.to);
       const attempt = (attemptsByRecipient.get(to) ?? 0) + 1;
       attemptsByRecipient.set(to, attempt);
-      const expected = createHmac('sha256', SECRET).update(raw).digest('hex');
+      // What a receiver does (docs/operations.md): recompute the HMAC of "<id>.<timestamp>.<body>", check the time window.
+      const messageId = String(request.headers['x-edge-auth-message-id']);
+      const timestamp = Number(request.headers['x-edge-auth-timestamp']);
+      const signature = request.headers['x-edge-auth-signature'];
+      const expected = createHmac('sha256', SECRET).update(`${messageId}.${timestamp}.${raw}`).digest('hex');
+      const inWindow = Math.abs(Date.now() / 1000 - timestamp) <= 300;
       const status = to.startsWith('always-fails') || attempt <= FAILURES_BEFORE_ACCEPTING ? 503 : 200;
-      deliveries.push({ to, status, at: Date.now(), signatureValid: request.headers['x-edge-auth-signature'] === expected, body });
+      const bodyOnlySignatureValid = signature === createHmac('sha256', SECRET).update(raw).digest('hex');
+      deliveries.push({ to, status, at: Date.now(), signatureValid: signature === expected && inWindow, bodyOnlySignatureValid, messageId, timestamp, body });
       response.writeHead(status).end();
     });
   });
@@ -114,7 +124,11 @@ describe('mail queue with the webhook transport', () => {
     await waitFor(() => deliveries.some((delivery) => delivery.to === email && delivery.status === 200), 'the accepted delivery');
     const tries = deliveries.filter((delivery) => delivery.to === email);
     expect(tries.map((delivery) => delivery.status)).toEqual([503, 503, 200]);
-    expect(tries.every((delivery) => delivery.signatureValid)).toBe(true);
+    expect(tries.every((delivery) => delivery.signatureValid && !delivery.bodyOnlySignatureValid)).toBe(true);
+    // One id through every retry (the receiver dedupes by it), a fresh timestamp on each try.
+    expect(new Set(tries.map((delivery) => delivery.messageId)).size).toBe(1);
+    expect(tries[0]?.messageId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(tries[2]?.timestamp).toBeGreaterThan(tries[0]?.timestamp ?? Infinity);
     expect(tries[2]?.body).toMatchObject({ from: 'no-reply@auth.example.test', kind: 'verify_email' });
     expect(String(tries[2]?.body.text)).toContain('/verify-email#token=');
     const retries = logLines.filter((line) => line.includes('"mail_delivery_failed"') && line.includes('"attempts":'));

@@ -1,4 +1,4 @@
-// The per-IP limit on login, register, refresh and logout: the Rate Limiting binding (Miniflare's), keyed by CF-Connecting-IP.
+// The per-IP limit on sign-in routes (auth bucket) and mailing routes, register included (mail bucket): the Rate Limiting binding (Miniflare's), keyed by CF-Connecting-IP.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ipRateLimitKey } from '../../src/middleware/ip-rate-limit';
 import { createTestClient, signUpAndLogIn, uniqueEmail, uniqueIp, DEFAULT_PASSWORD, type TestClient } from '../helpers/client';
@@ -42,7 +42,7 @@ describe('per-IP rate limit', { timeout: 60_000 }, () => {
     expect(await login.json()).toMatchObject({ error: 'too_many_attempts' });
   });
 
-  it('lets the limit through, then answers login with 429 and Retry-After, counting login, refresh and register together', async () => {
+  it('lets the limit through, then answers login with 429 and Retry-After, counting login and refresh together', async () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);
     const ip = uniqueIp();
@@ -53,10 +53,30 @@ describe('per-IP rate limit', { timeout: 60_000 }, () => {
     expect(await limited.json()).toMatchObject({ error: 'too_many_attempts' });
   });
 
-  it('limits register before any password work: no account is made', async () => {
+  it('counts register in the mail bucket: spent sign-in requests leave it open, spent forgot-password requests close it', async () => {
     const client = createTestClient();
     const ip = uniqueIp();
     await spend(client, ip, LIMIT_PER_MINUTE);
+    expect((await client.postJson('/auth/register', { email: uniqueEmail(), password: DEFAULT_PASSWORD }, { 'CF-Connecting-IP': ip })).status).toBe(201);
+    const mailIp = uniqueIp();
+    const forgot = await Promise.all(
+      Array.from({ length: LIMIT_PER_MINUTE }, () => client.postJson('/auth/password/forgot', { email: uniqueEmail() }, { 'CF-Connecting-IP': mailIp })),
+    );
+    expect(forgot.map((response) => response.status)).toEqual(Array(LIMIT_PER_MINUTE).fill(202));
+    expect((await client.postJson('/auth/register', { email: uniqueEmail(), password: DEFAULT_PASSWORD }, { 'CF-Connecting-IP': mailIp })).status).toBe(429);
+  });
+
+  it('counts an IPv4-mapped IPv6 client in the bucket of its IPv4 address', async () => {
+    const client = createTestClient();
+    const ip = uniqueIp();
+    expect(await spend(client, ip, LIMIT_PER_MINUTE)).toEqual(Array(LIMIT_PER_MINUTE).fill(401));
+    expect((await spend(client, `::ffff:${ip}`, 1))[0]).toBe(429);
+  });
+
+  it('limits register before any password work: no account is made', async () => {
+    const client = createTestClient();
+    const ip = uniqueIp();
+    await Promise.all(Array.from({ length: LIMIT_PER_MINUTE }, () => client.postJson('/auth/password/forgot', { email: uniqueEmail() }, { 'CF-Connecting-IP': ip })));
     const email = uniqueEmail();
     const limited = await client.postJson('/auth/register', { email, password: DEFAULT_PASSWORD }, { 'CF-Connecting-IP': ip });
     expect(limited.status).toBe(429);
@@ -124,5 +144,12 @@ describe('ipRateLimitKey', () => {
     expect(ipRateLimitKey('2001:0DB8:0001:0002::9')).toBe('2001:db8:1:2::/64');
     expect(ipRateLimitKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
     expect(ipRateLimitKey('::1')).toBe('0:0:0:0::/64');
+  });
+
+  it('counts an IPv4-mapped IPv6 address as its IPv4 address, however it is written', () => {
+    expect(ipRateLimitKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(ipRateLimitKey('::FFFF:cb00:7107')).toBe('203.0.113.7');
+    expect(ipRateLimitKey('0:0:0:0:0:ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(ipRateLimitKey('64:ff9b::203.0.113.7')).toBe('64:ff9b:0:0::/64');
   });
 });

@@ -2,6 +2,8 @@
 
 export interface ConsoleMail {
   event: string;
+  /** Which message it is: verify_email, reset_password, change_email, email_changed_notice, security_notice. */
+  template: string;
   to: string;
   subject: string;
   text: string;
