@@ -85,6 +85,16 @@ export async function checkSecondFactor(
   return { amr: input.kind === 'totp' ? TOTP_AMR : RECOVERY_CODE_AMR, emailHash, claim, homeShard: state.homeShard };
 }
 
+/**
+ * Matches a TOTP or recovery code and uses it, once (one round trip); false
+ * when it is wrong or already used. For a caller that already holds a
+ * granted claim on the account's failure record.
+ */
+export async function spendSecondFactor(context: SecondFactorContext, userId: string, factor: TotpFactorRecord, input: SecondFactorInput): Promise<boolean> {
+  const verdict = input.kind === 'totp' ? await matchTotpCode(context, userId, factor, input.code) : normalizeRecoveryCode(input.code);
+  return verdict !== null && (await useSecondFactor(context.env, userId, input.kind, verdict));
+}
+
 /** Uses a matched step or a recovery code, once (one round trip); false when it was already used. */
 async function useSecondFactor(env: StorageBindings, userId: string, kind: SecondFactorInput['kind'], verdict: number | string): Promise<boolean> {
   const db = databaseForKey(env, userId);

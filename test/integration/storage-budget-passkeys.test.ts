@@ -1,6 +1,6 @@
 // The login storage budget of DESIGN.md holds for a passkey sign-in too, counted on the real D1 and KV bindings.
 import { describe, expect, it } from 'vitest';
-import { createTestClient, signUpAndLogIn } from '../helpers/client';
+import { createTestClient, signUpVerified } from '../helpers/client';
 import { addPasskey, loginOptions, postPasskeyLogin, SERVICE_ORIGIN } from '../helpers/passkeys';
 import { shardOf } from '../../src/ids';
 import { shardOfChallenge } from '../../src/webauthn/options';
@@ -8,7 +8,7 @@ import { shardOfChallenge } from '../../src/webauthn/options';
 describe('storage budget of a passkey sign-in', () => {
   it('makes at most 2 D1 round trips, writes at most 6 rows and no KV', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const authenticator = await addPasskey(client, user.accessToken);
     const options = await loginOptions(client);
     const credential = await authenticator.assert(options, SERVICE_ORIGIN);
@@ -24,7 +24,7 @@ describe('storage budget of a passkey sign-in', () => {
 
   it('a refused passkey sign-in makes at most 2 D1 round trips and writes no session', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const authenticator = await addPasskey(client, user.accessToken);
     const options = await loginOptions(client);
     const credential = await authenticator.assert(options, SERVICE_ORIGIN, { corruptSignature: true });
