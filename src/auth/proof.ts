@@ -156,7 +156,6 @@ async function checkPasskeyAssertion(
   const parsed = await parseAssertion(credential, context.rp);
   if (!parsed.ok) return parsed.reason;
   const assertion = parsed.value;
-  if (assertion.userId !== userId) return 'assertion of another user';
   let found;
   try {
     found = await consumeChallengeAndFindPasskey(context.env, assertion, context.nowSeconds);
@@ -165,7 +164,8 @@ async function checkPasskeyAssertion(
     throw error;
   }
   if (!found.consumed) return 'challenge unknown, used or expired';
-  if (!found.passkey || found.passkey.userId !== userId) return 'no such passkey for this user';
+  // The passkey is looked up by the assertion's own user handle: it must be the caller's.
+  if (!found.passkey || found.passkey.userId !== userId) return 'not a passkey of this user';
   const verdict = await verifyAssertion(assertion, found.passkey);
   if (!verdict.ok) {
     if (verdict.reason === 'counter_regressed') await recordCounterRegression(context.env, userId, context.nowSeconds, context.client);
