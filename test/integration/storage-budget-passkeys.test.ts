@@ -1,6 +1,6 @@
-// The login storage budget of DESIGN.md holds for a passkey sign-in too, counted on the real D1 and KV bindings.
+// The login storage budget of DESIGN.md holds for a passkey sign-in too, and the proof before adding one costs two round trips at most (read with claim, settle); counted on the real D1 and KV bindings.
 import { describe, expect, it } from 'vitest';
-import { createTestClient, signUpVerified } from '../helpers/client';
+import { createTestClient, DEFAULT_PASSWORD, sendWithBearer, signUpVerified } from '../helpers/client';
 import { addPasskey, loginOptions, postPasskeyLogin, SERVICE_ORIGIN } from '../helpers/passkeys';
 import { shardOf } from '../../src/ids';
 import { shardOfChallenge } from '../../src/webauthn/options';
@@ -33,5 +33,25 @@ describe('storage budget of a passkey sign-in', () => {
     const parallelRead = shardOfChallenge(options.challenge) === shardOf(user.userId) ? 0 : 1;
     expect(client.storage.counts.d1RoundTrips).toBeLessThanOrEqual(2 + parallelRead);
     expect(client.storage.rows.writes.filter((write) => /\bsessions\b/.test(write.sql))).toEqual([]);
+  });
+});
+
+describe('storage budget of the proof before passkey registration options', () => {
+  it('reads the user and claims the check in one round trip, settles in one more, then issues the challenge: 3 in all', async () => {
+    const client = createTestClient();
+    const user = await signUpVerified(client);
+    client.storage.resetCounts();
+    expect((await sendWithBearer(client, 'POST', '/auth/passkeys/registration-options', user.accessToken, { password: DEFAULT_PASSWORD })).status).toBe(200);
+    expect(client.storage.counts.d1RoundTrips).toBeLessThanOrEqual(3);
+    expect(client.storage.counts.kvWrites).toBe(0);
+  });
+
+  it('refuses a request without a proof after one read and writes nothing', async () => {
+    const client = createTestClient();
+    const user = await signUpVerified(client);
+    client.storage.resetCounts();
+    expect((await sendWithBearer(client, 'POST', '/auth/passkeys/registration-options', user.accessToken)).status).toBe(403);
+    expect(client.storage.counts.d1RoundTrips).toBe(1);
+    expect(client.storage.rows.written).toBe(0);
   });
 });
