@@ -1,4 +1,4 @@
-// POST /auth/email/change (and its link through POST /auth/email/verify), with its step-up.
+// POST /auth/email/change (and its link through POST /auth/email/verify), with its proof of the account holder.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { hashEmailForThrottle } from '../../src/auth/throttle';

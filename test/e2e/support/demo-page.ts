@@ -57,11 +57,15 @@ export async function verifyAddress(context: BrowserContext, email: string): Pro
   await linkPage.close();
 }
 
-/** Answers the "Confirm it is you" prompt with the password. */
+/**
+ * Answers the "Confirm it is you" prompt with the password, or with both
+ * fields empty (`''`: an account without a password that just signed in
+ * with its provider).
+ */
 export async function confirmWithPassword(page: Page, password = PASSWORD): Promise<void> {
   const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
   await dialog.waitFor({ state: 'visible' });
-  await dialog.getByLabel('Your password').fill(password);
+  if (password !== '') await dialog.getByLabel('Your password').fill(password);
   await dialog.getByRole('button', { name: 'Confirm', exact: true }).click();
   await dialog.waitFor({ state: 'hidden' });
 }
