@@ -36,7 +36,7 @@ describe('storage budget of a passkey sign-in', () => {
   });
 });
 
-describe('storage budget of the proof before passkey registration options', () => {
+describe('storage budget of the proof of a protected action', () => {
   it('reads the user and claims the check in one round trip, settles in one more, then issues the challenge: 3 in all', async () => {
     const client = createTestClient();
     const user = await signUpVerified(client);
@@ -53,5 +53,13 @@ describe('storage budget of the proof before passkey registration options', () =
     expect((await sendWithBearer(client, 'POST', '/auth/passkeys/registration-options', user.accessToken)).status).toBe(403);
     expect(client.storage.counts.d1RoundTrips).toBe(1);
     expect(client.storage.rows.written).toBe(0);
+  });
+
+  it('adds no round trip to an account deletion, which reads the user anyway: proof read with claim, settle, delete (3)', async () => {
+    const client = createTestClient();
+    const user = await signUpVerified(client);
+    client.storage.resetCounts();
+    expect((await sendWithBearer(client, 'POST', '/auth/account/delete', user.accessToken, { password: DEFAULT_PASSWORD })).status).toBe(204);
+    expect(client.storage.counts.d1RoundTrips).toBeLessThanOrEqual(3);
   });
 });
