@@ -1,12 +1,13 @@
 // The demo's account parts: "Forgot password?", the "verify your address" banner, and account settings.
 
-import { AuthClientError, type AuthClient, type AuthSession } from '../src/client';
+import { AuthClientError, type AuthClient, type AuthSession, type Proof } from '../src/client';
 import { announce, byId } from './dom';
 
 /** A password field's value, or `undefined` when left empty (an account signed up through a provider has none). */
-function passwordOf(id: string): string | undefined {
-  const value = byId<HTMLInputElement>(id).value;
-  return value === '' ? undefined : value;
+/** The proof a settings form carries: its password field, or none (`{}`) when left empty. */
+function proofOf(id: string): Proof {
+  const password = byId<HTMLInputElement>(id).value;
+  return password === '' ? {} : { password };
 }
 
 function messageOf(error: unknown): string {
@@ -59,11 +60,11 @@ export function wireAccountViews(auth: AuthClient): void {
   });
   onSubmit('change-email-form', async () => {
     const newEmail = byId<HTMLInputElement>('new-email').value;
-    await auth.changeEmail(newEmail, passwordOf('change-email-password'));
+    await auth.changeEmail(newEmail, proofOf('change-email-password'));
     return `Check ${newEmail.trim()} for a link: the address changes once you follow it.`;
   });
   onSubmit('delete-account-form', async () => {
-    await auth.deleteAccount(passwordOf('delete-password'));
+    await auth.deleteAccount(proofOf('delete-password'));
     return 'Your account is deleted.';
   });
 }

@@ -2,6 +2,7 @@
 
 import { addPasskeyInBrowser, AuthClientError, signInWithPasskeyInBrowser, type AuthClient, type PasskeyInfo } from '../src/client';
 import { announce, byId, formatWhen } from './dom';
+import { askForProof } from './proof-prompt';
 
 function messageOf(error: unknown): string {
   if (error instanceof AuthClientError) return error.message;
@@ -20,9 +21,11 @@ function renderPasskey(auth: AuthClient, passkey: PasskeyInfo): HTMLLIElement {
   remove.textContent = 'Remove';
   remove.setAttribute('aria-label', `Remove the passkey ${passkey.name}`);
   remove.addEventListener('click', async () => {
+    const proof = await askForProof(auth, `Removing the passkey ${passkey.name} needs a proof that it is you.`);
+    if (proof === null) return;
     remove.disabled = true;
     try {
-      await auth.removePasskey(passkey.id);
+      await auth.removePasskey(passkey.id, proof);
       announce('Passkey removed.');
       await loadPasskeys(auth);
     } catch (error) {
@@ -63,14 +66,16 @@ export function wirePasskeyViews(auth: AuthClient): void {
   });
   const add = byId<HTMLButtonElement>('passkey-add');
   add.addEventListener('click', async () => {
+    const proof = await askForProof(auth, 'Adding a passkey needs a proof that it is you.');
+    if (proof === null) return;
     add.disabled = true;
     try {
       const name = byId<HTMLInputElement>('passkey-name').value.trim();
-      await addPasskeyInBrowser(auth, name === '' ? undefined : name);
+      await addPasskeyInBrowser(auth, proof, name === '' ? undefined : name);
       announce('Passkey added.');
       await loadPasskeys(auth);
     } catch (error) {
-      announce(error instanceof AuthClientError && error.code === 'reauthentication_required' ? 'Sign in again to add a passkey.' : messageOf(error));
+      announce(messageOf(error));
     } finally {
       add.disabled = false;
     }

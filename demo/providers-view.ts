@@ -4,6 +4,7 @@
 import { AuthClientError, providerMfaTokenOf, providerSignInErrorOf, type AuthClient, type IdentityInfo, type ProviderSignInError } from '../src/client';
 import { announce, byId, formatWhen } from './dom';
 import { promptForSecondFactor } from './totp-view';
+import { askForProof } from './proof-prompt';
 
 const NAMES: Record<string, string> = { github: 'GitHub', google: 'Google' };
 
@@ -26,9 +27,11 @@ function renderIdentity(auth: AuthClient, identity: IdentityInfo): HTMLLIElement
   remove.textContent = 'Unlink';
   remove.setAttribute('aria-label', `Unlink ${NAMES[identity.provider] ?? identity.provider}`);
   remove.addEventListener('click', async () => {
+    const proof = await askForProof(auth, `Unlinking ${NAMES[identity.provider] ?? identity.provider} needs a proof that it is you.`);
+    if (proof === null) return;
     remove.disabled = true;
     try {
-      await auth.removeIdentity(identity.id);
+      await auth.removeIdentity(identity.id, proof);
       announce('Provider unlinked.');
       await loadIdentities(auth);
     } catch (error) {

@@ -3,6 +3,7 @@
 import { encode } from 'uqr';
 import { AuthClientError, type AuthClient } from '../src/client';
 import { announce, byId } from './dom';
+import { askForProof } from './proof-prompt';
 
 const PIXELS_PER_MODULE = 5;
 
@@ -70,15 +71,17 @@ export function wireTotpViews(auth: AuthClient): void {
   byId('mfa-cancel').addEventListener('click', closeSecondFactorPrompt);
 
   byId('totp-setup').addEventListener('click', async () => {
+    const proof = await askForProof(auth, 'Setting up an authenticator app needs a proof that it is you.');
+    if (proof === null) return;
     try {
-      const setup = await auth.setUpTotp();
+      const setup = await auth.setUpTotp(proof);
       drawQrCode(byId<HTMLCanvasElement>('totp-qr'), setup.otpauthUri);
       byId('totp-secret').textContent = setup.secret;
       byId('totp-recovery').hidden = true;
       byId('totp-setup-panel').hidden = false;
       byId<HTMLInputElement>('totp-enable-code').focus();
     } catch (error) {
-      announce(error instanceof AuthClientError && error.code === 'reauthentication_required' ? 'Sign in again to set up an authenticator app.' : messageOf(error));
+      announce(messageOf(error));
     }
   });
 

@@ -1,22 +1,22 @@
-// Deleting an account: step-up, every stored row gone in one batch, then every live session's KV flag raised.
+// Deleting an account: a proof in the same request, every stored row gone in one batch, then every live session's KV flag raised.
 
 import type { AuthContext } from '../app-env';
 import { deleteUserAndRows } from '../storage/account-deletion';
 import { flagEndedSessions, type RevocationSettings } from './revoke';
-import { confirmAccountHolder, type StepUpContext } from './step-up';
+import { requireProof, type ProofContext, type ProofInput } from './proof';
 import { hashEmailForThrottle } from './throttle';
 
 /**
- * Confirms the account holder, deletes the user and everything stored about
+ * Proves the account holder (requireProof), deletes the user and everything stored about
  * them, and raises the KV flag of each session that was live (and of the
  * caller's), so every outstanding access token is refused.
  */
 export async function deleteAccount(
-  context: StepUpContext & { revocation: RevocationSettings },
+  context: ProofContext & { revocation: RevocationSettings },
   caller: AuthContext,
-  password: string | undefined,
+  proof: ProofInput,
 ): Promise<{ sessionsEnded: number }> {
-  const user = await confirmAccountHolder(context, caller, password);
+  const user = await requireProof(context, caller, 'account_delete', proof);
   const liveSessions = await deleteUserAndRows(
     context.env,
     { userId: user.id, email: user.email, loginFailuresKey: await hashEmailForThrottle(user.email) },

@@ -91,3 +91,58 @@ export function mayCreateAccountFromProvider(providerAssertsVerified: boolean): 
 export function provingAddressResetsAccount(wasVerified: boolean, how: AddressProof): boolean {
   return !wasVerified && (how === 'password_reset' || how === 'email_sign_in');
 }
+
+/** A proof of being the account holder that a request can carry. */
+export type ProofKind = 'password' | 'totp_code' | 'passkey_assertion';
+
+/** What the proof decision reads of the account. */
+export interface ProofAccount {
+  hasPassword: boolean;
+  totpEnabled: boolean;
+}
+
+/** What the proof decision reads of the caller's session (its access token). */
+export interface ProofSession {
+  /** When the session signed in (`auth_time`), if the token says. */
+  authTime: number | undefined;
+  /** How it signed in (`amr`); a provider sign-in carries `fed`. */
+  amr: readonly string[];
+}
+
+/**
+ * What a protected action does with the proof a request offered: check it
+ * (`password`, `totp_code`, `passkey_assertion`), refuse it unchecked as a
+ * wrong proof (`wrong`: a kind this account does not accept), let a recent
+ * provider re-sign-in stand for it (`provider_sign_in`), or ask for one
+ * (`missing`).
+ */
+export type ProofDecision = ProofKind | 'wrong' | 'provider_sign_in' | 'missing';
+
+/** The provider sign-in method reference (RFC 8176 `fed`). */
+const PROVIDER_SIGN_IN_AMR = 'fed';
+
+/**
+ * Which proof an account accepts for a protected action: its password when
+ * it has one, and nothing else; otherwise a TOTP code (when TOTP is on) or
+ * an assertion of one of its passkeys; with neither offered, a provider
+ * sign-in of the last PROVIDER_REAUTHENTICATION_SECONDS. A recent access
+ * token alone is never a proof.
+ *
+ * @example
+ * decideProof({ hasPassword: true, totpEnabled: false }, null, session, now) // 'missing': 403 reauthentication_required
+ */
+export function decideProof(account: ProofAccount, offered: ProofKind | null, session: ProofSession, nowSeconds: number): ProofDecision {
+  if (offered === 'password') return account.hasPassword ? 'password' : 'wrong';
+  if (offered !== null) {
+    if (account.hasPassword) return 'wrong';
+    return offered === 'totp_code' && !account.totpEnabled ? 'wrong' : offered;
+  }
+  if (!account.hasPassword && isRecentProviderSignIn(session, nowSeconds)) return 'provider_sign_in';
+  return 'missing';
+}
+
+/** A session a provider signed in at most PROVIDER_REAUTHENTICATION_SECONDS ago. */
+function isRecentProviderSignIn(session: ProofSession, nowSeconds: number): boolean {
+  if (session.authTime === undefined || !session.amr.includes(PROVIDER_SIGN_IN_AMR)) return false;
+  return nowSeconds - session.authTime <= PROVIDER_REAUTHENTICATION_SECONDS;
+}

@@ -3,7 +3,7 @@
 import { AuthError } from '../errors';
 import { shardOf } from '../ids';
 import { databaseForKey, isKnownShard, runStorage, type StorageBindings } from '../storage/database';
-import { findPasskeyForLoginStatement, readPasskeyForLogin, recordCounterRegression, recordPasskeyUseStatement } from '../storage/passkeys';
+import { findPasskeyForLoginStatement, readPasskeyForLogin, type PasskeyForLogin, recordCounterRegression, recordPasskeyUseStatement } from '../storage/passkeys';
 import { consumeChallengeStatement, databaseForLoginChallenge, issueLoginChallenge, shardForLoginChallenge } from '../storage/webauthn-challenges';
 import { parseAssertion, passkeyAmr, verifyAssertion, type ParsedAssertion } from '../webauthn/assertion';
 import type { AuthenticationResponseJSON, RequestOptionsJSON } from '../webauthn/json';
@@ -63,11 +63,16 @@ export async function loginWithPasskey(
 }
 
 /**
- * The first round trip: consume the sign-in challenge and read the passkey.
- * One batch when the challenge and the user live in the same database (one
- * shard today); two parallel reads otherwise.
+ * The first round trip: consume the sign-in challenge and read the passkey
+ * (of the assertion's user) with its user. One batch when the challenge and
+ * the user live in the same database (one shard today); two parallel reads
+ * otherwise. Also how a passkey proves the account holder (see proof.ts).
  */
-async function consumeChallengeAndFindPasskey(env: StorageBindings, assertion: ParsedAssertion, nowSeconds: number) {
+export async function consumeChallengeAndFindPasskey(
+  env: StorageBindings,
+  assertion: ParsedAssertion,
+  nowSeconds: number,
+): Promise<{ consumed: boolean; passkey: PasskeyForLogin | null }> {
   const challengeDb = databaseForLoginChallenge(env, shardOfChallenge(assertion.challenge));
   if (challengeDb === null) throw invalidCredentials('challenge names no shard');
   if (!isKnownShard(env, shardOf(assertion.userId))) throw invalidCredentials('user handle names no shard');

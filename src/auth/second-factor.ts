@@ -89,6 +89,16 @@ export async function checkSecondFactor(
   return { emailHash, claim, homeShard: state.homeShard };
 }
 
+/**
+ * Matches a TOTP or recovery code and uses it, once (one round trip); false
+ * when it is wrong or already used. For a caller that already holds a
+ * granted claim on the account's failure record.
+ */
+export async function spendSecondFactor(context: SecondFactorContext, userId: string, factor: TotpFactorRecord, input: SecondFactorInput): Promise<boolean> {
+  const verdict = input.kind === 'totp' ? await matchTotpCode(context, userId, factor, input.code) : normalizeRecoveryCode(input.code);
+  return verdict !== null && (await useSecondFactor(context, userId, input.kind, verdict));
+}
+
 /** Uses a matched step or a recovery code, once (one round trip); false when it was already used. */
 async function useSecondFactor(context: SecondFactorContext, userId: string, kind: SecondFactorInput['kind'], verdict: number | string): Promise<boolean> {
   const db = databaseForKey(context.env, userId);

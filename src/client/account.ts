@@ -1,6 +1,7 @@
 // The SDK's account recovery and verification calls: verification links, password reset, email change, deletion.
 
 import { errorFromResponse } from './errors';
+import { proofFields, type Proof } from './proof';
 import type { VerifiedUser } from './types';
 import { readVerifiedUser } from './wire';
 
@@ -26,10 +27,10 @@ export interface AccountMethods {
   requestPasswordReset(email: string): Promise<void>;
   /** Sets a new password with a reset link's token; every session ends, so sign in afterwards. */
   resetPassword(token: string, newPassword: string): Promise<void>;
-  /** Asks to move the account to `newEmail`; it changes once the link mailed there is used. */
-  changeEmail(newEmail: string, currentPassword?: string): Promise<void>;
-  /** Deletes the account and everything stored about it, then signs this client out. */
-  deleteAccount(currentPassword?: string): Promise<void>;
+  /** Asks to move the account to `newEmail`, with a proof; it changes once the link mailed there is used. */
+  changeEmail(newEmail: string, proof: Proof): Promise<void>;
+  /** Deletes the account and everything stored about it, with a proof, then signs this client out. */
+  deleteAccount(proof: Proof): Promise<void>;
 }
 
 async function expectStatus(response: Response, status: number): Promise<void> {
@@ -56,13 +57,11 @@ export function createAccountMethods(transport: AccountTransport): AccountMethod
     async resetPassword(token, newPassword) {
       await expectStatus(await transport.postJson('/auth/password/reset', { token, new_password: newPassword }), 204);
     },
-    async changeEmail(newEmail, currentPassword) {
-      const body = currentPassword === undefined ? { new_email: newEmail } : { new_email: newEmail, password: currentPassword };
-      await expectStatus(await transport.postJsonWithBearer('/auth/email/change', body), 202);
+    async changeEmail(newEmail, proof) {
+      await expectStatus(await transport.postJsonWithBearer('/auth/email/change', { new_email: newEmail, ...proofFields(proof) }), 202);
     },
-    async deleteAccount(currentPassword) {
-      const body = currentPassword === undefined ? {} : { password: currentPassword };
-      await expectStatus(await transport.postJsonWithBearer('/auth/account/delete', body), 204);
+    async deleteAccount(proof) {
+      await expectStatus(await transport.postJsonWithBearer('/auth/account/delete', proofFields(proof)), 204);
       await transport.endSession();
     },
   };

@@ -257,7 +257,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const providers = createProviderMethods({
     endpoint,
     get: (path) => send(endpoint(path), { method: 'GET', credentials: 'omit' }),
-    withBearer: callService,
+    withBearer: factorTransport.withBearer,
   });
 
   return {

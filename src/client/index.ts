@@ -20,8 +20,9 @@ export type {
   SessionInfo,
   TokenDelivery,
 } from './types';
-export { addPasskeyInBrowser, signInWithPasskeyInBrowser, parseCreationOptions, parseRequestOptions, credentialToJSON } from './passkey-browser';
+export { addPasskeyInBrowser, passkeyProofInBrowser, signInWithPasskeyInBrowser, parseCreationOptions, parseRequestOptions, credentialToJSON } from './passkey-browser';
 export type { PasskeyInfo, PasskeyOptionsJSON, PasskeyCredentialJSON } from './passkeys';
 export { providerMfaTokenOf, providerSignInErrorOf } from './providers';
 export type { IdentityInfo, ProviderInfo, ProviderSignInError } from './providers';
 export type { SecondFactor, TotpSetup } from './totp';
+export type { Proof } from './proof';

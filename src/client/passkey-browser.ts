@@ -2,6 +2,7 @@
 
 import { AuthClientError } from './errors';
 import type { PasskeyCredentialJSON, PasskeyInfo, PasskeyMethods, PasskeyOptionsJSON } from './passkeys';
+import type { Proof } from './proof';
 
 type Json = Record<string, unknown>;
 
@@ -73,12 +74,26 @@ function noCredential(): AuthClientError {
   return new AuthClientError('unexpected_response', 'The browser returned no passkey.');
 }
 
-/** Adds a passkey to the signed-in account with the browser's authenticator. */
-export async function addPasskeyInBrowser(client: Pick<PasskeyMethods, 'passkeyRegistrationOptions' | 'registerPasskey'>, name?: string): Promise<PasskeyInfo> {
-  const options = await client.passkeyRegistrationOptions();
+/**
+ * Adds a passkey to the signed-in account with the browser's authenticator,
+ * proving the account holder with `proof` (e.g. `{ password }`).
+ */
+export async function addPasskeyInBrowser(client: Pick<PasskeyMethods, 'passkeyRegistrationOptions' | 'registerPasskey'>, proof: Proof, name?: string): Promise<PasskeyInfo> {
+  const options = await client.passkeyRegistrationOptions(proof);
   const credential = await credentialsApi().create({ publicKey: parseCreationOptions(options) });
   if (!credential) throw noCredential();
   return client.registerPasskey(credentialToJSON(credential), name);
+}
+
+/**
+ * A proof for an account without a password: an assertion of one of its
+ * passkeys, asked of the browser (its challenge from the sign-in options).
+ */
+export async function passkeyProofInBrowser(client: Pick<PasskeyMethods, 'passkeyLoginOptions'>): Promise<Proof> {
+  const options = await client.passkeyLoginOptions();
+  const credential = await credentialsApi().get({ publicKey: parseRequestOptions(options) });
+  if (!credential) throw noCredential();
+  return { credential: credentialToJSON(credential) };
 }
 
 /** Signs in with a passkey the browser offers (discoverable credentials: no email asked). */

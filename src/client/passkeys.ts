@@ -1,6 +1,7 @@
 // The SDK's passkey calls: registration options and registration, the list, removal, sign-in options and sign-in.
 
 import { errorFromResponse } from './errors';
+import { proofFields, type Proof } from './proof';
 
 /** WebAuthn Level 3 options JSON as the service sends it (for `PublicKeyCredential.parse…OptionsFromJSON`). */
 export type PasskeyOptionsJSON = Record<string, unknown> & { challenge: string };
@@ -39,13 +40,13 @@ export interface PasskeyTransport {
 
 /** Passkey methods of an AuthClient. */
 export interface PasskeyMethods {
-  /** Creation options for a new passkey (needs a sign-in of the last 10 minutes). */
-  passkeyRegistrationOptions(): Promise<PasskeyOptionsJSON>;
+  /** Creation options for a new passkey, with a proof (`{ password }`, or see `Proof`); their challenge binds `registerPasskey`. */
+  passkeyRegistrationOptions(proof: Proof): Promise<PasskeyOptionsJSON>;
   /** Registers the browser's RegistrationResponseJSON. */
   registerPasskey(credential: PasskeyCredentialJSON, name?: string): Promise<PasskeyInfo>;
   listPasskeys(): Promise<PasskeyInfo[]>;
-  /** Removes a passkey (needs a recent sign-in; refused for the last way to sign in). */
-  removePasskey(id: string): Promise<void>;
+  /** Removes a passkey, with a proof (refused for the last way to sign in). */
+  removePasskey(id: string, proof: Proof): Promise<void>;
   /** Request options for a passkey sign-in. */
   passkeyLoginOptions(): Promise<PasskeyOptionsJSON>;
   /** Signs in with the browser's AuthenticationResponseJSON; opens a session like `login`. */
@@ -71,8 +72,8 @@ function passkeyFromWire(wire: WirePasskey): PasskeyInfo {
 /** Builds the passkey methods over the client's transport. */
 export function createPasskeyMethods(transport: PasskeyTransport): PasskeyMethods {
   return {
-    async passkeyRegistrationOptions() {
-      return (await readJson<{ options: PasskeyOptionsJSON }>(await transport.withBearer('/auth/passkeys/registration-options', 'POST'), 200)).options;
+    async passkeyRegistrationOptions(proof) {
+      return (await readJson<{ options: PasskeyOptionsJSON }>(await transport.withBearer('/auth/passkeys/registration-options', 'POST', proofFields(proof)), 200)).options;
     },
     async registerPasskey(credential, name) {
       const body = name === undefined ? { credential } : { credential, name };
@@ -81,8 +82,8 @@ export function createPasskeyMethods(transport: PasskeyTransport): PasskeyMethod
     async listPasskeys() {
       return (await readJson<{ passkeys: WirePasskey[] }>(await transport.withBearer('/auth/passkeys', 'GET'), 200)).passkeys.map(passkeyFromWire);
     },
-    async removePasskey(id) {
-      const response = await transport.withBearer(`/auth/passkeys/${encodeURIComponent(id)}`, 'DELETE');
+    async removePasskey(id, proof) {
+      const response = await transport.withBearer(`/auth/passkeys/${encodeURIComponent(id)}`, 'DELETE', proofFields(proof));
       if (response.status !== 204) throw await errorFromResponse(response);
     },
     async passkeyLoginOptions() {

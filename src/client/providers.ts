@@ -2,6 +2,7 @@
 // callback left in the address bar, and the account's linked identities.
 
 import { errorFromResponse } from './errors';
+import { proofFields, type Proof } from './proof';
 
 /** A configured sign-in provider. */
 export interface ProviderInfo {
@@ -34,8 +35,8 @@ export interface ProviderTransport {
   endpoint(path: string): string;
   /** A plain GET of a public route. */
   get(path: string): Promise<Response>;
-  /** A bearer call (refreshed and retried once on a 401). */
-  withBearer(path: string, method: string): Promise<Response>;
+  /** A bearer call (refreshed and retried once on a 401), with a JSON body when given. */
+  withBearer(path: string, method: string, body?: unknown): Promise<Response>;
 }
 
 /** Provider methods of an AuthClient. */
@@ -51,8 +52,8 @@ export interface ProviderMethods {
   providerSignInUrl(providerId: string, redirectTo: string): string;
   /** The account's linked identities, oldest first. */
   listIdentities(): Promise<IdentityInfo[]>;
-  /** Unlinks an identity (needs a recent sign-in; refused for the last way to sign in). */
-  removeIdentity(id: string): Promise<void>;
+  /** Unlinks an identity, with a proof (refused for the last way to sign in). */
+  removeIdentity(id: string, proof: Proof): Promise<void>;
 }
 
 /**
@@ -111,8 +112,8 @@ export function createProviderMethods(transport: ProviderTransport): ProviderMet
       if (response.status !== 200) throw await errorFromResponse(response);
       return ((await response.json()) as { identities: WireIdentity[] }).identities.map((wire) => ({ id: wire.id, provider: wire.provider, email: wire.email, createdAt: wire.created_at }));
     },
-    async removeIdentity(id) {
-      const response = await transport.withBearer(`/auth/identities/${encodeURIComponent(id)}`, 'DELETE');
+    async removeIdentity(id, proof) {
+      const response = await transport.withBearer(`/auth/identities/${encodeURIComponent(id)}`, 'DELETE', proofFields(proof));
       if (response.status !== 204) throw await errorFromResponse(response);
     },
   };

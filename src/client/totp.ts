@@ -2,6 +2,7 @@
 
 import { errorFromResponse } from './errors';
 import type { PasskeyTransport } from './passkeys';
+import { proofFields, type Proof } from './proof';
 
 /** A second factor: a code from the authenticator app, or one of the recovery codes. */
 export type SecondFactor = { code: string } | { recoveryCode: string };
@@ -14,11 +15,11 @@ export interface TotpSetup {
 
 /** TOTP methods of an AuthClient. */
 export interface TotpMethods {
-  /** Starts TOTP (needs a sign-in of the last 10 minutes); nothing changes until `enableTotp`. */
-  setUpTotp(): Promise<TotpSetup>;
+  /** Starts TOTP with a proof (`{ password }`, or see `Proof`); nothing changes until `enableTotp`. */
+  setUpTotp(proof: Proof): Promise<TotpSetup>;
   /** Turns TOTP on with a first code; resolves to the ten recovery codes, shown this once. */
   enableTotp(code: string): Promise<string[]>;
-  /** Turns TOTP off with a current code or a recovery code (needs a recent sign-in). */
+  /** Turns TOTP off with a current code or a recovery code (the code is the proof). */
   disableTotp(factor: SecondFactor): Promise<void>;
   /**
    * Finishes a sign-in whose `login` rejected with `mfa_required` (pass the
@@ -35,8 +36,8 @@ function factorBody(factor: SecondFactor): Record<string, string> {
 /** Builds the TOTP methods over the client's transport. */
 export function createTotpMethods(transport: PasskeyTransport): TotpMethods {
   return {
-    async setUpTotp() {
-      const response = await transport.withBearer('/auth/mfa/totp/setup', 'POST');
+    async setUpTotp(proof) {
+      const response = await transport.withBearer('/auth/mfa/totp/setup', 'POST', proofFields(proof));
       if (response.status !== 200) throw await errorFromResponse(response);
       const body = (await response.json()) as { secret: string; otpauth_uri: string };
       return { secret: body.secret, otpauthUri: body.otpauth_uri };

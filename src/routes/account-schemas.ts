@@ -1,16 +1,9 @@
 // Request-body schemas of the account recovery and verification routes (validation and /openapi.json).
 
-import { objectSchema } from '../http/schema';
+import { objectSchema, text } from '../http/schema';
+import { proofBody } from './proof-schemas';
 
 const linkToken = { type: 'string', description: 'The token from the link, the part after "#token=".', minLength: 1, maxLength: 256 } as const;
-const currentPassword = {
-  type: 'string',
-  description: 'The current password; required when the account has one.',
-  minLength: 1,
-  maxLength: 1024,
-  format: 'password',
-  optional: true,
-} as const;
 
 export const verifyEmailBody = objectSchema('VerifyEmailRequest', { token: linkToken });
 
@@ -23,9 +16,7 @@ export const resetPasswordBody = objectSchema('ResetPasswordRequest', {
   new_password: { type: 'string', description: '8 to 128 characters; common passwords are refused.', minLength: 1, maxLength: 1024, format: 'password' },
 });
 
-export const emailChangeBody = objectSchema('EmailChangeRequest', {
-  new_email: { type: 'string', description: 'The address to move the account to; it changes once its link is used.', minLength: 3, maxLength: 320, format: 'email' },
-  password: currentPassword,
-});
+const newEmail = { type: 'string', description: 'The address to move the account to; it changes once its link is used.', minLength: 3, maxLength: 320, format: 'email' } as const;
 
-export const accountDeleteBody = objectSchema('AccountDeleteRequest', { password: currentPassword });
+/** POST /auth/email/change: the new address and a proof (see proof-schemas.ts). */
+export const emailChangeBody = proofBody('EmailChangeRequest', { new_email: text(newEmail.description, newEmail) }, { new_email: newEmail });

@@ -8,7 +8,6 @@ import { requestEmailChange } from '../auth/email-change';
 import type { LinkContext } from '../auth/email-links';
 import { requestVerificationLink, useVerificationLink } from '../auth/email-verification';
 import { requestPasswordReset, resetPassword } from '../auth/password-reset';
-import { lockoutPolicyFor } from '../auth/throttle';
 import { readJsonBody } from '../http/body';
 import { publicOriginFor } from '../public-origin';
 import { defineRoute } from '../http/define-route';
@@ -19,7 +18,9 @@ import { assertMailCanLeave, enqueueMail } from '../mail/outbox';
 import { enforceIpRateLimit } from '../middleware/ip-rate-limit';
 import { requireAuth } from '../middleware/require-auth';
 import { acceptedResponse, verifiedUserResponse, type AcceptedResponse, type VerifiedUserResponse } from './responses';
-import { accountDeleteBody, emailChangeBody, forgotPasswordBody, resetPasswordBody, verifyEmailBody } from './account-schemas';
+import { emailChangeBody, forgotPasswordBody, resetPasswordBody, verifyEmailBody } from './account-schemas';
+import { PROOF_RESPONSES, proofContextFor } from './proof-context';
+import { accountDeleteBody, parseProofBody, proofFrom } from './proof-schemas';
 import { securityNoticesFor } from './security-notices';
 
 const TAG = 'Account recovery';
@@ -45,10 +46,6 @@ export function queueMailInBackground(c: Context<AppEnv>, messages: readonly Mai
   c.executionCtx.waitUntil(work);
 }
 
-function stepUpContext(c: Context<AppEnv>) {
-  const config = c.var.config;
-  return { env: c.env, nowSeconds: c.var.nowSeconds, lockout: lockoutPolicyFor(config), client: readClientInfo(c.req.raw), revocation: config };
-}
 
 /** Adds the account recovery and verification routes to the app. */
 export function addAccountRoutes(app: Hono<AppEnv>): void {
@@ -142,18 +139,18 @@ export function addAccountRoutes(app: Hono<AppEnv>): void {
       responses: {
         202: { description: 'Accepted; the link and the notice are on their way.', body: acceptedResponse },
         400: 'invalid_request.',
-        401: 'invalid_token, or invalid_credentials for a missing or wrong password (a wrong one counts towards the lockout).',
-        403: 'reauthentication_required: the account has no password and the sign-in is over 10 minutes old.',
+        401: PROOF_RESPONSES[401],
+        403: PROOF_RESPONSES[403],
         409: 'email_taken: another account has the new address.',
-        429: 'too_many_attempts: a link went to the new address moments ago, the per-IP limit is reached, or the account is locked after repeated wrong passwords.',
+        429: 'too_many_attempts: a link went to the new address moments ago, the per-IP limit is reached, or the account is locked after repeated wrong proofs.',
         500: MAIL_CANNOT_LEAVE,
       },
     },
     requireAuth(),
     async (c) => {
-      const input = parseWithSchema(emailChangeBody, await readJsonBody(c.req.raw));
+      const input = parseWithSchema(emailChangeBody, await readJsonBody(c.req.raw)) as { new_email: string; password?: string; code?: string; credential?: unknown };
       await prepareToMail(c);
-      const messages = await requestEmailChange({ ...linkContextFor(c), ...stepUpContext(c) }, c.var.auth, input.new_email, input.password);
+      const messages = await requestEmailChange({ ...linkContextFor(c), ...proofContextFor(c) }, c.var.auth, input.new_email, proofFrom(input));
       await enqueueMail(c.env, messages);
       return c.json(ACCEPTED, 202);
     },
@@ -166,16 +163,13 @@ export function addAccountRoutes(app: Hono<AppEnv>): void {
       summary: 'Delete the account and everything stored about it; every access token is refused from now on.',
       responses: {
         204: 'Deleted.',
-        401: 'invalid_token, or invalid_credentials for a missing or wrong password.',
-        403: 'reauthentication_required: the account has no password and the sign-in is over 10 minutes old.',
-        429: 'too_many_attempts: the account is locked after repeated wrong passwords.',
+        ...PROOF_RESPONSES,
       },
     },
     requireAuth(),
     async (c) => {
-      const body = await readJsonBody(c.req.raw, { optional: true });
-      const input = body === undefined ? {} : parseWithSchema(accountDeleteBody, body);
-      const { sessionsEnded } = await deleteAccount(stepUpContext(c), c.var.auth, input.password);
+      const proof = parseProofBody(accountDeleteBody, await readJsonBody(c.req.raw, { optional: true }));
+      const { sessionsEnded } = await deleteAccount({ ...proofContextFor(c), revocation: c.var.config }, c.var.auth, proof);
       logEvent('info', 'account_deleted', { user_id: c.var.auth.userId, sessions_ended: sessionsEnded });
       return c.body(null, 204);
     },

@@ -4,11 +4,14 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
 import { readClientInfo } from '../auth/client-info';
 import { removeIdentity } from '../auth/identities';
-import { requireRecentSignIn } from '../auth/step-up';
+import { requireProof } from '../auth/proof';
+import { readJsonBody } from '../http/body';
 import { defineRoute } from '../http/define-route';
 import { logEvent } from '../log';
 import { requireAuth } from '../middleware/require-auth';
 import { listIdentities } from '../storage/identities';
+import { PROOF_RESPONSES, proofContextFor } from './proof-context';
+import { identityUnlinkBody, parseProofBody } from './proof-schemas';
 import { identitiesResponse, type IdentitiesResponse } from './responses';
 import { isoTime } from './sessions';
 import { securityNoticesFor } from './security-notices';
@@ -37,19 +40,19 @@ export function addIdentityRoutes(app: Hono<AppEnv>): void {
   defineRoute(
     app,
     {
-      method: 'DELETE', path: '/auth/identities/:id', tag: TAG, auth: 'bearer',
-      summary: 'Unlink a provider identity (needs a recent sign-in); refused when it is the account\'s last way to sign in.',
+      method: 'DELETE', path: '/auth/identities/:id', tag: TAG, auth: 'bearer', body: identityUnlinkBody, bodyOptional: true,
+      summary: 'Unlink a provider identity, with a proof in the same request (JSON body); refused when it is the account\'s last way to sign in.',
       responses: {
         204: 'Removed.',
-        401: 'invalid_token.',
-        403: 'reauthentication_required: the session signed in over 10 minutes ago; sign in again.',
+        ...PROOF_RESPONSES,
         404: 'not_found: no such identity on this account.',
         409: 'last_sign_in_method: the account has no password, no passkey and no other identity.',
       },
     },
     requireAuth(),
     async (c) => {
-      requireRecentSignIn(c.var.auth, c.var.nowSeconds);
+      const proof = parseProofBody(identityUnlinkBody, await readJsonBody(c.req.raw, { optional: true }));
+      await requireProof(proofContextFor(c), c.var.auth, 'identity_unlink', proof);
       await removeIdentity(c.env, c.var.auth.userId, c.req.param('id') ?? '', c.var.nowSeconds, readClientInfo(c.req.raw), securityNoticesFor(c));
       logEvent('info', 'identity_removed', { user_id: c.var.auth.userId, sid: c.var.auth.sessionId });
       return c.body(null, 204);

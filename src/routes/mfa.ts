@@ -5,7 +5,7 @@ import type { AppEnv } from '../app-env';
 import { readClientInfo } from '../auth/client-info';
 import { completeMfaSignIn } from '../auth/mfa-login';
 import type { SecondFactorContext } from '../auth/second-factor';
-import { requireRecentSignIn } from '../auth/step-up';
+import { requireProof } from '../auth/proof';
 import { lockoutPolicyFor } from '../auth/throttle';
 import { respondWithTokens } from '../auth/token-response';
 import { disableTotp, enableTotp, setUpTotp } from '../auth/totp-factor';
@@ -16,11 +16,12 @@ import { logAuthEvent, logEvent } from '../log';
 import { limitPerIp } from '../middleware/ip-rate-limit';
 import { requireAuth } from '../middleware/require-auth';
 import { mfaLoginBody, parseMfaLoginBody, secondFactorFrom, totpDisableBody, totpEnableBody } from './mfa-schemas';
+import { PROOF_RESPONSES, proofContextFor } from './proof-context';
+import { parseProofBody, totpSetupBody } from './proof-schemas';
 import { recoveryCodesResponse, tokenResponse, totpSetupResponse, type RecoveryCodesResponse, type TotpSetupResponse } from './responses';
 import { securityNoticesFor } from './security-notices';
 
 const TAG = 'Second factor';
-const RECENT = 'reauthentication_required: the session signed in over 10 minutes ago; sign in again.';
 
 function secondFactorContext(c: Context<AppEnv>): SecondFactorContext {
   const config = c.var.config;
@@ -32,18 +33,19 @@ export function addMfaRoutes(app: Hono<AppEnv>): void {
   defineRoute(
     app,
     {
-      method: 'POST', path: '/auth/mfa/totp/setup', tag: TAG, auth: 'bearer',
-      summary: 'Start TOTP (needs a recent sign-in): a new secret, pending until a first code enables it.',
+      method: 'POST', path: '/auth/mfa/totp/setup', tag: TAG, auth: 'bearer', body: totpSetupBody, bodyOptional: true,
+      summary: 'Start TOTP, with a proof in the same request (the password; without one, a passkey assertion): a new secret, pending until a first code enables it.',
       responses: {
         200: { description: 'The secret and its otpauth:// URI (show it as a QR code).', body: totpSetupResponse },
-        401: 'invalid_token.',
-        403: RECENT,
+        ...PROOF_RESPONSES,
+        403: `email_not_verified: verify the address before adding a second factor (answered first); or ${PROOF_RESPONSES[403]}`,
         409: 'totp_already_enabled: turn TOTP off first.',
       },
     },
     requireAuth(),
     async (c) => {
-      requireRecentSignIn(c.var.auth, c.var.nowSeconds);
+      const proof = parseProofBody(totpSetupBody, await readJsonBody(c.req.raw, { optional: true }));
+      await requireProof(proofContextFor(c), c.var.auth, 'totp_set_up', proof);
       const setup = await setUpTotp(secondFactorContext(c), c.var.auth, c.var.config.webauthn.rpName);
       const body: TotpSetupResponse = { secret: setup.secret, otpauth_uri: setup.otpauthUri };
       return c.json(body, 200);
@@ -76,19 +78,17 @@ export function addMfaRoutes(app: Hono<AppEnv>): void {
     app,
     {
       method: 'POST', path: '/auth/mfa/totp/disable', tag: TAG, auth: 'bearer', body: totpDisableBody,
-      summary: 'Turn TOTP off (needs a recent sign-in) with a current code or a recovery code.',
+      summary: 'Turn TOTP off with a current code or a recovery code: the code is the proof, no recent sign-in is needed.',
       responses: {
         204: 'TOTP is off; the secret and the recovery codes are deleted.',
         400: 'invalid_request (send exactly one of code and recovery_code).',
         401: 'invalid_mfa_code (counts towards the account lockout) or invalid_token.',
-        403: RECENT,
         404: 'not_found: TOTP is not on.',
         429: 'too_many_attempts: the account is locked.',
       },
     },
     requireAuth(),
     async (c) => {
-      requireRecentSignIn(c.var.auth, c.var.nowSeconds);
       const factor = secondFactorFrom(parseWithSchema(totpDisableBody, await readJsonBody(c.req.raw)));
       await disableTotp(secondFactorContext(c), c.var.auth, factor);
       logEvent('info', 'totp_disabled', { user_id: c.var.auth.userId, sid: c.var.auth.sessionId });

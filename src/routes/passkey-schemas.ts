@@ -31,7 +31,8 @@ const registrationCredential = v.pipe(
   v.description('RegistrationResponseJSON: toJSON() of the credential navigator.credentials.create() returned.'),
 );
 
-const authenticationCredential = v.pipe(
+/** An AuthenticationResponseJSON (a passkey sign-in, or a passkey as the proof of a protected action). */
+export const authenticationCredential = v.pipe(
   v.object({
     id: base64url('The credential id.'),
     rawId: base64url('The credential id (equal to id).'),
@@ -49,7 +50,7 @@ const authenticationCredential = v.pipe(
 );
 
 /** A request body with a credential: a strict object whose string fields still get the usual messages. */
-function credentialBody(name: string, entries: Record<string, AnySchema>, fields: ObjectSchema['fields']): ObjectSchema {
+export function credentialBody(name: string, entries: Record<string, AnySchema>, fields: ObjectSchema['fields']): ObjectSchema {
   return { name, fields, schema: v.strictObject(entries) };
 }
 

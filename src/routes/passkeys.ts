@@ -5,7 +5,7 @@ import type { AppEnv } from '../app-env';
 import { readClientInfo } from '../auth/client-info';
 import { loginWithPasskey, startPasskeyLogin } from '../auth/passkey-login';
 import { finishPasskeyRegistration, relyingPartyFor, removePasskey, startPasskeyRegistration, type PasskeyContext } from '../auth/passkeys';
-import { requireRecentSignIn } from '../auth/step-up';
+import { requireProof } from '../auth/proof';
 import { respondWithTokens } from '../auth/token-response';
 import { readJsonBody } from '../http/body';
 import { defineRoute } from '../http/define-route';
@@ -14,11 +14,12 @@ import { limitPerIp } from '../middleware/ip-rate-limit';
 import { requireAuth } from '../middleware/require-auth';
 import { listPasskeys } from '../storage/passkeys';
 import { parsePasskeyLoginBody, parsePasskeyRegistrationBody, passkeyLoginBody, passkeyRegistrationBody } from './passkey-schemas';
+import { PROOF_RESPONSES, proofContextFor } from './proof-context';
+import { parseProofBody, passkeyRegistrationOptionsBody, passkeyRemovalBody } from './proof-schemas';
 import { loginOptionsResponse, passkeyCreatedResponse, passkeysResponse, registrationOptionsResponse, tokenResponse, type PasskeyCreatedResponse, type PasskeysResponse } from './responses';
 import { securityNoticesFor } from './security-notices';
 
 const TAG = 'Passkeys';
-const RECENT = 'reauthentication_required: the session signed in over 10 minutes ago; sign in again.';
 
 function passkeyContext(c: Context<AppEnv>): PasskeyContext {
   return { env: c.env, nowSeconds: c.var.nowSeconds, rp: relyingPartyFor(c.var.config, c.req.raw), client: readClientInfo(c.req.raw), notices: securityNoticesFor(c) };
@@ -31,17 +32,19 @@ export function addPasskeyRoutes(app: Hono<AppEnv>): void {
   defineRoute(
     app,
     {
-      method: 'POST', path: '/auth/passkeys/registration-options', tag: TAG, auth: 'bearer',
-      summary: 'Start adding a passkey (needs a recent sign-in): creation options with a challenge that works once within 5 minutes.',
+      method: 'POST', path: '/auth/passkeys/registration-options', tag: TAG, auth: 'bearer', body: passkeyRegistrationOptionsBody, bodyOptional: true,
+      summary:
+        'Start adding a passkey, with a proof in the same request (the password; without one, a TOTP code or a passkey assertion): creation options with a challenge that works once within 5 minutes and binds the registration.',
       responses: {
         200: { description: 'PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create().', body: registrationOptionsResponse },
-        401: 'invalid_token.',
-        403: RECENT,
+        ...PROOF_RESPONSES,
+        403: `email_not_verified: verify the address before adding a way to sign in (answered first); or ${PROOF_RESPONSES[403]}`,
       },
     },
     requireAuth(),
     async (c) => {
-      requireRecentSignIn(c.var.auth, c.var.nowSeconds);
+      const proof = parseProofBody(passkeyRegistrationOptionsBody, await readJsonBody(c.req.raw, { optional: true }));
+      await requireProof(proofContextFor(c), c.var.auth, 'passkey_add', proof);
       const options = await startPasskeyRegistration(passkeyContext(c), { id: c.var.auth.userId, email: c.var.auth.email });
       return c.json({ options }, 200);
     },
@@ -136,19 +139,19 @@ export function addPasskeyRoutes(app: Hono<AppEnv>): void {
   defineRoute(
     app,
     {
-      method: 'DELETE', path: '/auth/passkeys/:id', tag: TAG, auth: 'bearer',
-      summary: 'Remove a passkey (needs a recent sign-in); refused when it is the account\'s last way to sign in.',
+      method: 'DELETE', path: '/auth/passkeys/:id', tag: TAG, auth: 'bearer', body: passkeyRemovalBody, bodyOptional: true,
+      summary: 'Remove a passkey, with a proof in the same request (JSON body); refused when it is the account\'s last way to sign in.',
       responses: {
         204: 'Removed.',
-        401: 'invalid_token.',
-        403: RECENT,
+        ...PROOF_RESPONSES,
         404: 'not_found: no such passkey on this account.',
         409: 'last_sign_in_method: the account has no password, no other passkey and no linked identity.',
       },
     },
     requireAuth(),
     async (c) => {
-      requireRecentSignIn(c.var.auth, c.var.nowSeconds);
+      const proof = parseProofBody(passkeyRemovalBody, await readJsonBody(c.req.raw, { optional: true }));
+      await requireProof(proofContextFor(c), c.var.auth, 'passkey_remove', proof);
       await removePasskey(passkeyContext(c), c.var.auth.userId, c.req.param('id') ?? '');
       logEvent('info', 'passkey_removed', { user_id: c.var.auth.userId, sid: c.var.auth.sessionId });
       return c.body(null, 204);

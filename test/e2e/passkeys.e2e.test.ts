@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it, inject } from 'vitest';
 import { closeDevicesAfterEach, saveScreenshot } from './support/browser';
-import { submitSignIn, uniqueEmail, waitForState } from './support/demo-page';
+import { confirmWithPassword, submitSignIn, uniqueEmail, verifyAddress, waitForState } from './support/demo-page';
 
 const device = closeDevicesAfterEach();
 
@@ -22,10 +22,15 @@ describe('demo page: passkeys', () => {
       options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
     });
     await openDemoOnLocalhost(page);
-    await submitSignIn(page, uniqueEmail('passkey'), 'register');
+    const email = uniqueEmail('passkey');
+    await submitSignIn(page, email, 'register');
+    await verifyAddress(context, email);
 
     await page.getByLabel('Name for a new passkey').fill('Virtual laptop');
     await page.getByRole('button', { name: 'Add a passkey', exact: true }).click();
+    // Adding a way to sign in asks who it is, in the same request: the password.
+    await saveScreenshot(page, '19-passkey-proof-prompt');
+    await confirmWithPassword(page);
     await expect.poll(() => page.locator('#passkeys-list li').count()).toBe(1);
     expect(await page.locator('#passkeys-list li').innerText()).toContain('Virtual laptop');
     await saveScreenshot(page, '20-passkey-added');
@@ -39,6 +44,7 @@ describe('demo page: passkeys', () => {
     await saveScreenshot(page, '21-signed-in-with-passkey');
 
     await page.getByRole('button', { name: 'Remove the passkey Virtual laptop' }).click();
+    await confirmWithPassword(page);
     await expect.poll(() => page.locator('#passkeys-list li').count()).toBe(0);
   });
 });

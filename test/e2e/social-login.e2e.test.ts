@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { base32ToBytes, totpCodeForStep, totpStepAt } from '../../src/auth/totp';
 import { closeDevicesAfterEach, saveScreenshot } from './support/browser';
-import { openDemo, uniqueEmail, waitForState } from './support/demo-page';
+import { confirmWithPassword, openDemo, uniqueEmail, waitForState } from './support/demo-page';
 
 const device = closeDevicesAfterEach();
 
@@ -52,8 +52,9 @@ describe('demo page: sign-in with another provider', () => {
     expect(await page.locator('#identities-list li').innerText()).toContain(login);
     await saveScreenshot(page, '32-signed-in-with-provider');
 
-    // The only way to sign in cannot be unlinked.
+    // The only way to sign in cannot be unlinked (the prompt is answered by the provider sign-in moments ago).
     await page.getByRole('button', { name: 'Unlink local' }).click();
+    await confirmWithPassword(page, '');
     await expect.poll(() => page.locator('#status').innerText()).toMatch(/last way to sign in/);
 
     const userId = await page.locator('#user-id').innerText();

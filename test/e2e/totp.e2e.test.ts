@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { base32ToBytes, totpCodeForStep, totpStepAt } from '../../src/auth/totp';
 import { closeDevicesAfterEach, saveScreenshot } from './support/browser';
-import { openDemo, PASSWORD, submitSignIn, uniqueEmail, waitForState } from './support/demo-page';
+import { confirmWithPassword, openDemo, PASSWORD, submitSignIn, uniqueEmail, verifyAddress, waitForState } from './support/demo-page';
 
 const device = closeDevicesAfterEach();
 
@@ -17,8 +17,10 @@ describe('demo page: two-step sign-in', () => {
     const page = await openDemo(context);
     const email = uniqueEmail('totp');
     await submitSignIn(page, email, 'register');
+    await verifyAddress(context, email);
 
     await page.getByRole('button', { name: 'Set up an authenticator app', exact: true }).click();
+    await confirmWithPassword(page);
     await page.locator('#totp-setup-panel').waitFor({ state: 'visible' });
     const canvasWidth = await page.locator('#totp-qr').evaluate((canvas) => (canvas as HTMLCanvasElement).width);
     expect(canvasWidth).toBeGreaterThan(100);

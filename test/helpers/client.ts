@@ -6,7 +6,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { createApp } from '../../src/app';
 import { REFRESH_COOKIE_NAME } from '../../src/http/cookies';
 import type { Bindings } from '../../src/app-env';
-import { shardMapOf } from '../../src/storage/database';
+import { databaseForKey, shardMapOf } from '../../src/storage/database';
 import { instrumentBindings, type InstrumentedBindings } from './bindings';
 import { decodeToken } from './forge';
 
@@ -108,15 +108,26 @@ export interface SignedInUser {
   sessionId: string;
 }
 
-/** Registers a new user and signs in once. */
-export async function signUpAndLogIn(client: TestClient, options: { email?: string; password?: string; delivery?: 'cookie' | 'body' } = {}): Promise<SignedInUser> {
+/** Registers a new user (its address verified with `verified`) and signs in once. */
+export async function signUpAndLogIn(client: TestClient, options: { email?: string; password?: string; delivery?: 'cookie' | 'body'; verified?: boolean } = {}): Promise<SignedInUser> {
   const email = options.email ?? uniqueEmail();
   const password = options.password ?? DEFAULT_PASSWORD;
   const registered = await client.postJson('/auth/register', { email, password });
   if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${await registered.text()}`);
   const { user } = (await registered.json()) as { user: { id: string } };
+  if (options.verified) await markEmailVerified(client, user.id);
   const session = await logIn(client, email, password, options.delivery ?? 'cookie');
   return { email, password, userId: user.id, ...session };
+}
+
+/** Marks the user's address verified in D1, as following a verification link would (setup for tests of enrolments). */
+export async function markEmailVerified(client: TestClient, userId: string): Promise<void> {
+  await databaseForKey(client.env, userId).prepare('UPDATE users SET email_verified = 1 WHERE id = ?1').bind(userId).run();
+}
+
+/** Registers a new user, marks the address verified (enrolments need it) and signs in once. */
+export function signUpVerified(client: TestClient, options: Omit<NonNullable<Parameters<typeof signUpAndLogIn>[1]>, 'verified'> = {}): Promise<SignedInUser> {
+  return signUpAndLogIn(client, { ...options, verified: true });
 }
 
 /** Signs in and returns the tokens and session id. */

@@ -2,13 +2,19 @@
 
 import type { CreationOptionsJSON, RequestOptionsJSON } from '../../src/webauthn/json';
 import { SoftwareAuthenticator, type AssertionOverrides, type CeremonyOverrides } from './authenticator';
-import { BASE_URL, sendWithBearer, type TestClient } from './client';
+import { BASE_URL, DEFAULT_PASSWORD, sendWithBearer, type TestClient } from './client';
 
 export const SERVICE_ORIGIN = BASE_URL;
 
-/** POST /auth/passkeys/registration-options; throws unless 200. */
-export async function registrationOptions(client: TestClient, accessToken: string): Promise<CreationOptionsJSON> {
-  const response = await sendWithBearer(client, 'POST', '/auth/passkeys/registration-options', accessToken);
+/** The proof a protected action sends: by default the password every test user gets. */
+export type Proof = { password: string } | { code: string } | { credential: unknown } | Record<string, never>;
+
+/** The proof of a test user with the default password. */
+export const PASSWORD_PROOF: Proof = { password: DEFAULT_PASSWORD };
+
+/** POST /auth/passkeys/registration-options with a proof; throws unless 200. */
+export async function registrationOptions(client: TestClient, accessToken: string, proof: Proof = PASSWORD_PROOF): Promise<CreationOptionsJSON> {
+  const response = await sendWithBearer(client, 'POST', '/auth/passkeys/registration-options', accessToken, proof);
   if (response.status !== 200) throw new Error(`registration-options failed: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { options: CreationOptionsJSON }).options;
 }
@@ -27,18 +33,34 @@ export async function registerPasskey(
   authenticator: SoftwareAuthenticator,
   overrides: CeremonyOverrides = {},
   name?: string,
+  proof: Proof = PASSWORD_PROOF,
 ): Promise<Response> {
-  const options = await registrationOptions(client, accessToken);
+  const options = await registrationOptions(client, accessToken, proof);
   const credential = await authenticator.register(options, SERVICE_ORIGIN, overrides);
   return sendWithBearer(client, 'POST', '/auth/passkeys', accessToken, name === undefined ? { credential } : { credential, name });
 }
 
-/** A new ES256 authenticator registered to the user; throws unless 201. */
-export async function addPasskey(client: TestClient, accessToken: string, options: Parameters<typeof SoftwareAuthenticator.create>[0] = {}): Promise<SoftwareAuthenticator> {
+/** A new ES256 authenticator registered to the user (with `proof`); throws unless 201. */
+export async function addPasskey(
+  client: TestClient,
+  accessToken: string,
+  options: Parameters<typeof SoftwareAuthenticator.create>[0] = {},
+  proof: Proof = PASSWORD_PROOF,
+): Promise<SoftwareAuthenticator> {
   const authenticator = await SoftwareAuthenticator.create(options);
-  const response = await registerPasskey(client, accessToken, authenticator);
+  const response = await registerPasskey(client, accessToken, authenticator, {}, undefined, proof);
   if (response.status !== 201) throw new Error(`passkey registration failed: ${response.status} ${await response.text()}`);
   return authenticator;
+}
+
+/** A passkey assertion as the proof of a protected action: fresh sign-in options, signed by `authenticator`. */
+export async function passkeyProof(client: TestClient, authenticator: SoftwareAuthenticator): Promise<Proof> {
+  return { credential: await authenticator.assert(await loginOptions(client), SERVICE_ORIGIN) };
+}
+
+/** DELETE /auth/passkeys/:id with a proof in the JSON body. */
+export function deletePasskey(client: TestClient, accessToken: string, id: string, proof: Proof = PASSWORD_PROOF): Promise<Response> {
+  return sendWithBearer(client, 'DELETE', `/auth/passkeys/${id}`, accessToken, proof);
 }
 
 /** POST /auth/passkeys/login with a given credential body. */

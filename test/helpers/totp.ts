@@ -1,6 +1,6 @@
 // TOTP test helpers: turn TOTP on for a signed-in user and compute codes on the test's own clock.
 import { base32ToBytes as decodeBase32, totpCodeForStep, totpStepAt, TOTP_STEP_SECONDS } from '../../src/auth/totp';
-import { sendWithBearer, type SignedInUser, type TestClient } from './client';
+import { DEFAULT_PASSWORD, sendWithBearer, type SignedInUser, type TestClient } from './client';
 
 /** A base32 secret as an authenticator app reads it. */
 export function base32ToBytes(text: string): Uint8Array {
@@ -21,11 +21,11 @@ export interface TotpUser {
 }
 
 /**
- * Sets TOTP up and enables it with the current code, then moves the clock
+ * Sets TOTP up (with `proof`, by default the test user's password) and enables it with the current code, then moves the clock
  * one step on (the enabling code's step is used up, as a real app's would be).
  */
-export async function enableTotp(client: TestClient, user: Pick<SignedInUser, 'accessToken'>): Promise<TotpUser> {
-  const setup = await sendWithBearer(client, 'POST', '/auth/mfa/totp/setup', user.accessToken);
+export async function enableTotp(client: TestClient, user: Pick<SignedInUser, 'accessToken'>, proof: Record<string, unknown> = { password: DEFAULT_PASSWORD }): Promise<TotpUser> {
+  const setup = await sendWithBearer(client, 'POST', '/auth/mfa/totp/setup', user.accessToken, proof);
   if (setup.status !== 200) throw new Error(`setup failed: ${setup.status} ${await setup.text()}`);
   const { secret } = (await setup.json()) as { secret: string };
   const bytes = base32ToBytes(secret);

@@ -56,12 +56,12 @@ describe('POST /auth/account/delete', () => {
     expect((await client.postJson('/auth/register', { email, password: DEFAULT_PASSWORD })).status).toBe(201);
   });
 
-  it('refuses a missing or wrong password with 401 invalid_credentials and deletes nothing', async () => {
+  it('refuses a missing password (403 reauthentication_required) or a wrong one (401 invalid_credentials) and deletes nothing', async () => {
     const client = createMailTestClient();
     const email = uniqueEmail('keep');
     await client.postJson('/auth/register', { email, password: DEFAULT_PASSWORD });
     const session = await logIn(client, email, DEFAULT_PASSWORD);
-    expect(await errorOf(await deleteAccount(client, session.accessToken))).toBe('invalid_credentials');
+    expect(await errorOf(await deleteAccount(client, session.accessToken))).toBe('reauthentication_required');
     expect(await errorOf(await deleteAccount(client, session.accessToken, { password: 'this is not it' }))).toBe('invalid_credentials');
     expect((await getMe(client, session.accessToken)).status).toBe(200);
     expect((await client.postJson('/auth/login', { email, password: DEFAULT_PASSWORD })).status).toBe(200);

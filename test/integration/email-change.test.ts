@@ -1,11 +1,11 @@
-// POST /auth/email/change (and its link through POST /auth/email/verify), with its step-up.
+// POST /auth/email/change (and its link through POST /auth/email/verify), with its proof of the account holder.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { hashEmailForThrottle } from '../../src/auth/throttle';
 import { DEFAULT_PASSWORD, logIn, uniqueEmail } from '../helpers/client';
 import { createMailTestClient, type MailTestClient } from '../helpers/mailbox';
 import { makePasswordlessWithProvider } from '../helpers/passwordless';
-import { databaseForKey, databaseForEmail } from '../../src/storage/database';
+import { databaseForEmail } from '../../src/storage/database';
 
 async function registerAndSignIn(client: MailTestClient, email = uniqueEmail('change')) {
   expect((await client.postJson('/auth/register', { email, password: DEFAULT_PASSWORD })).status).toBe(201);
@@ -61,11 +61,11 @@ describe('POST /auth/email/change', () => {
     expect((await client.postJson('/auth/login', { email, password: DEFAULT_PASSWORD })).status).toBe(200);
   });
 
-  it('refuses a missing or wrong password with 401 invalid_credentials, and wrong ones count towards the lockout', async () => {
+  it('refuses a missing password with 403 reauthentication_required and a wrong one with 401 invalid_credentials, counted towards the lockout', async () => {
     const client = createMailTestClient({ vars: { LOGIN_MAX_FAILURES: '3' } });
     const { email, accessToken } = await registerAndSignIn(client);
     const newEmail = uniqueEmail('moved');
-    expect(await errorOf(await change(client, accessToken, { new_email: newEmail }))).toBe('invalid_credentials');
+    expect(await errorOf(await change(client, accessToken, { new_email: newEmail }))).toBe('reauthentication_required');
     for (let attempt = 0; attempt < 3; attempt++) {
       const wrong = await change(client, accessToken, { new_email: newEmail, password: 'not my password at all' });
       expect(wrong.status).toBe(401);
@@ -95,8 +95,8 @@ describe('POST /auth/email/change', () => {
   });
 });
 
-describe('step-up for an account without a password', () => {
-  it('accepts a sign-in within 10 minutes and answers 403 reauthentication_required after', async () => {
+describe('the proof of an account without a password', () => {
+  it('takes no sign-in but a provider one as a proof: a password session of an account that lost its password gets 403 reauthentication_required', async () => {
     const client = createMailTestClient();
     const { email, userId } = await (async () => {
       const signedUp = await registerAndSignIn(client);
@@ -105,18 +105,14 @@ describe('step-up for an account without a password', () => {
     })();
     const session = await logIn(client, email, DEFAULT_PASSWORD);
     await makePasswordlessWithProvider(userId, email);
-    client.clock.advanceSeconds(601);
-    const stale = await change(client, session.accessToken, { new_email: uniqueEmail('late') });
-    expect(stale.status).toBe(403);
-    expect(await errorOf(stale)).toBe('reauthentication_required');
-    const staleDelete = await client.postJson('/auth/account/delete', {}, { Authorization: `Bearer ${session.accessToken}` });
-    expect(await errorOf(staleDelete)).toBe('reauthentication_required');
-    await databaseForKey(env, session.sessionId).prepare('UPDATE sessions SET created_at = created_at + 601 WHERE id = ?1').bind(session.sessionId).run();
-    const recentToken = ((await (await client.fetch('/auth/refresh', { method: 'POST', headers: { Cookie: `edge_auth_refresh=${session.refreshToken}` } })).json()) as { access_token: string }).access_token;
-    expect((await change(client, recentToken, { new_email: uniqueEmail('recent') })).status).toBe(202);
+    const fresh = await change(client, session.accessToken, { new_email: uniqueEmail('late') });
+    expect(fresh.status).toBe(403);
+    expect(await errorOf(fresh)).toBe('reauthentication_required');
+    const freshDelete = await client.postJson('/auth/account/delete', {}, { Authorization: `Bearer ${session.accessToken}` });
+    expect(await errorOf(freshDelete)).toBe('reauthentication_required');
   });
 
-  it('takes no lockout claim when a password is sent for an account that has none, so no attempt is left pending', async () => {
+  it('counts a password sent for an account that has none as a wrong proof (401), and leaves no attempt pending', async () => {
     const client = createMailTestClient();
     const signedUp = await registerAndSignIn(client);
     const row = await (await databaseForEmail(env, signedUp.email)).prepare('SELECT id FROM users WHERE email = ?1').bind(signedUp.email).first<{ id: string }>();
@@ -125,8 +121,8 @@ describe('step-up for an account without a password', () => {
     const emailHash = await hashEmailForThrottle(signedUp.email);
     const home = await databaseForEmail(env, signedUp.email);
     await home.prepare('DELETE FROM login_failures WHERE email_hash = ?1').bind(emailHash).run();
-    expect((await change(client, signedUp.accessToken, { new_email: uniqueEmail('nopw'), password: 'some password sent anyway' })).status).toBe(202);
-    const record = await home.prepare('SELECT pending FROM login_failures WHERE email_hash = ?1').bind(emailHash).first<{ pending: number }>();
-    expect(record?.pending ?? 0).toBe(0);
+    expect(await errorOf(await change(client, signedUp.accessToken, { new_email: uniqueEmail('nopw'), password: 'some password sent anyway' }))).toBe('invalid_credentials');
+    const record = await home.prepare('SELECT pending, failures FROM login_failures WHERE email_hash = ?1').bind(emailHash).first<{ pending: number; failures: number }>();
+    expect(record).toEqual({ pending: 0, failures: 1 });
   });
 });

@@ -2,9 +2,10 @@
 import { decodeToken } from '../helpers/forge';
 import { describe, expect, it } from 'vitest';
 import { databaseForKey } from '../../src/storage/database';
-import { createTestClock, getMe, sendWithBearer, signUpAndLogIn, type TestClient } from '../helpers/client';
+import { createTestClock, getMe, sendWithBearer, signUpVerified, type TestClient } from '../helpers/client';
 import { createOAuthTestClient, providerLogin, providerSession, signInWithProvider } from '../helpers/oidc-flow';
-import { addPasskey } from '../helpers/passkeys';
+import { PROVIDER_REAUTHENTICATION_SECONDS } from '../../src/auth/account-policy';
+import { addPasskey, passkeyProof } from '../helpers/passkeys';
 
 interface IdentityListing {
   identities: { id: string; provider: string; email: string | null; created_at: string }[];
@@ -41,7 +42,7 @@ describe('GET /auth/identities', () => {
 
   it('is empty for a password account and needs a bearer token', async () => {
     const client = createOAuthTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     expect(await listIdentities(client, user.accessToken)).toEqual([]);
     expect((await client.fetch('/auth/identities')).status).toBe(401);
   });
@@ -76,25 +77,26 @@ describe('DELETE /auth/identities/:id', () => {
   it('counts passkeys and identities together: a provider account with a passkey may drop either, never both', async () => {
     const client = createOAuthTestClient();
     const { accessToken } = await providerSession(client, 'local', providerLogin());
-    const passkey = await addPasskey(client, accessToken);
+    // No password: the provider sign-in of the last 5 minutes stands for the proof.
+    const passkey = await addPasskey(client, accessToken, {}, {});
     const [identity] = await listIdentities(client, accessToken);
     expect((await sendWithBearer(client, 'DELETE', `/auth/passkeys/${passkey.id}`, accessToken)).status).toBe(204);
     expect(await errorOfResponse(await sendWithBearer(client, 'DELETE', `/auth/identities/${identity?.id}`, accessToken))).toBe('last_sign_in_method');
     // And the other way round.
-    const second = await addPasskey(client, accessToken);
+    const second = await addPasskey(client, accessToken, {}, {});
     expect((await sendWithBearer(client, 'DELETE', `/auth/identities/${identity?.id}`, accessToken)).status).toBe(204);
-    expect(await errorOfResponse(await sendWithBearer(client, 'DELETE', `/auth/passkeys/${second.id}`, accessToken))).toBe('last_sign_in_method');
+    expect(await errorOfResponse(await sendWithBearer(client, 'DELETE', `/auth/passkeys/${second.id}`, accessToken, await passkeyProof(client, second)))).toBe('last_sign_in_method');
   });
 
   it('lets a password account unlink its identity', async () => {
     const client = createOAuthTestClient();
     const login = providerLogin();
-    const user = await signUpAndLogIn(client, { email: login });
-    await databaseForKey(client.env, user.userId).prepare('UPDATE users SET email_verified = 1 WHERE id = ?1').bind(user.userId).run();
+    const user = await signUpVerified(client, { email: login });
     await signInWithProvider(client, 'local', { login });
     const [identity] = await listIdentities(client, user.accessToken);
     expect(identity?.provider).toBe('local');
-    expect((await sendWithBearer(client, 'DELETE', `/auth/identities/${identity?.id}`, user.accessToken)).status).toBe(204);
+    expect(await errorOfResponse(await sendWithBearer(client, 'DELETE', `/auth/identities/${identity?.id}`, user.accessToken))).toBe('reauthentication_required');
+    expect((await sendWithBearer(client, 'DELETE', `/auth/identities/${identity?.id}`, user.accessToken, { password: user.password })).status).toBe(204);
   });
 
   it('answers 404 for an identity that is not the caller\'s', async () => {
@@ -103,21 +105,21 @@ describe('DELETE /auth/identities/:id', () => {
     const owner = await providerSession(client, 'local', login);
     await providerSession(client, 'other', login);
     const [identity] = await listIdentities(client, owner.accessToken);
-    const stranger = await signUpAndLogIn(client);
-    expect((await sendWithBearer(client, 'DELETE', `/auth/identities/${identity?.id}`, stranger.accessToken)).status).toBe(404);
+    const stranger = await signUpVerified(client);
+    expect((await sendWithBearer(client, 'DELETE', `/auth/identities/${identity?.id}`, stranger.accessToken, { password: stranger.password })).status).toBe(404);
     expect((await sendWithBearer(client, 'DELETE', '/auth/identities/00.nope', owner.accessToken)).status).toBe(404);
     expect(await listIdentities(client, owner.accessToken)).toHaveLength(2);
   });
 
-  it('needs a sign-in of the last 10 minutes (403 reauthentication_required)', async () => {
+  it('takes a provider sign-in of the last 5 minutes as the proof of an account without a password, and no older one (403 reauthentication_required)', async () => {
     const clock = createTestClock();
     const client = createOAuthTestClient({ clock });
     const login = providerLogin();
     const { accessToken } = await providerSession(client, 'local', login);
     await providerSession(client, 'other', login);
     const [identity] = await listIdentities(client, accessToken);
-    // The access token (15 minutes) is still good; the sign-in behind it is no longer recent.
-    clock.advanceSeconds(601);
+    // The access token (15 minutes) is still good; the provider sign-in behind it no longer counts.
+    clock.advanceSeconds(PROVIDER_REAUTHENTICATION_SECONDS + 1);
     const stale = await sendWithBearer(client, 'DELETE', `/auth/identities/${identity?.id}`, accessToken);
     expect(stale.status).toBe(403);
     expect(await errorOfResponse(stale)).toBe('reauthentication_required');

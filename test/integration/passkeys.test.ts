@@ -2,9 +2,9 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { SoftwareAuthenticator, userHandleFor } from '../helpers/authenticator';
-import { createTestClient, createTestClock, getMe, refreshCookieFrom, refreshWithCookie, sendWithBearer, signUpAndLogIn } from '../helpers/client';
+import { createTestClient, createTestClock, getMe, refreshCookieFrom, refreshWithCookie, sendWithBearer, signUpVerified, DEFAULT_PASSWORD } from '../helpers/client';
 import { decodeToken } from '../helpers/forge';
-import { addPasskey, errorCode, loginOptions, registerPasskey, registrationOptions, signInWithPasskey } from '../helpers/passkeys';
+import { addPasskey, errorCode, loginOptions, passkeyProof, registerPasskey, registrationOptions, signInWithPasskey } from '../helpers/passkeys';
 import { databaseForKey } from '../../src/storage/database';
 
 interface PasskeyListing {
@@ -20,7 +20,7 @@ async function listPasskeys(client: ReturnType<typeof createTestClient>, accessT
 describe('POST /auth/passkeys/registration-options', () => {
   it('offers discoverable, user-verified, attestation-free creation options for the signed-in user', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const options = await registrationOptions(client, user.accessToken);
     expect(options.rp).toEqual({ id: 'auth.example.test', name: 'edge-auth' });
     expect(options.user).toEqual({ id: userHandleFor(user.userId), name: user.email, displayName: user.email });
@@ -34,35 +34,36 @@ describe('POST /auth/passkeys/registration-options', () => {
 
   it('uses WEBAUTHN_RP_ID and WEBAUTHN_RP_NAME when they are set', async () => {
     const client = createTestClient({ vars: { WEBAUTHN_RP_ID: 'example.test', WEBAUTHN_RP_NAME: 'Example' } });
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     expect((await registrationOptions(client, user.accessToken)).rp).toEqual({ id: 'example.test', name: 'Example' });
   });
 
   it('excludes the passkeys the account already has', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const authenticator = await addPasskey(client, user.accessToken);
     const options = await registrationOptions(client, user.accessToken);
     expect(options.excludeCredentials).toEqual([{ type: 'public-key', id: authenticator.id, transports: ['internal'] }]);
   });
 
-  it('needs a sign-in of the last 10 minutes (403 reauthentication_required)', async () => {
+  it('needs a proof in the same request: a fresh sign-in alone is 403 reauthentication_required, a stale one with the password is fine', async () => {
     const clock = createTestClock();
     const client = createTestClient({ clock });
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
+    const fresh = await sendWithBearer(client, 'POST', '/auth/passkeys/registration-options', user.accessToken);
+    expect(fresh.status).toBe(403);
+    expect(await errorCode(fresh)).toBe('reauthentication_required');
     clock.advanceSeconds(601);
     const refreshed = await refreshWithCookie(client, user.refreshToken);
     const { access_token: accessToken } = (await refreshed.json()) as { access_token: string };
-    const response = await sendWithBearer(client, 'POST', '/auth/passkeys/registration-options', accessToken);
-    expect(response.status).toBe(403);
-    expect(await errorCode(response)).toBe('reauthentication_required');
+    expect((await sendWithBearer(client, 'POST', '/auth/passkeys/registration-options', accessToken, { password: DEFAULT_PASSWORD })).status).toBe(200);
   });
 });
 
 describe('POST /auth/passkeys and GET /auth/passkeys', () => {
   it('registers a passkey (201) and lists it with its name and no use yet', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const authenticator = await SoftwareAuthenticator.create();
     const response = await registerPasskey(client, user.accessToken, authenticator, {}, 'Laptop');
     expect(response.status).toBe(201);
@@ -73,29 +74,29 @@ describe('POST /auth/passkeys and GET /auth/passkeys', () => {
 
   it('names a passkey "Passkey" when no name is given', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     await addPasskey(client, user.accessToken);
     expect((await listPasskeys(client, user.accessToken)).map((passkey) => passkey.name)).toEqual(['Passkey']);
   });
 
   it('registers Ed25519 passkeys as well as ES256 ones, and signs in with them', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const authenticator = await addPasskey(client, user.accessToken, { algorithm: 'EdDSA' });
     expect((await signInWithPasskey(client, authenticator)).status).toBe(200);
   });
 
   it('lists only the caller\'s own passkeys', async () => {
     const client = createTestClient();
-    const alice = await signUpAndLogIn(client);
-    const bob = await signUpAndLogIn(client);
+    const alice = await signUpVerified(client);
+    const bob = await signUpVerified(client);
     await addPasskey(client, alice.accessToken);
     expect(await listPasskeys(client, bob.accessToken)).toEqual([]);
   });
 
   it('records passkey_added in the security events', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     await addPasskey(client, user.accessToken);
     const row = await databaseForKey(env, user.userId).prepare("SELECT COUNT(*) AS n FROM auth_events WHERE user_id = ?1 AND type = 'passkey_added'").bind(user.userId).first<{ n: number }>();
     expect(row?.n).toBe(1);
@@ -105,7 +106,7 @@ describe('POST /auth/passkeys and GET /auth/passkeys', () => {
 describe('POST /auth/passkeys/login', () => {
   it('signs in with a registered passkey: a session like a password login, amr hwk and user, auth_time now', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const authenticator = await addPasskey(client, user.accessToken);
     const response = await signInWithPasskey(client, authenticator);
     expect(response.status).toBe(200);
@@ -125,7 +126,7 @@ describe('POST /auth/passkeys/login', () => {
 
   it('gives a synced (backup-eligible) passkey amr swk and user', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const authenticator = await addPasskey(client, user.accessToken, { flags: 0x08 | 0x10 });
     const response = await signInWithPasskey(client, authenticator);
     expect(decodeToken(((await response.json()) as { access_token: string }).access_token).payload.amr).toEqual(['swk', 'user']);
@@ -134,7 +135,7 @@ describe('POST /auth/passkeys/login', () => {
   it('keeps the passkey amr and the sign-in time across refreshes', async () => {
     const clock = createTestClock();
     const client = createTestClient({ clock });
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const authenticator = await addPasskey(client, user.accessToken);
     const response = await signInWithPasskey(client, authenticator);
     const signedInAt = Math.floor(clock.now() / 1000);
@@ -148,7 +149,7 @@ describe('POST /auth/passkeys/login', () => {
 
   it('delivers the refresh token in the body with token_delivery "body"', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const authenticator = await addPasskey(client, user.accessToken);
     const response = await signInWithPasskey(client, authenticator, {}, 'body');
     const body = (await response.json()) as { refresh_token?: string };
@@ -158,7 +159,7 @@ describe('POST /auth/passkeys/login', () => {
 
   it('signs in again and again with an authenticator that keeps no counter (always 0)', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const authenticator = await addPasskey(client, user.accessToken, { keepsCounter: false });
     expect((await signInWithPasskey(client, authenticator)).status).toBe(200);
     expect((await signInWithPasskey(client, authenticator)).status).toBe(200);
@@ -174,9 +175,9 @@ describe('POST /auth/passkeys/login', () => {
 describe('DELETE /auth/passkeys/:id', () => {
   it('removes the passkey (204), records passkey_removed, and it lists no more', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const authenticator = await addPasskey(client, user.accessToken);
-    const response = await sendWithBearer(client, 'DELETE', `/auth/passkeys/${authenticator.id}`, user.accessToken);
+    const response = await sendWithBearer(client, 'DELETE', `/auth/passkeys/${authenticator.id}`, user.accessToken, { password: DEFAULT_PASSWORD });
     expect(response.status).toBe(204);
     expect(await listPasskeys(client, user.accessToken)).toEqual([]);
     const row = await databaseForKey(env, user.userId).prepare("SELECT COUNT(*) AS n FROM auth_events WHERE user_id = ?1 AND type = 'passkey_removed'").bind(user.userId).first<{ n: number }>();
@@ -185,10 +186,10 @@ describe('DELETE /auth/passkeys/:id', () => {
 
   it('answers 404 for a passkey that is not the caller\'s, and leaves it in place', async () => {
     const client = createTestClient();
-    const alice = await signUpAndLogIn(client);
-    const bob = await signUpAndLogIn(client);
+    const alice = await signUpVerified(client);
+    const bob = await signUpVerified(client);
     const authenticator = await addPasskey(client, alice.accessToken);
-    const response = await sendWithBearer(client, 'DELETE', `/auth/passkeys/${authenticator.id}`, bob.accessToken);
+    const response = await sendWithBearer(client, 'DELETE', `/auth/passkeys/${authenticator.id}`, bob.accessToken, { password: DEFAULT_PASSWORD });
     expect(response.status).toBe(404);
     expect(await errorCode(response)).toBe('not_found');
     expect(await listPasskeys(client, alice.accessToken)).toHaveLength(1);
@@ -196,13 +197,13 @@ describe('DELETE /auth/passkeys/:id', () => {
 
   it('refuses to remove the last way to sign in of an account without a password (409 last_sign_in_method)', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const first = await addPasskey(client, user.accessToken);
     const second = await addPasskey(client, user.accessToken);
-    // An account with no password (as a provider or passkey-only account is).
+    // An account with no password (as a provider or passkey-only account is): it proves with a passkey.
     await databaseForKey(env, user.userId).prepare("UPDATE users SET password_hash = '' WHERE id = ?1").bind(user.userId).run();
-    expect((await sendWithBearer(client, 'DELETE', `/auth/passkeys/${first.id}`, user.accessToken)).status).toBe(204);
-    const response = await sendWithBearer(client, 'DELETE', `/auth/passkeys/${second.id}`, user.accessToken);
+    expect((await sendWithBearer(client, 'DELETE', `/auth/passkeys/${first.id}`, user.accessToken, await passkeyProof(client, second))).status).toBe(204);
+    const response = await sendWithBearer(client, 'DELETE', `/auth/passkeys/${second.id}`, user.accessToken, await passkeyProof(client, second));
     expect(response.status).toBe(409);
     expect(await errorCode(response)).toBe('last_sign_in_method');
     expect(await listPasskeys(client, user.accessToken)).toHaveLength(1);
@@ -211,20 +212,18 @@ describe('DELETE /auth/passkeys/:id', () => {
 
   it('lets an account with a password remove its only passkey', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const authenticator = await addPasskey(client, user.accessToken);
-    expect((await sendWithBearer(client, 'DELETE', `/auth/passkeys/${authenticator.id}`, user.accessToken)).status).toBe(204);
+    expect((await sendWithBearer(client, 'DELETE', `/auth/passkeys/${authenticator.id}`, user.accessToken, { password: DEFAULT_PASSWORD })).status).toBe(204);
   });
 
-  it('needs a sign-in of the last 10 minutes (403 reauthentication_required)', async () => {
-    const clock = createTestClock();
-    const client = createTestClient({ clock });
-    const user = await signUpAndLogIn(client);
+  it('needs a proof in the same request (403 reauthentication_required without one, however recent the sign-in)', async () => {
+    const client = createTestClient();
+    const user = await signUpVerified(client);
     const authenticator = await addPasskey(client, user.accessToken);
-    clock.advanceSeconds(601);
-    const refreshed = (await (await refreshWithCookie(client, user.refreshToken)).json()) as { access_token: string };
-    const response = await sendWithBearer(client, 'DELETE', `/auth/passkeys/${authenticator.id}`, refreshed.access_token);
+    const response = await sendWithBearer(client, 'DELETE', `/auth/passkeys/${authenticator.id}`, user.accessToken);
     expect(response.status).toBe(403);
     expect(await errorCode(response)).toBe('reauthentication_required');
+    expect(await listPasskeys(client, user.accessToken)).toHaveLength(1);
   });
 });

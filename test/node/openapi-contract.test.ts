@@ -150,8 +150,17 @@ describe('a whole user journey through a response validator', () => {
     expect((await call('GET', '/auth/events', { headers: bearer(browser.accessToken) })).status).toBe(200);
     expect((await call('DELETE', '/auth/sessions/00.no-such-session', { headers: bearer(browser.accessToken) })).status).toBe(404);
 
+    // Adding a way to sign in needs a verified address, then a proof in the same request.
+    const proofHeaders = { ...JSON_HEADERS, ...bearer(browser.accessToken) };
+    const passwordProof = json({ password });
+    expect((await call('POST', '/auth/passkeys/registration-options', { headers: proofHeaders, body: passwordProof })).status).toBe(403);
+    const verifyJourney = (to: string) => waitForMailedLink(server.output, to, '/verify-email').then((link) => call('POST', '/auth/email/verify', { headers: JSON_HEADERS, body: json({ token: tokenOfLink(link) }) }));
+    expect((await verifyJourney(email)).status).toBe(200);
+    expect((await call('POST', '/auth/passkeys/registration-options', { headers: bearer(browser.accessToken) })).status).toBe(403);
+    expect((await call('POST', '/auth/passkeys/registration-options', { headers: proofHeaders, body: json({ password: 'not the password' }) })).status).toBe(401);
+
     // Passkeys with the software authenticator: register, list, sign in (and refused), remove.
-    const registrationOptions = await call('POST', '/auth/passkeys/registration-options', { headers: bearer(browser.accessToken) });
+    const registrationOptions = await call('POST', '/auth/passkeys/registration-options', { headers: proofHeaders, body: passwordProof });
     expect(registrationOptions.status).toBe(200);
     const authenticator = await SoftwareAuthenticator.create();
     const { options: creation } = (await registrationOptions.json()) as { options: CreationOptionsJSON };
@@ -167,8 +176,9 @@ describe('a whole user journey through a response validator', () => {
     const assertion = await authenticator.assert(await signInOptions(), server.url);
     expect((await call('POST', '/auth/passkeys/login', { headers: JSON_HEADERS, body: json({ credential: assertion }) })).status).toBe(200);
     expect((await call('POST', '/auth/passkeys/login', { headers: JSON_HEADERS, body: json({ credential: assertion, token_delivery: 'body' }) })).status).toBe(401);
-    expect((await call('DELETE', `/auth/passkeys/${authenticator.id}`, { headers: bearer(browser.accessToken) })).status).toBe(204);
-    expect((await call('DELETE', `/auth/passkeys/${authenticator.id}`, { headers: bearer(browser.accessToken) })).status).toBe(404);
+    expect((await call('DELETE', `/auth/passkeys/${authenticator.id}`, { headers: bearer(browser.accessToken) })).status).toBe(403);
+    expect((await call('DELETE', `/auth/passkeys/${authenticator.id}`, { headers: proofHeaders, body: passwordProof })).status).toBe(204);
+    expect((await call('DELETE', `/auth/passkeys/${authenticator.id}`, { headers: proofHeaders, body: passwordProof })).status).toBe(404);
 
     // Sign-in with another provider: the list, refused starts, the provider's own pages, the callback (good and
     // with a state it never issued), then the identities of the new account (the only one can't be removed).
@@ -197,7 +207,9 @@ describe('a whole user journey through a response validator', () => {
     expect((await call('POST', '/auth/register', { headers: JSON_HEADERS, body: json({ email: mfaEmail, password }) })).status).toBe(201);
     const mfaUser = await logIn(mfaEmail, password);
     const mfaHeaders = { ...JSON_HEADERS, ...bearer(mfaUser.accessToken) };
-    const setup = await call('POST', '/auth/mfa/totp/setup', { headers: bearer(mfaUser.accessToken) });
+    expect((await verifyJourney(mfaEmail)).status).toBe(200);
+    expect((await call('POST', '/auth/mfa/totp/setup', { headers: bearer(mfaUser.accessToken) })).status).toBe(403);
+    const setup = await call('POST', '/auth/mfa/totp/setup', { headers: mfaHeaders, body: passwordProof });
     expect(setup.status).toBe(200);
     const totpSecret = base32ToBytes(((await setup.json()) as { secret: string }).secret) ?? new Uint8Array();
     const currentCode = () => totpCodeForStep(totpSecret, totpStepAt(Math.floor(Date.now() / 1000)));
@@ -206,7 +218,7 @@ describe('a whole user journey through a response validator', () => {
     expect(enabled.status).toBe(200);
     const recoveryCodes = ((await enabled.json()) as { recovery_codes: string[] }).recovery_codes;
     expect((await call('POST', '/auth/mfa/totp/enable', { headers: mfaHeaders, body: json({ code: await currentCode() }) })).status).toBe(409);
-    expect((await call('POST', '/auth/mfa/totp/setup', { headers: bearer(mfaUser.accessToken) })).status).toBe(409);
+    expect((await call('POST', '/auth/mfa/totp/setup', { headers: mfaHeaders, body: passwordProof })).status).toBe(409);
     const mfaRequired = await call('POST', '/auth/login', { headers: JSON_HEADERS, body: json({ email: mfaEmail, password }) });
     expect(mfaRequired.status).toBe(403);
     const mfaToken = ((await mfaRequired.json()) as { mfa_token: string }).mfa_token;
@@ -289,6 +301,7 @@ describe('a whole user journey through a response validator', () => {
     // Email change: a taken address, a wrong password, accepted; the new address is taken before its link is used.
     const changeEmail = (body: unknown) => post('/auth/email/change', body, bearer(reset.accessToken));
     expect((await changeEmail({ new_email: email, password: 'a reset journey passphrase' })).status).toBe(409);
+    expect((await changeEmail({ new_email: `moved-${recover}` })).status).toBe(403);
     expect((await changeEmail({ new_email: `moved-${recover}`, password: 'not the password' })).status).toBe(401);
     expect((await changeEmail({ new_email: `moved-${recover}`, password: 'a reset journey passphrase' })).status).toBe(202);
     const moveToken = await mailedToken(`moved-${recover}`, '/verify-email');

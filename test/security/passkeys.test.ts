@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { decodeCBORToNativeValueNoLeftoverBytes } from '@oslojs/cbor';
 import { encodeCbor, fromBase64Url, SoftwareAuthenticator, toBase64Url, userHandleFor } from '../helpers/authenticator';
-import { createTestClient, createTestClock, sendWithBearer, signUpAndLogIn } from '../helpers/client';
+import { createTestClient, createTestClock, sendWithBearer, signUpVerified, DEFAULT_PASSWORD } from '../helpers/client';
 import { addPasskey, errorCode, loginOptions, postPasskeyLogin, registerPasskey, registrationOptions, SERVICE_ORIGIN, signInWithPasskey } from '../helpers/passkeys';
 import { databaseForKey } from '../../src/storage/database';
 
@@ -24,55 +24,55 @@ async function passkeyCount(userId: string): Promise<number> {
 describe('passkey registration refuses', () => {
   it('a response from another origin', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     await expectRefusedRegistration(await registerPasskey(client, user.accessToken, await SoftwareAuthenticator.create(), { origin: 'https://evil.example' }));
     expect(await passkeyCount(user.userId)).toBe(0);
   });
 
   it('accepts an origin listed in ALLOWED_ORIGINS', async () => {
     const client = createTestClient({ vars: { ALLOWED_ORIGINS: 'https://app.example.test' } });
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     expect((await registerPasskey(client, user.accessToken, await SoftwareAuthenticator.create(), { origin: 'https://app.example.test' })).status).toBe(201);
   });
 
   it('a response whose RP ID hash is not SHA-256 of our RP ID', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     await expectRefusedRegistration(await registerPasskey(client, user.accessToken, await SoftwareAuthenticator.create(), { rpId: 'evil.example' }));
   });
 
   it('a response without user verification (UV flag clear)', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     await expectRefusedRegistration(await registerPasskey(client, user.accessToken, await SoftwareAuthenticator.create(), { userVerified: false }));
   });
 
   it('client data of type webauthn.get', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     await expectRefusedRegistration(await registerPasskey(client, user.accessToken, await SoftwareAuthenticator.create(), { type: 'webauthn.get' }));
   });
 
   it('a cross-origin (iframe) ceremony', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     await expectRefusedRegistration(await registerPasskey(client, user.accessToken, await SoftwareAuthenticator.create(), { crossOrigin: true }));
   });
 
   it('a challenge the service never issued', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const forged = btoa(`00.${'x'.repeat(32)}`).replace(/=+$/, '');
     await expectRefusedRegistration(await registerPasskey(client, user.accessToken, await SoftwareAuthenticator.create(), { challenge: forged }));
   });
 
   it('a replayed registration challenge: the same response registers once', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const options = await registrationOptions(client, user.accessToken);
     const credential = await (await SoftwareAuthenticator.create()).register(options, SERVICE_ORIGIN);
     expect((await sendWithBearer(client, 'POST', '/auth/passkeys', user.accessToken, { credential })).status).toBe(201);
-    await sendWithBearer(client, 'DELETE', `/auth/passkeys/${credential.id}`, user.accessToken);
+    await sendWithBearer(client, 'DELETE', `/auth/passkeys/${credential.id}`, user.accessToken, { password: DEFAULT_PASSWORD });
     await expectRefusedRegistration(await sendWithBearer(client, 'POST', '/auth/passkeys', user.accessToken, { credential }));
     expect(await passkeyCount(user.userId)).toBe(0);
   });
@@ -80,7 +80,7 @@ describe('passkey registration refuses', () => {
   it('a challenge older than 5 minutes, and takes one just inside them', async () => {
     const clock = createTestClock();
     const client = createTestClient({ clock });
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const late = await registrationOptions(client, user.accessToken);
     const inTime = await registrationOptions(client, user.accessToken);
     clock.advanceSeconds(299);
@@ -93,8 +93,8 @@ describe('passkey registration refuses', () => {
 
   it("another user's registration challenge (a response made for Alice's options sent by Bob)", async () => {
     const client = createTestClient();
-    const alice = await signUpAndLogIn(client);
-    const bob = await signUpAndLogIn(client);
+    const alice = await signUpVerified(client);
+    const bob = await signUpVerified(client);
     const aliceOptions = await registrationOptions(client, alice.accessToken);
     const credential = await (await SoftwareAuthenticator.create()).register(aliceOptions, SERVICE_ORIGIN);
     await expectRefusedRegistration(await sendWithBearer(client, 'POST', '/auth/passkeys', bob.accessToken, { credential }));
@@ -105,7 +105,7 @@ describe('passkey registration refuses', () => {
 
   it('an attestation format other than none', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const options = await registrationOptions(client, user.accessToken);
     const credential = await (await SoftwareAuthenticator.create()).register(options, SERVICE_ORIGIN);
     // Same authenticator data, re-wrapped as "packed" with a (meaningless) statement.
@@ -121,7 +121,7 @@ describe('passkey registration refuses', () => {
 
   it('a malformed credential with 400 invalid_request or invalid_passkey, never a 5xx', async () => {
     const client = createTestClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const options = await registrationOptions(client, user.accessToken);
     const good = await (await SoftwareAuthenticator.create()).register(options, SERVICE_ORIGIN);
     const bodies: unknown[] = [
@@ -146,7 +146,7 @@ describe('passkey sign-in refuses (401 invalid_credentials)', () => {
   async function setUp() {
     const clock = createTestClock();
     const client = createTestClient({ clock });
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const authenticator = await addPasskey(client, user.accessToken);
     return { clock, client, user, authenticator };
   }
@@ -225,13 +225,13 @@ describe('passkey sign-in refuses (401 invalid_credentials)', () => {
 
   it("a credential of another user: Alice's passkey with Bob's userHandle", async () => {
     const { client, authenticator } = await setUp();
-    const bob = await signUpAndLogIn(client);
+    const bob = await signUpVerified(client);
     await expectRefusedLogin(await signInWithPasskey(client, authenticator, { userHandle: userHandleFor(bob.userId) }));
   });
 
   it("a credential registered by another account cannot sign in to this one, even under this one's userHandle", async () => {
     const { client, user: alice } = await setUp();
-    const mallory = await signUpAndLogIn(client);
+    const mallory = await signUpVerified(client);
     const malloryKey = await addPasskey(client, mallory.accessToken);
     await expectRefusedLogin(await signInWithPasskey(client, malloryKey, { userHandle: userHandleFor(alice.userId) }));
   });
@@ -243,7 +243,7 @@ describe('passkey sign-in refuses (401 invalid_credentials)', () => {
 
   it('a removed passkey', async () => {
     const { client, user, authenticator } = await setUp();
-    expect((await sendWithBearer(client, 'DELETE', `/auth/passkeys/${authenticator.id}`, user.accessToken)).status).toBe(204);
+    expect((await sendWithBearer(client, 'DELETE', `/auth/passkeys/${authenticator.id}`, user.accessToken, { password: DEFAULT_PASSWORD })).status).toBe(204);
     await expectRefusedLogin(await signInWithPasskey(client, authenticator));
   });
 

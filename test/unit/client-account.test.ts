@@ -54,10 +54,11 @@ describe('client SDK: account recovery and verification', () => {
     await auth.requestEmailVerification();
     expect(server.mailbox.to(email).filter((mail) => mail.kind === 'verify_email')).toHaveLength(2);
     const newEmail = uniqueEmail('sdk-moved');
-    await expect(auth.changeEmail(newEmail, 'wrong password here')).rejects.toMatchObject({ code: 'invalid_credentials' });
-    await auth.changeEmail(newEmail, DEFAULT_PASSWORD);
+    await expect(auth.changeEmail(newEmail, {})).rejects.toMatchObject({ code: 'reauthentication_required' });
+    await expect(auth.changeEmail(newEmail, { password: 'wrong password here' })).rejects.toMatchObject({ code: 'invalid_credentials' });
+    await auth.changeEmail(newEmail, { password: DEFAULT_PASSWORD });
     expect(server.mailbox.to(newEmail)).toHaveLength(1);
-    await auth.deleteAccount(DEFAULT_PASSWORD);
+    await auth.deleteAccount({ password: DEFAULT_PASSWORD });
     expect(auth.getStatus()).toBe('signed_out');
   });
 });

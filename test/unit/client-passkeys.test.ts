@@ -4,13 +4,14 @@ import { createAuthClient } from '../../src/client';
 import type { CreationOptionsJSON, RequestOptionsJSON } from '../../src/webauthn/json';
 import { SoftwareAuthenticator } from '../helpers/authenticator';
 import { createTestBrowser } from '../helpers/browser';
-import { BASE_URL, createTestClient, DEFAULT_PASSWORD, uniqueEmail } from '../helpers/client';
+import { BASE_URL, createTestClient, DEFAULT_PASSWORD, markEmailVerified, uniqueEmail } from '../helpers/client';
 
 async function signedIn() {
   const server = createTestClient();
   const auth = createAuthClient({ baseUrl: BASE_URL, fetch: createTestBrowser(server).fetch, now: server.clock.now, crossTab: false });
   const email = uniqueEmail('sdk-passkey');
-  await auth.register(email, DEFAULT_PASSWORD);
+  const registered = await auth.register(email, DEFAULT_PASSWORD);
+  await markEmailVerified(server, registered.id);
   await auth.login(email, DEFAULT_PASSWORD);
   return { server, auth };
 }
@@ -19,7 +20,8 @@ describe('client SDK: passkeys', () => {
   it('registers a passkey, lists it, signs in with it and removes it', async () => {
     const { server, auth } = await signedIn();
     const authenticator = await SoftwareAuthenticator.create();
-    const creation = (await auth.passkeyRegistrationOptions()) as unknown as CreationOptionsJSON;
+    await expect(auth.passkeyRegistrationOptions({})).rejects.toMatchObject({ code: 'reauthentication_required', status: 403 });
+    const creation = (await auth.passkeyRegistrationOptions({ password: DEFAULT_PASSWORD })) as unknown as CreationOptionsJSON;
     const added = await auth.registerPasskey(await authenticator.register(creation, BASE_URL), 'Phone');
     expect(added).toMatchObject({ id: authenticator.id, name: 'Phone', lastUsedAt: null });
     expect((await auth.listPasskeys()).map((passkey) => passkey.id)).toEqual([authenticator.id]);
@@ -30,7 +32,8 @@ describe('client SDK: passkeys', () => {
     expect(other.getStatus()).toBe('signed_in');
     expect(other.getSession()?.user.id).toBe(auth.getSession()?.user.id);
 
-    await auth.removePasskey(authenticator.id);
+    await expect(auth.removePasskey(authenticator.id, { password: 'not the password' })).rejects.toMatchObject({ code: 'invalid_credentials', status: 401 });
+    await auth.removePasskey(authenticator.id, { password: DEFAULT_PASSWORD });
     expect(await auth.listPasskeys()).toEqual([]);
   });
 
@@ -46,6 +49,6 @@ describe('client SDK: passkeys', () => {
 
   it('reports removing an unknown passkey as not_found', async () => {
     const { auth } = await signedIn();
-    await expect(auth.removePasskey('AAAA')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(auth.removePasskey('AAAA', { password: DEFAULT_PASSWORD })).rejects.toMatchObject({ code: 'not_found' });
   });
 });

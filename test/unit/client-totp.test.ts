@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AuthClientError, createAuthClient } from '../../src/client';
 import { totpCodeForStep, totpStepAt, TOTP_STEP_SECONDS } from '../../src/auth/totp';
 import { createTestBrowser } from '../helpers/browser';
-import { BASE_URL, createTestClient, DEFAULT_PASSWORD, uniqueEmail, type TestClient } from '../helpers/client';
+import { BASE_URL, createTestClient, DEFAULT_PASSWORD, markEmailVerified, uniqueEmail, type TestClient } from '../helpers/client';
 import { base32ToBytes } from '../helpers/totp';
 
 function sdkFor(server: TestClient) {
@@ -17,9 +17,12 @@ describe('client SDK: TOTP', () => {
     const server = createTestClient({ vars: { IP_RATE_LIMIT_PER_MINUTE: '0' } });
     const auth = sdkFor(server);
     const email = uniqueEmail('sdk-totp');
-    await auth.register(email, DEFAULT_PASSWORD);
+    const registered = await auth.register(email, DEFAULT_PASSWORD);
     await auth.login(email, DEFAULT_PASSWORD);
-    const setup = await auth.setUpTotp();
+    await expect(auth.setUpTotp({ password: DEFAULT_PASSWORD })).rejects.toMatchObject({ code: 'email_not_verified', status: 403 });
+    await markEmailVerified(server, registered.id);
+    await expect(auth.setUpTotp({})).rejects.toMatchObject({ code: 'reauthentication_required', status: 403 });
+    const setup = await auth.setUpTotp({ password: DEFAULT_PASSWORD });
     expect(setup.otpauthUri).toContain(setup.secret);
     const secret = base32ToBytes(setup.secret);
     const recoveryCodes = await auth.enableTotp(await codeNow(server, secret));
@@ -46,10 +49,11 @@ describe('client SDK: TOTP', () => {
     const server = createTestClient({ vars: { IP_RATE_LIMIT_PER_MINUTE: '0' } });
     const auth = sdkFor(server);
     const email = uniqueEmail('sdk-totp');
-    await auth.register(email, DEFAULT_PASSWORD);
+    const registered = await auth.register(email, DEFAULT_PASSWORD);
+    await markEmailVerified(server, registered.id);
     await auth.login(email, DEFAULT_PASSWORD);
-    const secret = base32ToBytes((await auth.setUpTotp()).secret);
+    const secret = base32ToBytes((await auth.setUpTotp({ password: DEFAULT_PASSWORD })).secret);
     await auth.enableTotp(await codeNow(server, secret));
-    await expect(auth.setUpTotp()).rejects.toMatchObject({ code: 'totp_already_enabled', status: 409 });
+    await expect(auth.setUpTotp({ password: DEFAULT_PASSWORD })).rejects.toMatchObject({ code: 'totp_already_enabled', status: 409 });
   });
 });

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
 import { inject } from 'vitest';
+import { waitForMailedLink } from './mail-log';
 
 export const PASSWORD = 'a perfectly fine passphrase';
 
@@ -45,4 +46,26 @@ export async function callMe(page: Page): Promise<void> {
   });
   await page.getByRole('button', { name: 'Call /auth/me' }).click();
   await page.waitForFunction(() => (document.getElementById('status')?.textContent ?? '') !== '' || document.body.dataset.state === 'signed-out');
+}
+
+/** Proves the mailbox as a person does: opens the mailed verification link and presses its button (adding a factor needs it). */
+export async function verifyAddress(context: BrowserContext, email: string): Promise<void> {
+  const linkPage = await context.newPage();
+  await linkPage.goto(await waitForMailedLink(email, '/verify-email'));
+  await linkPage.getByRole('button', { name: 'Verify my address' }).click();
+  await linkPage.waitForFunction((address) => (document.getElementById('status')?.textContent ?? '').includes(`${address} is verified`), email);
+  await linkPage.close();
+}
+
+/**
+ * Answers the "Confirm it is you" prompt with the password, or with both
+ * fields empty (`''`: an account without a password that just signed in
+ * with its provider).
+ */
+export async function confirmWithPassword(page: Page, password = PASSWORD): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
+  await dialog.waitFor({ state: 'visible' });
+  if (password !== '') await dialog.getByLabel('Your password').fill(password);
+  await dialog.getByRole('button', { name: 'Confirm', exact: true }).click();
+  await dialog.waitFor({ state: 'hidden' });
 }
