@@ -1,6 +1,6 @@
 // With PUBLIC_ORIGIN set, mailed links, the passkey relying party and provider callbacks ignore the Host a request names.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PASSWORD, sendWithBearer, signUpAndLogIn } from '../helpers/client';
+import { DEFAULT_PASSWORD, sendWithBearer, signUpAndLogIn, signUpVerified } from '../helpers/client';
 import { createMailTestClient } from '../helpers/mailbox';
 import { testOAuthProviders } from '../helpers/oidc-flow';
 
@@ -26,8 +26,8 @@ describe('PUBLIC_ORIGIN', () => {
 
   it('makes the public origin the passkey relying party, and a provider callback point at it', async () => {
     const testClient = client({ PUBLIC_ORIGIN });
-    const user = await signUpAndLogIn(testClient, { password: DEFAULT_PASSWORD });
-    const options = await sendWithBearer(testClient, 'POST', '/auth/passkeys/registration-options', user.accessToken);
+    const user = await signUpVerified(testClient, { password: DEFAULT_PASSWORD });
+    const options = await sendWithBearer(testClient, 'POST', '/auth/passkeys/registration-options', user.accessToken, { password: DEFAULT_PASSWORD });
     expect(options.status).toBe(200);
     expect(((await options.json()) as { options: { rp: { id: string } } }).options.rp.id).toBe('auth.example.com');
     const start = await testClient.fetch(`https://attacker.test/auth/oauth/local?redirect_to=${encodeURIComponent(`${PUBLIC_ORIGIN}/app`)}`, { redirect: 'manual', headers: { Host: 'attacker.test' } });

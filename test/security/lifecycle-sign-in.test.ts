@@ -80,7 +80,8 @@ async function providerAccountWithTotp(client: TestClient) {
   const login = providerLogin('verified');
   const { accessToken } = await providerSession(client, 'local', login);
   const userId = await userIdOf(client, accessToken);
-  const totp = await enableTotp(client, { accessToken });
+  // A provider-made account has no password: its provider sign-in of a moment ago is the proof.
+  const totp = await enableTotp(client, { accessToken }, {});
   return { login, userId, totp };
 }
 

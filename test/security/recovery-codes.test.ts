@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { databaseForKey } from '../../src/storage/database';
 import { bytesToHex } from '../../src/tokens/encoding';
-import { createTestClient, signUpAndLogIn, type TestClient } from '../helpers/client';
+import { createTestClient, signUpVerified, type TestClient } from '../helpers/client';
 import { enableTotp, mfaStep, passwordStep } from '../helpers/totp';
 
 const encoder = new TextEncoder();
@@ -36,7 +36,7 @@ async function storedHashes(client: TestClient, userId: string): Promise<string[
 describe('recovery codes', () => {
   it('carry 80 random bits each: 16 base32 letters and digits, grouped by four, all distinct', async () => {
     const client = totpClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const { recoveryCodes } = await enableTotp(client, user);
     expect(recoveryCodes).toHaveLength(10);
     for (const code of recoveryCodes) expect(code).toMatch(/^[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}$/);
@@ -47,7 +47,7 @@ describe('recovery codes', () => {
 
   it('are stored under the keyed hash bound to the user, never as a SHA-256 of the code', async () => {
     const client = totpClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const { recoveryCodes } = await enableTotp(client, user);
     const stored = await storedHashes(client, user.userId);
     const secret = String((client.env as unknown as Record<string, unknown>).KEY_ENCRYPTION_SECRET);
@@ -59,7 +59,7 @@ describe('recovery codes', () => {
 
   it('still accept, once, a 12-letter code stored as SHA-256 before codes were keyed', async () => {
     const client = totpClient();
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     await enableTotp(client, user);
     const legacy = 'abcd-efgh-ijkl';
     await databaseForKey(client.env, user.userId)

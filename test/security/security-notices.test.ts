@@ -87,7 +87,7 @@ describe('security notices: one per change, to a verified address', () => {
     const user = await verifiedUser(client);
     const authenticator = await addPasskey(client, user.accessToken);
     expect(onlyNewNotice(client, user.email, 0).text).toContain('passkey was added');
-    expect((await sendWithBearer(client, 'DELETE', `/auth/passkeys/${authenticator.id}`, user.accessToken)).status).toBe(204);
+    expect((await sendWithBearer(client, 'DELETE', `/auth/passkeys/${authenticator.id}`, user.accessToken, { password: DEFAULT_PASSWORD })).status).toBe(204);
     expect(onlyNewNotice(client, user.email, 1).text).toContain('passkey was removed');
   });
 
@@ -103,7 +103,7 @@ describe('security notices: one per change, to a verified address', () => {
     expect(noticesTo(client, login)).toHaveLength(1);
     const listed = (await (await sendWithBearer(client, 'GET', '/auth/identities', accessToken)).json()) as { identities: { id: string }[] };
     const identityId = listed.identities[0]?.id ?? '';
-    expect((await sendWithBearer(client, 'DELETE', `/auth/identities/${identityId}`, user.accessToken)).status).toBe(204);
+    expect((await sendWithBearer(client, 'DELETE', `/auth/identities/${identityId}`, user.accessToken, { password: DEFAULT_PASSWORD })).status).toBe(204);
     expect(onlyNewNotice(client, login, 1).text).toContain('unlinked');
   });
 

@@ -44,7 +44,8 @@ describe('client SDK: sign-in with other providers', () => {
     const server = createOAuthTestClient();
     const login = providerLogin();
     const first = await providerSession(server, 'local', login);
-    const totp = await enableTotp(server, first);
+    // A provider-made account has no password: its provider sign-in of a moment ago is the proof.
+    const totp = await enableTotp(server, first, {});
     const { response } = await signInWithProvider(server, 'local', { login });
     const returnedTo = response.headers.get('Location') ?? '';
     expect(providerSignInErrorOf(returnedTo)).toBe('mfa_required');
