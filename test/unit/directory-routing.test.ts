@@ -35,6 +35,15 @@ describe('claimDirectoryKey', () => {
     expect(await findDirectoryEntry(FOUR_SHARDS, key)).toBe('01.first-owner');
     expect(await claim(key, '01.first-owner')).toBe(true);
   });
+
+  it('is released only by the user who holds it', async () => {
+    const key = emailDirectoryKey(`release-${crypto.randomUUID()}@example.test`);
+    expect(await claim(key, '01.holder')).toBe(true);
+    await releaseDirectoryKey(FOUR_SHARDS, key, '03.someone-else');
+    expect(await findDirectoryEntry(FOUR_SHARDS, key)).toBe('01.holder');
+    await releaseDirectoryKey(FOUR_SHARDS, key, '01.holder');
+    expect(await findDirectoryEntry(FOUR_SHARDS, key)).toBeNull();
+  });
 });
 
 describe('shardOfEmailOwner', () => {
