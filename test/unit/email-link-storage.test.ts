@@ -1,10 +1,13 @@
-// Consuming an emailed link in D1: one conditional DELETE that holds the link to the address and password it was issued for.
+// Emailed links in D1: issuing one only when the per-address limit allows, and consuming it with one conditional DELETE held to the address and password it was issued for.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { issueLink } from '../../src/auth/email-links';
+import { getConfig, type RawVars } from '../../src/config';
 import { databaseForKey } from '../../src/storage/database';
-import { consumeEmailLinkStatement, readConsumedLink } from '../../src/storage/email-links';
-import { PASSWORD_TAG_LENGTH } from '../../src/tokens/link';
+import { consumeEmailLinkStatement, findEmailLink, readConsumedLink } from '../../src/storage/email-links';
+import { hashLinkToken, PASSWORD_TAG_LENGTH } from '../../src/tokens/link';
 import { createTestClient, signUpAndLogIn } from '../helpers/client';
+import { tokenFromLink } from '../helpers/mailbox';
 
 const NOW = 1_800_000_000;
 
@@ -40,5 +43,24 @@ describe('consumeEmailLinkStatement', () => {
     expect(await consume(user.userId, link, NOW + 1800)).toBeNull();
     expect(await consume(user.userId, link, NOW + 1799)).toBe(user.userId);
     expect(await consume(user.userId, link, NOW + 1799)).toBeNull();
+  });
+});
+
+describe('issueLink', () => {
+  it('keeps the stored link when the per-address limit refuses a new one, and replaces it once the minute is over', async () => {
+    const user = await signUpAndLogIn(createTestClient());
+    const context = (nowSeconds: number) => ({ env, settings: getConfig(env as unknown as RawVars).account, origin: 'https://auth.example.test', nowSeconds });
+    const request = { purpose: 'password_reset' as const, user: { id: user.userId }, sendTo: user.email };
+    const stored = async (link: string | null) => findEmailLink(databaseForKey(env, user.userId), await hashLinkToken(tokenFromLink(link ?? '')));
+    const first = await issueLink(context(NOW), request);
+    expect(first.allowed).toBe(true);
+    const refused = await issueLink(context(NOW + 30), request);
+    expect(refused.allowed).toBe(false);
+    expect(await stored(first.message.link)).not.toBeNull();
+    expect(await stored(refused.message.link)).toBeNull();
+    const later = await issueLink(context(NOW + 60), request);
+    expect(later.allowed).toBe(true);
+    expect(await stored(first.message.link)).toBeNull();
+    expect(await stored(later.message.link)).not.toBeNull();
   });
 });

@@ -17,7 +17,7 @@ export const MUTANTS = [
     original: 'FROM users u WHERE u.${column} = ?6 AND changes() > 0`,',
     replacement: 'FROM users u WHERE u.${column} = ?6`,',
     description: 'a link request refused with 429 still replaces the stored link, so the link already in the mailbox dies',
-    tests: ['test/security/untested-rules.test.ts', 'test/integration/password-reset.test.ts'],
+    tests: ['test/security/untested-rules.test.ts', 'test/unit/email-link-storage.test.ts'],
   },
   {
     id: 'second-factor-replay-uncounted',
