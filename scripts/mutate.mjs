@@ -44,11 +44,12 @@ const { values: options } = parseArgs({
 
 /**
  * Runs vitest in `cwd`; resolves to whether it passed and the first failing file it named.
- * With `reportTo`, runs without --bail and also writes Vitest's JSON report there.
+ * With `reportTo`, runs without --bail and with Vitest's JSON reporter alone, writing there (the
+ * default reporter's failure summary needs Node 21+, and a crash in it would lose the report).
  */
 function runSuite(cwd, files = [], reportTo = null) {
   const vitest = join(cwd, 'node_modules', 'vitest', 'vitest.mjs');
-  const mode = reportTo === null ? ['--bail=1'] : ['--reporter=default', '--reporter=json', `--outputFile.json=${reportTo}`];
+  const mode = reportTo === null ? ['--bail=1'] : ['--reporter=json', `--outputFile.json=${reportTo}`];
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [vitest, 'run', ...mode, ...files], {
       cwd,
@@ -115,7 +116,7 @@ async function judgeGuards(scratch) {
   const report = await readFile(reportTo, 'utf8').then(JSON.parse, () => null);
   const failing = report === null ? null : failingTests(report, scratch);
   if (run.passed) return { status: 'survived', by: null, failingTests: [] };
-  if (run.timedOut || failing === null) return { status: 'killed', by: run.timedOut ? 'timeout' : 'the workerd suite (no report)', failingTests: null };
+  if (run.timedOut || failing === null) return { status: 'killed', by: run.timedOut ? 'timeout' : `the workerd suite (no report; its output ended:\n${run.tail})`, failingTests: null };
   return { status: 'killed', by: `${failing.length} failing test${failing.length === 1 ? '' : 's'}${failing.length === 1 ? `: ${failing[0]}` : ''}`, failingTests: failing };
 }
 
