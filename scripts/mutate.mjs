@@ -11,6 +11,11 @@
 //   npm run mutate -- --json out.json    also write the outcomes as JSON
 //   npm run mutate -- --per-file         instead: run each hinted test file alone against
 //                                        each mutant, to show which files catch it independently
+//   npm run mutate -- --hinted-only      judge each mutant by its hinted files alone (a quick check while
+//                                        writing mutants: a survivor there may still die in the full suite)
+//   npm run mutate -- --guards           instead: run the whole workerd suite without --bail against
+//                                        each mutant, count the failing tests, and list the mutants
+//                                        killed by exactly one test (slow: a full suite per mutant)
 
 import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -19,7 +24,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { MUTANTS } from './lib/mutants.mjs';
-import { applyMutant, checkMutantList, formatScore, mutationScore, withMutantApplied } from './lib/mutation.mjs';
+import { applyMutant, checkMutantList, failingTests, formatScore, guardReport, mutationScore, withMutantApplied } from './lib/mutation.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NOT_COPIED = new Set(['node_modules', '.git', '.wrangler', '.stryker-tmp', 'reports']);
@@ -32,14 +37,21 @@ const { values: options } = parseArgs({
     'skip-baseline': { type: 'boolean', default: false },
     json: { type: 'string' },
     'per-file': { type: 'boolean', default: false },
+    guards: { type: 'boolean', default: false },
+    'hinted-only': { type: 'boolean', default: false },
   },
 });
 
-/** Runs vitest in `cwd`; resolves to whether it passed and the first failing file it named. */
-function runSuite(cwd, files = []) {
+/**
+ * Runs vitest in `cwd`; resolves to whether it passed and the first failing file it named.
+ * With `reportTo`, runs without --bail and with Vitest's JSON reporter alone, writing there (the
+ * default reporter's failure summary needs Node 21+, and a crash in it would lose the report).
+ */
+function runSuite(cwd, files = [], reportTo = null) {
   const vitest = join(cwd, 'node_modules', 'vitest', 'vitest.mjs');
+  const mode = reportTo === null ? ['--bail=1'] : ['--reporter=json', `--outputFile.json=${reportTo}`];
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, [vitest, 'run', '--bail=1', ...files], {
+    const child = spawn(process.execPath, [vitest, 'run', ...mode, ...files], {
       cwd,
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,6 +92,7 @@ async function judge(scratch, mutant) {
   if (hinted.length > 0) {
     const first = await runSuite(scratch, hinted);
     if (!first.passed) return { status: 'killed', by: first.timedOut ? 'timeout' : (first.failing ?? hinted.join(' ')) };
+    if (options['hinted-only']) return { status: 'survived', by: null };
   }
   const full = await runSuite(scratch);
   if (!full.passed) return { status: 'killed', by: full.timedOut ? 'timeout' : (full.failing ?? 'the workerd suite') };
@@ -93,6 +106,18 @@ async function judgeEachFile(scratch, mutant) {
     if (!(await runSuite(scratch, [file])).passed) catching.push(file);
   }
   return { status: catching.length > 0 ? 'killed' : 'survived', by: catching.length > 0 ? catching.join(', ') : null, catching: catching.length };
+}
+
+/** Runs the whole suite without --bail and counts the tests that fail: how many guard the mutant. */
+async function judgeGuards(scratch) {
+  const reportTo = join(scratch, '.mutate-guards.json');
+  await rm(reportTo, { force: true });
+  const run = await runSuite(scratch, [], reportTo);
+  const report = await readFile(reportTo, 'utf8').then(JSON.parse, () => null);
+  const failing = report === null ? null : failingTests(report, scratch);
+  if (run.passed) return { status: 'survived', by: null, failingTests: [] };
+  if (run.timedOut || failing === null) return { status: 'killed', by: run.timedOut ? 'timeout' : `the workerd suite (no report; its output ended:\n${run.tail})`, failingTests: null };
+  return { status: 'killed', by: `${failing.length} failing test${failing.length === 1 ? '' : 's'}${failing.length === 1 ? `: ${failing[0]}` : ''}`, failingTests: failing };
 }
 
 async function listOnly(mutants) {
@@ -123,7 +148,7 @@ async function main() {
     }
     for (const [index, mutant] of mutants.entries()) {
       const began = Date.now();
-      const run = await withMutantApplied(join(scratch, mutant.file), mutant, () => (options['per-file'] ? judgeEachFile(scratch, mutant) : judge(scratch, mutant))).catch((error) =>
+      const run = await withMutantApplied(join(scratch, mutant.file), mutant, () => (options.guards ? judgeGuards(scratch) : options['per-file'] ? judgeEachFile(scratch, mutant) : judge(scratch, mutant))).catch((error) =>
         error?.code === 'ENOENT' ? { applicable: false, reason: 'file not found' } : Promise.reject(error),
       );
       const outcome = run.applicable
@@ -139,6 +164,7 @@ async function main() {
   }
   const score = mutationScore(outcomes);
   console.log(formatScore(score));
+  if (options.guards) for (const line of guardReport(outcomes).lines) console.log(line);
   console.log(`took ${Math.round((Date.now() - startedAt) / 60_000)} min`);
   if (options.json) await writeFile(options.json, `${JSON.stringify({ date: new Date().toISOString(), score, outcomes }, null, 2)}\n`);
   if (score.survived > 0) process.exitCode = 1;

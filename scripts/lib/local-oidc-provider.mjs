@@ -18,7 +18,7 @@ export function isVerifiedLogin(login) {
 }
 
 /** How the proxy of `mode` changes the ID token (`honest` only re-signs it under the proxy's issuer). */
-export const TAMPER_MODES = ['honest', 'nonce', 'key', 'iss', 'aud', 'expired'];
+export const TAMPER_MODES = ['honest', 'nonce', 'key', 'iss', 'aud', 'expired', 'azp', 'audiences', 'nonceless'];
 
 async function rsaKey(kid) {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
@@ -126,8 +126,13 @@ export async function startTestOidcProvider({ redirectUris, port = 0 }) {
     const header = decodeProtectedHeader(idToken);
     let key = signingKey;
     if (mode === 'nonce') claims.nonce = 'a-nonce-this-flow-never-sent';
+    if (mode === 'nonceless') delete claims.nonce;
     if (mode === 'iss') claims.iss = issuer;
     if (mode === 'aud') claims.aud = 'another-client';
+    // Several audiences: the token is for us only if azp names us ("audiences" does, "azp" names the other client).
+    if (mode === 'azp' || mode === 'audiences') claims.aud = [claims.aud, 'another-client'];
+    if (mode === 'azp') claims.azp = 'another-client';
+    if (mode === 'audiences') claims.azp = TEST_CLIENT_ID;
     if (mode === 'expired') {
       claims.iat = Math.floor(Date.now() / 1000) - 3600;
       claims.exp = Math.floor(Date.now() / 1000) - 1800;

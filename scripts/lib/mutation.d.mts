@@ -27,3 +27,13 @@ export declare function withMutantApplied<T>(
 export declare function checkMutantList(mutants: readonly Mutant[]): string[];
 export declare function mutationScore(outcomes: readonly { status: MutantStatus }[]): MutationScore;
 export declare function formatScore(score: MutationScore): string;
+export interface VitestJsonReport {
+  testResults?: { name: string; status?: string; message?: string; assertionResults?: { fullName?: string; title?: string; status: string }[] }[];
+}
+export declare function failingTests(report: VitestJsonReport | null, root: string): string[];
+export declare function guardReport(outcomes: readonly { id: string; status: string; failingTests?: string[] | null }[]): {
+  singles: { id: string; test: string }[];
+  counted: number;
+  uncounted: string[];
+  lines: string[];
+};

@@ -92,3 +92,42 @@ export function formatScore(score) {
   const percent = score.percent === null ? 'n/a' : `${score.percent.toFixed(1)} %`;
   return `score: ${score.killed}/${score.applicable} killed (${percent}); ${score.survived} survived; ${score.notApplicable} not applicable`;
 }
+
+/**
+ * The failing tests a Vitest JSON report names, each as "file › full name"
+ * with the file relative to `root`. A file that failed without running a
+ * test (it did not load, or its hooks threw) counts as one entry, "file".
+ * @param {{ testResults?: { name: string, status?: string, message?: string, assertionResults?: { fullName?: string, title?: string, status: string }[] }[] } | null} report
+ * @param {string} root
+ * @returns {string[]}
+ */
+export function failingTests(report, root) {
+  const failing = [];
+  for (const file of report?.testResults ?? []) {
+    const name = file.name.startsWith(`${root}/`) ? file.name.slice(root.length + 1) : file.name;
+    const failed = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    if (failed.length > 0) failing.push(...failed.map((test) => `${name} › ${test.fullName ?? test.title ?? '?'}`));
+    else if (file.status === 'failed') failing.push(name);
+  }
+  return failing;
+}
+
+/**
+ * The `--guards` summary: for each killed mutant, how many tests failed; the
+ * mutants that rest on exactly one test are listed with it (a rule that
+ * matters wants two independent tests). Outcomes without a count (a timeout)
+ * are counted apart.
+ * @param {readonly { id: string, status: string, failingTests?: string[] | null }[]} outcomes
+ * @returns {{ singles: { id: string, test: string }[], counted: number, uncounted: string[], lines: string[] }}
+ */
+export function guardReport(outcomes) {
+  const killed = outcomes.filter((outcome) => outcome.status === 'killed');
+  const counted = killed.filter((outcome) => Array.isArray(outcome.failingTests));
+  const uncounted = killed.filter((outcome) => !Array.isArray(outcome.failingTests)).map((outcome) => outcome.id);
+  const singles = counted.filter((outcome) => outcome.failingTests?.length === 1).map((outcome) => ({ id: outcome.id, test: outcome.failingTests?.[0] ?? '' }));
+  const lines = [
+    `single guards: ${singles.length} of ${counted.length} killed mutants fail exactly one test${uncounted.length > 0 ? ` (${uncounted.length} not counted: ${uncounted.join(', ')})` : ''}`,
+    ...singles.map((single) => `  ${single.id}: ${single.test}`),
+  ];
+  return { singles, counted: counted.length, uncounted, lines };
+}

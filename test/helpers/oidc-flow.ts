@@ -10,7 +10,7 @@ export { CookieJar, type ProviderBehaviour };
 declare module 'vitest' {
   export interface ProvidedContext {
     oidcIssuer: string;
-    oidcProxyIssuers: Record<'honest' | 'nonce' | 'key' | 'iss' | 'aud' | 'expired', string>;
+    oidcProxyIssuers: Record<'honest' | 'nonce' | 'key' | 'iss' | 'aud' | 'expired' | 'azp' | 'audiences' | 'nonceless', string>;
   }
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MUTANTS } from '../../scripts/lib/mutants.mjs';
-import { applyMutant, checkMutantList, formatScore, mutationScore, withMutantApplied } from '../../scripts/lib/mutation.mjs';
+import { applyMutant, checkMutantList, failingTests, formatScore, guardReport, mutationScore, withMutantApplied } from '../../scripts/lib/mutation.mjs';
 
 const SOURCE = 'const within = now - rotatedAt <= grace;\nreturn within;\n';
 const BOUNDARY = { original: 'now - rotatedAt <= grace', replacement: 'now - rotatedAt < grace' };
@@ -81,12 +81,62 @@ describe('mutationScore', () => {
   });
 });
 
+describe('failingTests (--guards)', () => {
+  const root = '/tmp/edge-auth-mutate-x';
+  it('names each failing test by its file (relative to the copy) and full name, and ignores passing ones', () => {
+    const report = {
+      testResults: [
+        {
+          name: `${root}/test/security/totp.test.ts`,
+          status: 'failed',
+          assertionResults: [
+            { fullName: 'POST /auth/login/mfa refuses a replayed code', status: 'failed' },
+            { fullName: 'POST /auth/login/mfa signs in', status: 'passed' },
+          ],
+        },
+        { name: `${root}/test/unit/totp.test.ts`, status: 'passed', assertionResults: [{ fullName: 'codes', status: 'passed' }] },
+      ],
+    };
+    expect(failingTests(report, root)).toEqual(['test/security/totp.test.ts › POST /auth/login/mfa refuses a replayed code']);
+  });
+
+  it('counts a file that failed without a failing test (it did not load) as one entry', () => {
+    const report = { testResults: [{ name: `${root}/test/unit/broken.test.ts`, status: 'failed', message: 'SyntaxError', assertionResults: [] }] };
+    expect(failingTests(report, root)).toEqual(['test/unit/broken.test.ts']);
+  });
+
+  it('finds nothing in an empty or missing report', () => {
+    expect(failingTests(null, root)).toEqual([]);
+    expect(failingTests({}, root)).toEqual([]);
+  });
+});
+
+describe('guardReport (--guards)', () => {
+  it('lists the killed mutants that failed exactly one test, and counts a timeout apart', () => {
+    const report = guardReport([
+      { id: 'one', status: 'killed', failingTests: ['test/a.test.ts › only this'] },
+      { id: 'two', status: 'killed', failingTests: ['test/a.test.ts › x', 'test/unit/b.test.ts › y'] },
+      { id: 'slow', status: 'killed', failingTests: null },
+      { id: 'alive', status: 'survived', failingTests: [] },
+      { id: 'moved', status: 'not-applicable' },
+    ]);
+    expect(report.singles).toEqual([{ id: 'one', test: 'test/a.test.ts › only this' }]);
+    expect(report.counted).toBe(2);
+    expect(report.uncounted).toEqual(['slow']);
+    expect(report.lines).toEqual(['single guards: 1 of 2 killed mutants fail exactly one test (1 not counted: slow)', '  one: test/a.test.ts › only this']);
+  });
+
+  it('says so when no mutant rests on a single test', () => {
+    expect(guardReport([{ id: 'two', status: 'killed', failingTests: ['a', 'b'] }]).lines).toEqual(['single guards: 0 of 1 killed mutants fail exactly one test']);
+  });
+});
+
 describe('the mutant list', () => {
-  it('is sound: at least 25 mutants, unique ids, every field present, all in the security directories', () => {
-    expect(MUTANTS.length).toBeGreaterThanOrEqual(25);
+  it('is sound: at least 80 mutants, unique ids, every field present, all in the service or verifier code', () => {
+    expect(MUTANTS.length).toBeGreaterThanOrEqual(80);
     expect(checkMutantList(MUTANTS)).toEqual([]);
     // Mail (notices, webhook signatures), the routes' per-IP buckets and the public origin carry security rules too.
-    for (const mutant of MUTANTS) expect(mutant.file).toMatch(/^src\/((auth|tokens|storage|middleware|http|mail|routes)\/|public-origin\.ts$)/);
+    for (const mutant of MUTANTS) expect(mutant.file).toMatch(/^src\/((auth|tokens|storage|middleware|http|webauthn|oauth|mail|routes|verify)\/|public-origin\.ts$)/);
   });
 
   it('finds each listed snippet in this tree exactly once (`npm run mutate -- --list`)', () => {
