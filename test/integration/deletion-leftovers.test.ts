@@ -2,13 +2,13 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { databaseForKey } from '../../src/storage/database';
-import { DEFAULT_PASSWORD, createTestClient, signUpAndLogIn } from '../helpers/client';
+import { DEFAULT_PASSWORD, createTestClient, signUpVerified } from '../helpers/client';
 import { addPasskey, registrationOptions, signInWithPasskey } from '../helpers/passkeys';
 
 describe('account deletion', () => {
   it('leaves no passkey, pending registration challenge or security event of the account, and its passkey no longer signs in', async () => {
     const client = createTestClient({ vars: { IP_RATE_LIMIT_PER_MINUTE: '0' } });
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const authenticator = await addPasskey(client, user.accessToken);
     await registrationOptions(client, user.accessToken);
     const count = async (table: string) =>

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { hashMfaToken } from '../../src/auth/mfa-secrets';
 import { databaseForKey } from '../../src/storage/database';
-import { createTestClient, signUpAndLogIn } from '../helpers/client';
+import { createTestClient, signUpVerified } from '../helpers/client';
 import { codeAt, enableTotp, mfaStep, passwordStep } from '../helpers/totp';
 
 async function mfaTokenRows(userId: string): Promise<string[]> {
@@ -14,7 +14,7 @@ async function mfaTokenRows(userId: string): Promise<string[]> {
 describe('the mfa_tokens table', () => {
   it('holds the token of a sign-in half done, and loses it when the sign-in completes', async () => {
     const client = createTestClient({ vars: { IP_RATE_LIMIT_PER_MINUTE: '0' } });
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const totp = await enableTotp(client, user);
     const token = await passwordStep(client, user.email, user.password);
     expect(await mfaTokenRows(user.userId)).toEqual([await hashMfaToken(token)]);
@@ -24,7 +24,7 @@ describe('the mfa_tokens table', () => {
 
   it('keeps the token after a wrong code, with one attempt fewer', async () => {
     const client = createTestClient({ vars: { IP_RATE_LIMIT_PER_MINUTE: '0' } });
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     await enableTotp(client, user);
     const token = await passwordStep(client, user.email, user.password);
     expect((await mfaStep(client, token, { code: '000000' })).status).toBe(401);

@@ -7,6 +7,7 @@ import { createTestClient, DEFAULT_PASSWORD, logIn, sendWithBearer, signUpAndLog
 import { createOAuthTestClient, signInWithProvider } from '../helpers/oidc-flow';
 import { addPasskey, passkeyProof, signInWithPasskey, type Proof } from '../helpers/passkeys';
 import { codeAt, enableTotp } from '../helpers/totp';
+import { makePasswordlessWithProvider } from '../helpers/passwordless';
 
 async function errorOf(response: Response): Promise<{ status: number; error: string | undefined }> {
   return { status: response.status, error: ((await response.json()) as { error?: string }).error };
@@ -164,7 +165,8 @@ describe('the proof of an account without a password', () => {
     const client = createTestClient();
     const user = await signUpVerified(client);
     const totp = await enableTotp(client, user);
-    await dropPassword(user.userId);
+    // No password, a linked provider account (as a provider sign-up leaves it), no passkey: the code is what proves it.
+    await makePasswordlessWithProvider(user.userId, user.email);
     const code = await codeAt(client, totp.secret);
     expect(await errorOf(await registrationOptions(client, user.accessToken, { code: '000000' === code ? '111111' : '000000' }))).toEqual({ status: 401, error: 'invalid_credentials' });
     expect((await registrationOptions(client, user.accessToken, { code })).status).toBe(200);
@@ -174,7 +176,7 @@ describe('the proof of an account without a password', () => {
   it('refuses a code when TOTP is off (401 invalid_credentials)', async () => {
     const client = createTestClient();
     const user = await signUpVerified(client);
-    await dropPassword(user.userId);
+    await makePasswordlessWithProvider(user.userId, user.email);
     expect(await errorOf(await registrationOptions(client, user.accessToken, { code: '123456' }))).toEqual({ status: 401, error: 'invalid_credentials' });
   });
 });

@@ -5,7 +5,7 @@ import { hashRecoveryCode } from '../../src/auth/mfa-secrets';
 import { hashEmailForThrottle } from '../../src/auth/throttle';
 import { databaseForEmail, databaseForKey, databaseForShard } from '../../src/storage/database';
 import { DEFAULT_SHARD } from '../../src/ids';
-import { DEFAULT_PASSWORD, createTestClient, logIn, sendWithBearer, signUpAndLogIn, uniqueEmail, uniqueIp, type TestClient } from '../helpers/client';
+import { DEFAULT_PASSWORD, createTestClient, logIn, sendWithBearer, signUpAndLogIn, signUpVerified, uniqueEmail, uniqueIp, type TestClient } from '../helpers/client';
 import { createMailTestClient, type MailTestClient } from '../helpers/mailbox';
 import { APP_URL, createOAuthTestClient, errorOf, finishFlow, passProvider, providerLogin, signInWithProvider, startFlow } from '../helpers/oidc-flow';
 import { base32ToBytes, codeAt, enableTotp, mfaStep, passwordStep } from '../helpers/totp';
@@ -65,7 +65,7 @@ describe('a link request refused by the per-address limit', () => {
 describe('replayed second factors and the lockout', () => {
   it('counts a replayed TOTP code as a wrong code: three replays lock the account', async () => {
     const client = createTestClient({ vars: LOCKOUT });
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const totp = await enableTotp(client, user);
     const code = await codeAt(client, totp.secret);
     expect((await mfaStep(client, await passwordStep(client, user.email, user.password), { code })).status).toBe(200);
@@ -78,7 +78,7 @@ describe('replayed second factors and the lockout', () => {
 
   it('counts a used recovery code as a wrong code: three replays lock the account', async () => {
     const client = createTestClient({ vars: LOCKOUT });
-    const user = await signUpAndLogIn(client);
+    const user = await signUpVerified(client);
     const totp = await enableTotp(client, user);
     const recovery = totp.recoveryCodes[0]!;
     expect((await mfaStep(client, await passwordStep(client, user.email, user.password), { recovery_code: recovery })).status).toBe(200);
@@ -92,15 +92,15 @@ describe('replayed second factors and the lockout', () => {
 describe('two TOTP enables at the same moment', () => {
   it('leave exactly ten recovery codes, all of them the ones the winner was shown', async () => {
     const client = createTestClient({ vars: { IP_RATE_LIMIT_PER_MINUTE: '0' } });
-    const user = await signUpAndLogIn(client);
-    const setup = (await (await sendWithBearer(client, 'POST', '/auth/mfa/totp/setup', user.accessToken)).json()) as { secret: string };
+    const user = await signUpVerified(client);
+    const setup = (await (await sendWithBearer(client, 'POST', '/auth/mfa/totp/setup', user.accessToken, { password: user.password })).json()) as { secret: string };
     const code = await codeAt(client, base32ToBytes(setup.secret));
     const answers = await Promise.all([0, 1].map(() => sendWithBearer(client, 'POST', '/auth/mfa/totp/enable', user.accessToken, { code })));
     const winners = answers.filter((response) => response.status === 200);
     expect(winners).toHaveLength(1);
     const { recovery_codes: shown } = (await winners[0]!.json()) as { recovery_codes: string[] };
     const stored = await databaseForKey(env, user.userId).prepare('SELECT code_hash FROM recovery_codes WHERE user_id = ?1').bind(user.userId).all<{ code_hash: string }>();
-    const expected = await Promise.all(shown.map((shownCode) => hashRecoveryCode(user.userId, shownCode)));
+    const expected = await Promise.all(shown.map((shownCode) => hashRecoveryCode(user.userId, shownCode, String((client.env as unknown as Record<string, unknown>).KEY_ENCRYPTION_SECRET))));
     expect(stored.results.map((row) => row.code_hash).sort()).toEqual(expected.sort());
     expect(expected).toHaveLength(10);
   });

@@ -22,8 +22,8 @@ export const MUTANTS = [
   {
     id: 'notice-provider-link-wrong-case',
     file: 'src/auth/oauth-sign-in.ts',
-    original: "if (account.linked === 'now') queueSecurityNotice(",
-    replacement: "if (account.linked === 'new_account') queueSecurityNotice(",
+    original: "if (linked === 'now') queueSecurityNotice(",
+    replacement: "if (linked === 'new_account') queueSecurityNotice(",
     description: 'a provider linked to an existing account at its first sign-in is not told of (a brand-new account is, needlessly)',
     tests: ['test/security/security-notices.test.ts'],
   },
