@@ -80,6 +80,8 @@ describe('demo page: sign-in with another provider', () => {
     await signInAtProvider(page, login);
     await waitForState(page, 'signed-in');
     await page.getByRole('button', { name: 'Set up an authenticator app', exact: true }).click();
+    // No password: the provider sign-in of a moment ago is the proof, so the prompt is confirmed empty.
+    await confirmWithPassword(page, '');
     await page.locator('#totp-setup-panel').waitFor({ state: 'visible' });
     const secret = base32ToBytes(await page.locator('#totp-secret').innerText()) ?? new Uint8Array();
     await page.getByLabel('Code the app shows').fill(await appCode(secret));
