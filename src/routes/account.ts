@@ -115,7 +115,7 @@ export function addAccountRoutes(app: Hono<AppEnv>): void {
     app,
     {
       method: 'POST', path: '/auth/password/reset', tag: TAG, auth: 'none', body: resetPasswordBody,
-      summary: 'Set a new password with a reset link; every session ends and the address counts as verified.',
+      summary: 'Set a new password with a reset link; every session and pending second step ends and the address counts as verified (when it was unverified, every passkey, provider identity and TOTP factor added before is removed too).',
       responses: { 204: 'Password changed; sign in with it.', 400: 'invalid_link, weak_password or invalid_request.' },
     },
     async (c) => {
