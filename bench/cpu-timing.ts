@@ -1,11 +1,11 @@
 // CPU time per operation inside workerd, measured across I/O brackets (workerd's clock only moves across I/O).
 
 import { Jwt } from 'hono/utils/jwt';
-import { CURRENT_PASSWORD_PARAMETERS, hashPassword, verifyPassword } from '../src/passwords/hash';
+import { CURRENT_PASSWORD_PARAMETERS, hashPassword, verifyPassword } from '../src/password/hash';
 import { ACCESS_TOKEN_TYPE, signAccessToken, verifyAccessToken, type AccessTokenContext } from '../src/tokens/access';
-import { parseSigningKeySet, toPublicJwk, type PrivateSigningJwk, type SigningAlgorithm } from '../src/tokens/keys';
-import { hashRefreshToken, sealSuccessor } from '../src/tokens/refresh';
-import { base64UrlToBytes, utf8 } from '../src/tokens/encoding';
+import { parseSigningKeySet, toPublicJwk, type PrivateSigningJwk, type SigningAlgorithm } from '../src/core/signing-keys';
+import { hashRefreshToken, sealSuccessor } from '../src/sessions/refresh-secrets';
+import { base64UrlToBytes, utf8 } from '../src/core/encoding';
 
 /**
  * One timed operation: microseconds per call in the fastest, median and

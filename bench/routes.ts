@@ -2,19 +2,19 @@
 
 import { Hono, type MiddlewareHandler } from 'hono';
 import { jwk } from 'hono/jwk';
-import type { Bindings } from '../src/app-env';
-import { getConfig } from '../src/config';
+import type { Bindings } from '../src/http/app-env';
+import { getConfig } from '../src/core/config';
 import { errorResponse, toAuthError } from '../src/http/error-response';
-import { newSessionId, newUserId } from '../src/ids';
-import { invalidToken, readBearerToken } from '../src/middleware/require-auth';
-import { hashPassword } from '../src/passwords/hash';
-import { openSessionStatements, runBatch } from '../src/storage/sessions';
-import { newSessionCredentials } from '../src/auth/session-credentials';
+import { newSessionId, newUserId } from '../src/core/ids';
+import { invalidToken, readBearerToken } from '../src/sessions/require-auth';
+import { hashPassword } from '../src/password/hash';
+import { openSessionStatements, runBatch } from '../src/sessions/session-rows';
+import { newSessionCredentials } from '../src/sessions/session-credentials';
 import { insertUser, parseRoles } from '../src/storage/users';
 import { getPublicJwks, signAccessToken, verifyAccessToken } from '../src/tokens/access';
-import { revocationCacheStats } from '../src/storage/revocation-cache';
+import { revocationCacheStats } from '../src/sessions/revocation-cache';
 import { issuerFor } from '../src/tokens/issuer';
-import { SIGNING_ALGORITHMS } from '../src/tokens/keys';
+import { SIGNING_ALGORITHMS } from '../src/core/signing-keys';
 
 interface BenchEnv {
   Bindings: Bindings;

@@ -1,7 +1,7 @@
 // Bench-only worker entry: the real app, plus the floor, verify-only, peer and measurement routes. Never deployed.
 
 import { createApp } from '../src/app';
-import type { Bindings } from '../src/app-env';
+import type { Bindings } from '../src/http/app-env';
 import { instrumentBindings, type InstrumentedBindings } from '../test/helpers/bindings';
 import { measureCpuPerOperation } from './cpu-timing';
 import { createBenchRoutes } from './routes';

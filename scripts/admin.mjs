@@ -10,8 +10,8 @@ import { readFileSync } from 'node:fs';
 import { delimiter, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // The service's own normalisation, so the script finds exactly the row login finds.
-import { normalizeEmail } from '../src/auth/email.ts';
-import { rendezvousWinner } from '../src/storage/rendezvous.ts';
+import { normalizeEmail } from '../src/core/email.ts';
+import { rendezvousWinner } from '../src/core/rendezvous.ts';
 import { findEmailCollisions, formatEmailCollisionReport } from './lib/email-collisions.mjs';
 import { readShardBindings, readShardMapText } from './lib/wrangler-toml.mjs';
 
@@ -35,7 +35,7 @@ Every command covers every shard of D1_SHARDS in wrangler.toml [vars].
 Local database by default (the one npm start uses); --remote acts on the deployed one.
 Options: --persist-to <dir> (local database directory, as wrangler takes it).`;
 
-/** A user id as the service makes them: a shard prefix, a dot, base64url (src/ids.ts). */
+/** A user id as the service makes them: a shard prefix, a dot, base64url (src/core/ids.ts). */
 const USER_ID_PATTERN = /^[0-9a-z]{2}\.[A-Za-z0-9_-]{1,64}$/;
 
 /** A usage or input error: printed without a stack trace. */
@@ -104,7 +104,7 @@ export function buildAdminSql({ command, email, userId }) {
   const hasRole = `EXISTS (SELECT 1 FROM json_each(users.roles) WHERE value = '${ADMIN_ROLE}')`;
   if (command === 'list') return `SELECT id, email, roles FROM users WHERE ${hasRole} ORDER BY email;`;
   if (command === 'email-collisions') return 'SELECT id, email, created_at FROM users ORDER BY created_at;';
-  // The directory keys a shard's rows need (src/storage/directory.ts, src/storage/identities.ts): every address, every linked provider account.
+  // The directory keys a shard's rows need (src/storage/directory.ts, src/providers/identity-rows.ts): every address, every linked provider account.
   if (command === 'reindex') {
     return "SELECT 'email:' || email AS key, id AS user_id, created_at FROM users UNION ALL SELECT 'identity:' || provider || ':' || subject, user_id, created_at FROM identities ORDER BY created_at;";
   }

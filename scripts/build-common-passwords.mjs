@@ -1,4 +1,4 @@
-// Regenerates src/passwords/common-passwords.ts: the most common leaked
+// Regenerates src/password/common-passwords.ts: the most common leaked
 // passwords that our length rule (8 to 128 characters) would otherwise allow,
 // taken in frequency order from @zxcvbn-ts/language-common (MIT).
 import { readFile, writeFile } from 'node:fs/promises';

@@ -15,7 +15,7 @@ import { startDevServer } from '../test/support/dev-server.mjs';
 import { DB_INVARIANT_QUERIES } from './lib/db-invariants.mjs';
 import { writeLocalShardConfig } from './lib/shard-config.mjs';
 import { SoakRecorder, SoakUser, sendInvalidBurst, soakEmail, timedFetch } from './lib/soak-client.mjs';
-import { rendezvousWinner } from '../src/storage/rendezvous.ts';
+import { rendezvousWinner } from '../src/core/rendezvous.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: options } = parseArgs({

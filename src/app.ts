@@ -1,23 +1,23 @@
 // Builds the Hono app: context, security headers, CORS, routes, and the one error handler.
 
 import { Hono, type Context } from 'hono';
-import type { AppDependencies, AppEnv } from './app-env';
-import { getConfig } from './config';
-import { AuthError } from './errors';
+import type { AppDependencies, AppEnv } from './http/app-env';
+import { getConfig } from './core/config';
+import { AuthError } from './core/errors';
 import { rejectDeclaredOversizeBody } from './http/body';
 import { errorResponse, toAuthError } from './http/error-response';
 import { methodsForPath } from './http/route-registry';
-import { cors } from './middleware/cors';
-import { securityHeaders } from './middleware/security-headers';
-import { addAccountRoutes } from './routes/account';
-import { addAdminRoutes } from './routes/admin';
-import { addAuthRoutes } from './routes/auth';
-import { addIdentityRoutes } from './routes/identities';
-import { addOAuthRoutes } from './routes/oauth';
-import { addMfaRoutes } from './routes/mfa';
-import { addPasskeyRoutes } from './routes/passkeys';
-import { addSessionRoutes } from './routes/sessions';
-import { addWellKnownRoutes } from './routes/well-known';
+import { cors } from './http/cors';
+import { securityHeaders } from './http/security-headers';
+import { addAccountRoutes } from './account/routes';
+import { addAdminRoutes } from './admin/routes';
+import { addAuthRoutes } from './sessions/routes';
+import { addIdentityRoutes } from './providers/identity-routes';
+import { addOAuthRoutes } from './providers/routes';
+import { addMfaRoutes } from './totp/routes';
+import { addPasskeyRoutes } from './passkeys/routes';
+import { addSessionRoutes } from './sessions/session-routes';
+import { addWellKnownRoutes } from './discovery/routes';
 import { issuerFor } from './tokens/issuer';
 import { withCurrentSigningKeys, type WaitUntil } from './tokens/key-rotation';
 

@@ -1,7 +1,7 @@
 // Worker entry: the HTTP app, the cron (cleanup and key rotation), and the AuthService RPC entrypoint.
 
 import { createApp } from './app';
-import type { Bindings } from './app-env';
+import type { Bindings } from './http/app-env';
 import { handleMailBatch } from './mail/consumer';
 import { runScheduledCleanup } from './scheduled';
 import { rotateSigningKeysIfDue } from './tokens/key-rotation';

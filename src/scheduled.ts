@@ -1,9 +1,9 @@
 // The cron job: deletes expired and ended rows in bounded batches (wrangler.toml [triggers]).
 
-import type { Bindings } from './app-env';
-import { FAILURE_MEMORY_SECONDS } from './auth/throttle';
-import { getConfig } from './config';
-import { logEvent } from './log';
+import type { Bindings } from './http/app-env';
+import { FAILURE_MEMORY_SECONDS } from './password/throttle';
+import { getConfig } from './core/config';
+import { logEvent } from './core/log';
 import { deleteExpiredRows, type CleanupBounds, type CleanupReport, type RetentionPolicy } from './storage/cleanup';
 
 const DAY_SECONDS = 86_400;

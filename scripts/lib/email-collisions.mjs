@@ -1,5 +1,5 @@
 // Finds accounts whose stored emails the current normalisation would merge or refuse. Reads only; never changes a row.
-import { normalizeEmail } from '../../src/auth/email.ts';
+import { normalizeEmail } from '../../src/core/email.ts';
 
 /**
  * Groups users by the address today's `normalizeEmail` gives their stored

@@ -18,7 +18,7 @@ const CORE = [
   // --- The three survivors of issue 18 ---
   {
     id: 'refresh-hash-reversible',
-    file: 'src/tokens/refresh.ts',
+    file: 'src/sessions/refresh-secrets.ts',
     original: "return bytesToHex(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(token))));",
     replacement: 'return bytesToHex(utf8(token));',
     description: 'the stored "hash" of a refresh token is the hex of its bytes (reversible)',
@@ -34,7 +34,7 @@ const CORE = [
   },
   {
     id: 'refresh-ignores-revoked-session',
-    file: 'src/auth/refresh.ts',
+    file: 'src/sessions/refresh.ts',
     original: "if (state.revokedAt !== null) throw invalidRefreshToken('session revoked');",
     replacement: '',
     description: 'refresh stops checking revoked_at, so a revoked session refreshes inside the grace window',
@@ -43,7 +43,7 @@ const CORE = [
   // --- The grace window ---
   {
     id: 'grace-boundary-exclusive',
-    file: 'src/auth/refresh.ts',
+    file: 'src/sessions/refresh.ts',
     original: 'secondsSinceRotation !== null && secondsSinceRotation <= context.graceSeconds;',
     replacement: 'secondsSinceRotation !== null && secondsSinceRotation < context.graceSeconds;',
     description: 'the grace window ends one second early (< instead of <=)',
@@ -51,7 +51,7 @@ const CORE = [
   },
   {
     id: 'grace-widened-to-59s',
-    file: 'src/auth/refresh.ts',
+    file: 'src/sessions/refresh.ts',
     original: 'secondsSinceRotation !== null && secondsSinceRotation <= context.graceSeconds;',
     replacement: 'secondsSinceRotation !== null && secondsSinceRotation <= Math.max(context.graceSeconds, 59);',
     description: 'the grace window is widened to 59 s whatever the configuration says',
@@ -59,7 +59,7 @@ const CORE = [
   },
   {
     id: 'grace-any-generation',
-    file: 'src/auth/refresh.ts',
+    file: 'src/sessions/refresh.ts',
     original: 'if (state.previousHash === presentedHash) {',
     replacement: 'if (state.previousHash === presentedHash || (secondsSinceRotation !== null && secondsSinceRotation <= context.graceSeconds)) {',
     description: 'any genuine token presented inside the grace window (two generations old included) is handled as a replay and refused without revoking, instead of treated as theft',
@@ -67,7 +67,7 @@ const CORE = [
   },
   {
     id: 'reuse-revokes-nothing',
-    file: 'src/auth/refresh.ts',
+    file: 'src/sessions/refresh.ts',
     original: 'target: { sessions: [{ sessionId: state.sessionId, userId: state.userId }] },',
     replacement: 'target: { sessions: [] },',
     description: 'reuse after the grace window answers 401 but leaves the session alive',
@@ -75,7 +75,7 @@ const CORE = [
   },
   {
     id: 'refresh-expiry-inclusive',
-    file: 'src/auth/refresh.ts',
+    file: 'src/sessions/refresh.ts',
     original: "if (state.expiresAt <= context.nowSeconds) throw invalidRefreshToken('refresh token expired');",
     replacement: "if (state.expiresAt < context.nowSeconds) throw invalidRefreshToken('refresh token expired');",
     description: 'a grace-window replay still gets the successor at the very second the session expires',
@@ -84,7 +84,7 @@ const CORE = [
   // --- Rotation storage ---
   {
     id: 'successor-insert-unconditional',
-    file: 'src/storage/refresh-tokens.ts',
+    file: 'src/sessions/refresh-token-rows.ts',
     original: 'WHERE id = ?1 AND refresh_hash = ?2 AND revoked_at IS NULL AND expires_at > ?4`,',
     replacement: 'WHERE id = ?1 AND revoked_at IS NULL AND expires_at > ?4`,',
     description: 'the rotation rewrites the session row whatever token was presented, so a rotation that lost the race also installs its successor (and any old token rotates)',
@@ -92,7 +92,7 @@ const CORE = [
   },
   {
     id: 'rotation-overwrites-rotated',
-    file: 'src/storage/refresh-tokens.ts',
+    file: 'src/sessions/refresh-token-rows.ts',
     original: 'WHERE id = ?1 AND refresh_hash = ?2 AND revoked_at IS NULL AND expires_at > ?4`,',
     replacement: 'WHERE id = ?1 AND (refresh_hash = ?2 OR previous_hash = ?2) AND revoked_at IS NULL AND expires_at > ?4`,',
     description: 'a replay of the predecessor rotates the session again, overwriting the earlier rotation instead of finding it rotated',
@@ -100,7 +100,7 @@ const CORE = [
   },
   {
     id: 'refresh-seal-unkeyed',
-    file: 'src/tokens/refresh.ts',
+    file: 'src/sessions/refresh-secrets.ts',
     original: "await crypto.subtle.importKey('raw', utf8(predecessor), 'HKDF', false, ['deriveKey']);",
     replacement: "await crypto.subtle.importKey('raw', utf8('edge-auth'), 'HKDF', false, ['deriveKey']);",
     description: 'the sealed successor opens without its predecessor (a fixed key)',
@@ -109,7 +109,7 @@ const CORE = [
   // --- Sessions and revocation ---
   {
     id: 'delete-session-no-owner-check',
-    file: 'src/storage/sessions.ts',
+    file: 'src/sessions/session-rows.ts',
     original: 'WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL RETURNING id',
     replacement: 'WHERE id = ?1 AND revoked_at IS NULL RETURNING id',
     description: "DELETE /auth/sessions/:id ends another user's session",
@@ -117,7 +117,7 @@ const CORE = [
   },
   {
     id: 'revoke-all-includes-current',
-    file: 'src/storage/sessions.ts',
+    file: 'src/sessions/session-rows.ts',
     original: 'AND expires_at > ?3 AND id IS NOT ?2 RETURNING id',
     replacement: 'AND expires_at > ?3 RETURNING id',
     description: 'a password change also ends the session that made it',
@@ -125,7 +125,7 @@ const CORE = [
   },
   {
     id: 'password-change-revokes-nobody',
-    file: 'src/auth/password-change.ts',
+    file: 'src/password/change.ts',
     original: 'target: { userId: user.id, exceptSessionId: caller.sessionId },',
     replacement: 'target: { userId: caller.sessionId, exceptSessionId: caller.sessionId },',
     description: 'a password change stores the new hash but revokes no other session (wrong id passed)',
@@ -133,7 +133,7 @@ const CORE = [
   },
   {
     id: 'password-change-ignores-lock',
-    file: 'src/auth/password-change.ts',
+    file: 'src/password/change.ts',
     original: 'const granted = requireGrantedClaim(state.claim, state.failures, context.lockout, context.nowSeconds);',
     replacement: 'const granted = state.claim ?? { failuresBefore: state.failures?.failures ?? 0, lockoutsBefore: state.failures?.lockouts ?? 0 };',
     description: 'a refused attempt claim does not stop a password change: a locked account can still guess its current password',
@@ -141,7 +141,7 @@ const CORE = [
   },
   {
     id: 'password-change-uncounted-failure',
-    file: 'src/auth/password-change.ts',
+    file: 'src/password/change.ts',
     original: 'await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);',
     replacement: '',
     description: 'wrong current passwords on a password change do not count towards the lockout',
@@ -149,7 +149,7 @@ const CORE = [
   },
   {
     id: 'revocation-flag-skipped',
-    file: 'src/auth/revoke.ts',
+    file: 'src/sessions/revoke.ts',
     original: 'await raiseRevocationFlags(env, revokedIds, recentlyRevokedIds, nowSeconds);',
     replacement: '',
     description: 'revocation ends sessions in D1 but raises no KV flag (access tokens live on)',
@@ -157,7 +157,7 @@ const CORE = [
   },
   {
     id: 'flag-ttl-without-skew',
-    file: 'src/storage/revocations.ts',
+    file: 'src/sessions/revocations.ts',
     original: 'return Math.max(KV_MINIMUM_TTL_SECONDS, accessTokenTtlSeconds + clockSkewSeconds);',
     replacement: 'return Math.max(KV_MINIMUM_TTL_SECONDS, accessTokenTtlSeconds);',
     description: 'the KV flag expires before the last access token stops verifying (skew forgotten)',
@@ -165,7 +165,7 @@ const CORE = [
   },
   {
     id: 'flag-ttl-minimum-only',
-    file: 'src/storage/revocations.ts',
+    file: 'src/sessions/revocations.ts',
     original: 'expirationTtl: Math.max(KV_MINIMUM_TTL_SECONDS, ttlSeconds)',
     replacement: 'expirationTtl: KV_MINIMUM_TTL_SECONDS',
     description: 'the KV flag lives only 60 s whatever the access-token lifetime',
@@ -173,7 +173,7 @@ const CORE = [
   },
   {
     id: 'flag-read-wrong-value',
-    file: 'src/storage/revocations.ts',
+    file: 'src/sessions/revocations.ts',
     original: "rememberNotRevoked(sessionId, cache.nowSeconds + cache.cacheSeconds);\n  return flag !== null;",
     replacement: "rememberNotRevoked(sessionId, cache.nowSeconds + cache.cacheSeconds);\n  return flag === '1';",
     description: 'the revocation flag is compared with a value it never holds, so no token is ever revoked',
@@ -182,7 +182,7 @@ const CORE = [
   // --- Login and lockout ---
   {
     id: 'login-skips-dummy-hash',
-    file: 'src/auth/login.ts',
+    file: 'src/password/login.ts',
     original: ': await verifyAgainstDummy(password.slice(0, PASSWORD_MAX_CHARACTERS * 4));',
     replacement: ': false;',
     description: 'an unknown email skips the dummy password verification (a timing oracle for accounts)',
@@ -190,7 +190,7 @@ const CORE = [
   },
   {
     id: 'login-ignores-lock',
-    file: 'src/auth/login.ts',
+    file: 'src/password/login.ts',
     original: 'const claim = email && emailHash ? requireGrantedClaim(state.claim, state.failures, context.lockout, context.nowSeconds) : null;',
     replacement: 'const claim = email && emailHash ? state.claim : null;',
     description: 'a refused attempt claim does not stop a login: a locked account still accepts password guesses',
@@ -198,7 +198,7 @@ const CORE = [
   },
   {
     id: 'login-unknown-email-uncounted',
-    file: 'src/auth/login.ts',
+    file: 'src/password/login.ts',
     original: 'if (email && emailHash) {',
     replacement: 'if (email && emailHash && user) {',
     description: 'failures on unknown emails are not counted, so a lockout reveals which accounts exist',
@@ -206,7 +206,7 @@ const CORE = [
   },
   {
     id: 'lockout-threshold-off-by-one',
-    file: 'src/storage/login-failures.ts',
+    file: 'src/password/login-failures.ts',
     original: 'AND failures >= ?6',
     replacement: 'AND failures > ?6',
     description: 'the lock starts one failure late',
@@ -214,7 +214,7 @@ const CORE = [
   },
   {
     id: 'ip-limit-off',
-    file: 'src/middleware/ip-rate-limit.ts',
+    file: 'src/http/ip-rate-limit.ts',
     original: "const ip = c.req.header('CF-Connecting-IP')?.trim() || null;",
     replacement: "const ip = c.req.header('X-Forwarded-For')?.trim() || null;",
     description: 'the per-IP limit keys on X-Forwarded-For, a header the client chooses, so the address Cloudflare saw is never limited',
@@ -222,7 +222,7 @@ const CORE = [
   },
   {
     id: 'logout-misses-refresh-session',
-    file: 'src/auth/logout.ts',
+    file: 'src/sessions/logout.ts',
     original: 'if (session) sessions.push(session);',
     replacement: '',
     description: "logout with a refresh cookie does not end the cookie's session",
@@ -231,7 +231,7 @@ const CORE = [
   // --- Middleware ---
   {
     id: 'cors-any-origin',
-    file: 'src/middleware/cors.ts',
+    file: 'src/http/cors.ts',
     original: "const allowed = origin !== undefined && c.var.config.allowedOrigins.has(origin);",
     replacement: 'const allowed = origin !== undefined;',
     description: 'CORS with credentials echoes any origin',
@@ -239,7 +239,7 @@ const CORE = [
   },
   {
     id: 'origin-check-allows-foreign',
-    file: 'src/middleware/origin-check.ts',
+    file: 'src/http/origin-check.ts',
     original: "if (origin !== undefined && !trusted) {",
     replacement: "if (origin === 'null') {",
     description: 'the cookie endpoints accept a request from a foreign site (CSRF)',
@@ -247,7 +247,7 @@ const CORE = [
   },
   {
     id: 'admin-role-unchecked',
-    file: 'src/middleware/require-auth.ts',
+    file: 'src/sessions/require-auth.ts',
     original: 'if (!c.var.auth.roles.includes(role)) {',
     replacement: 'if (!c.var.auth.roles) {',
     description: 'an admin route lets any signed-in user through',
@@ -255,7 +255,7 @@ const CORE = [
   },
   {
     id: 'bearer-ignores-revocation',
-    file: 'src/middleware/require-auth.ts',
+    file: 'src/sessions/require-auth.ts',
     original: 'if (await isSessionRevoked(c.env.KV, claims.sid, cache)) {',
     replacement: 'if (false && (await isSessionRevoked(c.env.KV, claims.sid, cache))) {',
     description: 'protected routes accept the access token of a revoked session',
@@ -264,7 +264,7 @@ const CORE = [
   // --- Tokens ---
   {
     id: 'access-token-outlives-session',
-    file: 'src/auth/token-response.ts',
+    file: 'src/sessions/token-response.ts',
     original: 'const ttlSeconds = Math.min(config.accessTokenTtlSeconds, Math.max(1, sessionRemainingSeconds));',
     replacement: 'const ttlSeconds = config.accessTokenTtlSeconds;',
     description: 'an access token is issued for longer than its session has left',
@@ -280,7 +280,7 @@ const CORE = [
   },
   {
     id: 'access-token-future-iat',
-    file: 'src/tokens/verification.ts',
+    file: 'src/core/token-verification.ts',
     original: "if (iat > rules.nowSeconds + CLOCK_SKEW_SECONDS) throw claimInvalid('iat is in the future');",
     replacement: '',
     description: 'a token issued in the future is accepted',
@@ -297,7 +297,7 @@ const CORE = [
   },
   {
     id: 'oauth-state-unbound',
-    file: 'src/storage/oauth-flows.ts',
+    file: 'src/providers/flow-rows.ts',
     original: 'WHERE state_hash = ?1 AND binding_hash = ?2 AND provider = ?3',
     replacement: 'WHERE state_hash = ?1 AND (binding_hash = ?2 OR 1) AND provider = ?3',
     description: 'a sign-in state works in any browser, not only the one holding its binding cookie (login CSRF)',
@@ -305,7 +305,7 @@ const CORE = [
   },
   {
     id: 'oauth-links-unverified-account',
-    file: 'src/auth/identity-linking.ts',
+    file: 'src/providers/identity-linking.ts',
     original: "if (!(profile.emailVerified && existing.emailVerified)) return { kind: 'account_exists' };",
     replacement: "if (!profile.emailVerified) return { kind: 'account_exists' };",
     description: 'a provider identity links to an account whose own address was never verified (pre-registration takeover)',
@@ -313,7 +313,7 @@ const CORE = [
   },
   {
     id: 'oauth-open-redirect',
-    file: 'src/http/redirect-target.ts',
+    file: 'src/providers/redirect-target.ts',
     original: 'if (url.origin !== ownOrigin && !allowedOrigins.has(url.origin)) return null;',
     replacement: '',
     description: 'redirect_to may name any origin (an open redirect that also leaks the sign-in outcome)',
@@ -321,7 +321,7 @@ const CORE = [
   },
   {
     id: 'mfa-password-forgets-failures',
-    file: 'src/storage/login-attempts.ts',
+    file: 'src/password/login-attempts.ts',
     original: "return how === 'settle' ? settleSuccessfulCheckStatements(db, check.emailHash, check.claim, nowSeconds) : [releaseClaimStatement(db, check.emailHash, nowSeconds)];",
     replacement: 'return settleSuccessfulCheckStatements(db, check.emailHash, check.claim, nowSeconds);',
     description: 'a right password on an account with TOTP on wipes the count of wrong codes, so guesses of the code never lock the account',

@@ -1,6 +1,6 @@
 // Reads a JSON request body under a hard size cap, with or without Content-Length.
 
-import { AuthError } from '../errors';
+import { AuthError } from '../core/errors';
 import { findDuplicateJsonKey } from './json-duplicate-keys';
 
 /** Bodies above this are refused with 413, whether or not they declare a length. */

@@ -1,6 +1,6 @@
 // The refresh-token cookie: a __Host- cookie no sibling host can set, reading it safely, and clearing it (old name too).
 
-import type { SameSite } from '../config';
+import type { SameSite } from '../core/config';
 
 /**
  * Name of the refresh-token cookie. The `__Host-` prefix makes browsers
@@ -12,6 +12,9 @@ export const REFRESH_COOKIE_NAME = '__Host-edge_auth_refresh';
 export const REFRESH_COOKIE_PATH = '/';
 /** The cookie name (and path) before the `__Host-` prefix: accepted for one refresh, then cleared. */
 export const LEGACY_REFRESH_COOKIE_NAME = 'edge_auth_refresh';
+
+/** The provider sign-in's binding cookie (providers/binding-cookie.ts). `__Host-`: only this host can set it (Secure, Path=/, no Domain), so no sibling can plant a binding. */
+export const OAUTH_BINDING_COOKIE_NAME = '__Host-edge_auth_oauth';
 export const LEGACY_REFRESH_COOKIE_PATH = '/auth';
 
 /** `Set-Cookie` value delivering a refresh token for `maxAgeSeconds`. */

@@ -1,7 +1,7 @@
 // Registers a route on the app and its spec in the registry, in one call.
 
 import type { Context, Hono, MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../app-env';
+import type { AppEnv } from './app-env';
 import { registerRouteSpec, type RouteSpec } from './route-registry';
 
 /** Adds `handlers` for `spec.method spec.path` and records the spec for OpenAPI and 405s. */

@@ -1,8 +1,8 @@
 // Turns any thrown value into the contract's JSON error response.
 
-import { readClientInfo } from '../auth/client-info';
-import { AuthError, type ErrorCode } from '../errors';
-import { logAuthEvent, logEvent, type AuthEventName } from '../log';
+import { readClientInfo } from './client-info';
+import { AuthError, type ErrorCode } from '../core/errors';
+import { logAuthEvent, logEvent, type AuthEventName } from '../core/log';
 
 /** Client errors that are auth events worth a log line (the flows log their successes). */
 const AUTH_EVENT_BY_CODE: Partial<Record<ErrorCode, AuthEventName>> = {

@@ -2,7 +2,7 @@
 
 import { toJsonSchema as valibotToJsonSchema } from '@valibot/to-json-schema';
 import * as v from 'valibot';
-import { AuthError } from '../errors';
+import { AuthError } from '../core/errors';
 
 // A JSON "\uD800" escape parses to half a character: UTF-8 cannot encode it, so two different
 // such strings would store and hash alike (both become U+FFFD).

@@ -1,7 +1,7 @@
 // The consumer side of mail: delivers queued messages, retries failures with back-off, logs dead letters.
 
-import { getConfig, type RawVars } from '../config';
-import { logEvent } from '../log';
+import { getConfig, type RawVars } from '../core/config';
+import { logEvent } from '../core/log';
 import type { MailKind, MailMessage } from './messages';
 import { deliverMail, type MailBindings } from './transports';
 

@@ -1,7 +1,7 @@
 // The producer side of mail: checks that mail can leave, then puts composed messages on the mail queue.
 
-import type { AccountSettings } from '../config';
-import { AuthError } from '../errors';
+import type { AccountSettings } from '../core/config';
+import { AuthError } from '../core/errors';
 import type { MailMessage } from './messages';
 
 /** The queue binding mail goes through. */

@@ -1,7 +1,7 @@
 // The three ways a composed message leaves: a console log line, the Email Sending binding, or a signed webhook.
 
-import type { AccountSettings } from '../config';
-import { bytesToHex, utf8 } from '../tokens/encoding';
+import type { AccountSettings } from '../core/config';
+import { bytesToHex, utf8 } from '../core/encoding';
 import { templateOf, type MailMessage } from './messages';
 
 /** The bindings transports use. */

@@ -1,11 +1,11 @@
 // AuthService: a WorkerEntrypoint other Workers call over a service binding to verify tokens with no HTTP hop.
 
 import { WorkerEntrypoint } from 'cloudflare:workers';
-import type { Bindings } from '../app-env';
-import { getConfig } from '../config';
+import type { Bindings } from '../http/app-env';
+import { getConfig } from '../core/config';
 import { getPublicJwks } from '../tokens/access';
 import { withCurrentSigningKeys } from '../tokens/key-rotation';
-import type { AccessTokenClaims } from '../tokens/verification';
+import type { AccessTokenClaims } from '../core/token-verification';
 import { VerifierError, type VerifierErrorCode } from '../verify/errors';
 import { createVerifier, type Verifier } from '../verify/verifier';
 

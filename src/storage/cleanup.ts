@@ -1,7 +1,7 @@
 // Deleting what has outlived its use, in bounded batches: expired tokens, ended sessions, old events, expired challenges and provider sign-ins, and sealed successors past their window.
 
 import { allShardDatabases, runStorage, type StorageBindings } from './database';
-import { MAIL_LIMIT_WINDOW_SECONDS } from './mail-limits';
+import { MAIL_LIMIT_WINDOW_SECONDS } from '../account/mail-limits';
 
 /** How long each kind of row is kept once it no longer does anything. */
 export interface RetentionPolicy {

@@ -1,16 +1,16 @@
 // Which database holds what, and how storage failures surface (503, never a half-written row).
 
-import { AuthError, ConfigError } from '../errors';
-import { DEFAULT_SHARD, shardOf } from '../ids';
-import { logEvent } from '../log';
-import { homeShardOf, parseShardMap, type ShardMap } from './shard-map';
+import { AuthError, ConfigError } from '../core/errors';
+import { DEFAULT_SHARD, shardOf } from '../core/ids';
+import { logEvent } from '../core/log';
+import { homeShardOf, parseShardMap, type ShardMap } from '../core/shard-map';
 
 /** The storage bindings every storage function needs. */
 export interface StorageBindings {
   /** Shard 00, and the home of everything global (signing keys). */
   DB: D1Database;
   KV: KVNamespace;
-  /** The shard map (src/storage/shard-map.ts); unset = one shard, `00=DB`. */
+  /** The shard map (src/core/shard-map.ts); unset = one shard, `00=DB`. */
   D1_SHARDS?: string;
 }
 

@@ -1,8 +1,8 @@
 // The directory: unique keys (an email, later an OAuth identity) mapped to a user id, each on its key's home shard.
 
-import { shardOf } from '../ids';
+import { shardOf } from '../core/ids';
 import { databaseForShard, runStorage, shardForEmail, shardMapOf, type StorageBindings } from './database';
-import { homeShardOf } from './shard-map';
+import { homeShardOf } from '../core/shard-map';
 
 /**
  * The directory key of a normalised email. Other kinds use their own prefix

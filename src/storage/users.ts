@@ -1,7 +1,7 @@
 // D1 queries on the users table.
 
-import { shardOf } from '../ids';
-import { logEvent } from '../log';
+import { shardOf } from '../core/ids';
+import { logEvent } from '../core/log';
 import { databaseForEmail, databaseForKey, isKnownShard, runStorage, shardMapOf, type StorageBindings } from './database';
 import { claimDirectoryKeyStatement, emailDirectoryKey, findDirectoryEntryStatement, readDirectoryUserId, releaseDirectoryKeyStatement } from './directory';
 

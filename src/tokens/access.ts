@@ -1,7 +1,7 @@
 // Access tokens (RFC 9068 JWTs): signing, the one set of verification rules, and the JWKS. jose is imported only here and in id-token.ts (providers' ID tokens), both under src/tokens/.
 
 import { SignJWT, importJWK, jwtVerify, type JWTHeaderParameters } from 'jose';
-import { toPublicJwk, type PublicSigningJwk, type SigningAlgorithm, type SigningKeySet } from './keys';
+import { toPublicJwk, type PublicSigningJwk, type SigningAlgorithm, type SigningKeySet } from '../core/signing-keys';
 import {
   CLOCK_SKEW_SECONDS,
   MAX_ACCESS_TOKEN_TTL_SECONDS,
@@ -12,10 +12,10 @@ import {
   type TokenRejectionCode,
   type VerificationKey,
   type VerificationKeySource,
-} from './verification';
+} from '../core/token-verification';
 
 export { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS };
-export type { AccessTokenClaims, AccessTokenVerification } from './verification';
+export type { AccessTokenClaims, AccessTokenVerification } from '../core/token-verification';
 
 /** The `typ` header of every access token we sign (RFC 9068). */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';

@@ -1,7 +1,7 @@
 // Generates a private signing JWK with WebCrypto inside the worker (scheduled rotation).
 
-import { bytesToBase64Url, randomBytes } from './encoding';
-import type { PrivateSigningJwk, SigningAlgorithm } from './keys';
+import { bytesToBase64Url, randomBytes } from '../core/encoding';
+import type { PrivateSigningJwk, SigningAlgorithm } from '../core/signing-keys';
 
 const GENERATION_PARAMETERS: Record<SigningAlgorithm, Record<string, unknown> & { name: string }> = {
   EdDSA: { name: 'Ed25519' },

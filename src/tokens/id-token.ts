@@ -1,7 +1,7 @@
 // OpenID Connect ID tokens from sign-in providers: verified with jose against the provider's JWKS (signature, iss, aud, exp, nonce).
 
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { CLOCK_SKEW_SECONDS } from './verification';
+import { CLOCK_SKEW_SECONDS } from '../core/token-verification';
 
 /** What an ID token must match. */
 export interface IdTokenExpectations {

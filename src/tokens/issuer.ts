@@ -1,8 +1,8 @@
 // The `iss` of our tokens: JWT_ISSUER when set, else (only in a local run) the request's own origin.
 
-import type { Config } from '../config';
-import { ConfigError } from '../errors';
-import { isLocalRun } from '../local-run';
+import type { Config } from '../core/config';
+import { ConfigError } from '../core/errors';
+import { isLocalRun } from '../core/local-run';
 
 /**
  * The issuer to sign with and to require when verifying. A deployed worker

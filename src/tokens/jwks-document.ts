@@ -1,8 +1,11 @@
 // The JWKS as served: its exact bytes and strong ETag, computed once per key set and isolate.
 
-import { computeStrongEtag } from '../http/etag';
+import { computeStrongEtag } from '../core/etag';
 import { getPublicJwks } from './access';
-import type { SigningKeySet } from './keys';
+import type { SigningKeySet } from '../core/signing-keys';
+
+/** How long verifiers may cache the JWKS; the key-rotation runbook waits at least this long. */
+export const JWKS_MAX_AGE_SECONDS = 300;
 
 const jwksDocuments = new Map<string, Promise<{ body: string; etag: string }>>();
 

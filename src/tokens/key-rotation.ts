@@ -1,15 +1,15 @@
 // Scheduled key rotation (KEY_ROTATION_DAYS): the cron adds and retires keys in D1; requests read them through a per-isolate cache.
 
-import type { Config, RawVars } from '../config';
-import { getConfig } from '../config';
-import { logEvent } from '../log';
-import { JWKS_MAX_AGE_SECONDS } from '../routes/well-known';
+import type { Config, RawVars } from '../core/config';
+import { getConfig } from '../core/config';
+import { logEvent } from '../core/log';
+import { JWKS_MAX_AGE_SECONDS } from './jwks-document';
 import type { StorageBindings } from '../storage/database';
-import { deleteSigningKeys, insertSigningKeyIfGenerationFree, listSigningKeyRows, type SigningKeyRow } from '../storage/signing-keys';
+import { deleteSigningKeys, insertSigningKeyIfGenerationFree, listSigningKeyRows, type SigningKeyRow } from './signing-key-rows';
 import { CLOCK_SKEW_SECONDS } from './access';
 import { generatePrivateSigningJwk } from './generate-key';
 import { openPrivateJwk, sealPrivateJwk } from './key-sealing';
-import { toPublicJwk, type PrivateSigningJwk, type SigningKeySet } from './keys';
+import { toPublicJwk, type PrivateSigningJwk, type SigningKeySet } from '../core/signing-keys';
 
 /** Each isolate rereads the stored keys at most this often (one D1 read). */
 export const KEY_SET_CACHE_SECONDS = 60;

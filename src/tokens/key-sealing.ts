@@ -1,6 +1,6 @@
 // Seals secrets at rest (private signing JWKs, TOTP secrets) with AES-256-GCM under keys derived (HKDF-SHA-256) from KEY_ENCRYPTION_SECRET.
 
-import { base64UrlToBytes, bytesToBase64Url, randomBytes, utf8 } from './encoding';
+import { base64UrlToBytes, bytesToBase64Url, randomBytes, utf8 } from '../core/encoding';
 
 const IV_BYTES = 12;
 /** One derived key per use: a sealed value of one kind never opens as another. */

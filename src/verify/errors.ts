@@ -1,6 +1,6 @@
 // Typed errors of the verifier, each with a stable `code` (jose style).
 
-import type { TokenRejectionCode } from '../tokens/verification';
+import type { TokenRejectionCode } from '../core/token-verification';
 
 /** Every code a verifier error may carry. */
 export type VerifierErrorCode = TokenRejectionCode | 'ERR_JWKS_UNAVAILABLE' | 'ERR_REVOCATION_UNAVAILABLE';

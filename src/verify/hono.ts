@@ -2,7 +2,7 @@
 
 import type { MiddlewareHandler } from 'hono';
 import { readBearerCredentials } from '../http/bearer';
-import type { AccessTokenClaims } from '../tokens/verification';
+import type { AccessTokenClaims } from '../core/token-verification';
 import { TokenRejectedError, VerifierError } from './errors';
 import type { Verifier } from './verifier';
 

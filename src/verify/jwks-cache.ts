@@ -1,8 +1,8 @@
 // A JWKS held in memory: fetched from one fixed URL (honouring max-age and ETag) or given as an object.
 
 import { importVerificationKey } from '../tokens/access';
-import { SIGNING_ALGORITHMS, parsePublicSigningJwk } from '../tokens/keys';
-import type { VerificationKey, VerificationKeySource } from '../tokens/verification';
+import { SIGNING_ALGORITHMS, parsePublicSigningJwk } from '../core/signing-keys';
+import type { VerificationKey, VerificationKeySource } from '../core/token-verification';
 import { JwksUnavailableError } from './errors';
 
 /** An unknown `kid` triggers a refetch at most this often. */

@@ -1,8 +1,8 @@
 // createVerifier: edge-auth's access-token rules applied against a JWKS, for other services.
 
 import { MAX_ACCESS_TOKEN_TTL_SECONDS, verifyAccessTokenWithKeys } from '../tokens/access';
-import type { AccessTokenClaims } from '../tokens/verification';
-import { revocationKey } from '../storage/revocation-key';
+import type { AccessTokenClaims } from '../core/token-verification';
+import { revocationKey } from '../core/revocation-key';
 import { RevocationUnavailableError, TokenRejectedError } from './errors';
 import { JwksCache, type JwksOrigin } from './jwks-cache';
 

@@ -3,7 +3,7 @@
 // the code prompt of an account with TOTP on.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { base32ToBytes, totpCodeForStep, totpStepAt } from '../../src/auth/totp';
+import { base32ToBytes, totpCodeForStep, totpStepAt } from '../../src/totp/totp';
 import { closeDevicesAfterEach, saveScreenshot } from './support/browser';
 import { confirmWithPassword, openDemo, uniqueEmail, waitForState } from './support/demo-page';
 

@@ -1,6 +1,6 @@
 // Two-step sign-in from the demo page in Chromium: set up an authenticator app from the page, sign out, sign in with password and code.
 import { describe, expect, it } from 'vitest';
-import { base32ToBytes, totpCodeForStep, totpStepAt } from '../../src/auth/totp';
+import { base32ToBytes, totpCodeForStep, totpStepAt } from '../../src/totp/totp';
 import { closeDevicesAfterEach, saveScreenshot } from './support/browser';
 import { confirmWithPassword, openDemo, PASSWORD, submitSignIn, uniqueEmail, verifyAddress, waitForState } from './support/demo-page';
 

@@ -2,7 +2,7 @@
 // attestation "none", and real clientDataJSON, authenticatorData and CBOR attestation objects.
 // Every field can be bent, so each attack case is one override away from a good response.
 
-import type { AuthenticationResponseJSON, CreationOptionsJSON, RegistrationResponseJSON, RequestOptionsJSON } from '../../src/webauthn/json';
+import type { AuthenticationResponseJSON, CreationOptionsJSON, RegistrationResponseJSON, RequestOptionsJSON } from '../../src/passkeys/webauthn/json';
 
 const encoder = new TextEncoder();
 

@@ -5,7 +5,7 @@ import { env } from 'cloudflare:workers';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { createApp } from '../../src/app';
 import { REFRESH_COOKIE_NAME } from '../../src/http/cookies';
-import type { Bindings } from '../../src/app-env';
+import type { Bindings } from '../../src/http/app-env';
 import { databaseForKey, shardMapOf } from '../../src/storage/database';
 import { instrumentBindings, type InstrumentedBindings } from './bindings';
 import { decodeToken } from './forge';

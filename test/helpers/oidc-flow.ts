@@ -1,6 +1,6 @@
 // Drives a provider sign-in end to end: edge-auth's redirect, the real provider's own login and consent pages, and the callback.
 import { inject } from 'vitest';
-import { OAUTH_BINDING_COOKIE_NAME } from '../../src/http/oauth-cookie';
+import { OAUTH_BINDING_COOKIE_NAME } from '../../src/providers/binding-cookie';
 import { TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../../scripts/lib/local-oidc-client.mjs';
 import { CookieJar, walkProviderPages, type ProviderBehaviour } from '../support/oidc-pages';
 import { BASE_URL, createTestClient, type TestClient, type TestClientOptions } from './client';

@@ -1,6 +1,6 @@
 // Passkey ceremonies against the app with the software authenticator: options, registration, sign-in.
 
-import type { CreationOptionsJSON, RequestOptionsJSON } from '../../src/webauthn/json';
+import type { CreationOptionsJSON, RequestOptionsJSON } from '../../src/passkeys/webauthn/json';
 import { SoftwareAuthenticator, type AssertionOverrides, type CeremonyOverrides } from './authenticator';
 import { BASE_URL, DEFAULT_PASSWORD, sendWithBearer, type TestClient } from './client';
 

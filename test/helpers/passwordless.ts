@@ -2,9 +2,9 @@
 // provider account stays (through the real storage code), so the account keeps a way to sign in and the database
 // invariants hold for every test that reads the whole database afterwards.
 import { env } from 'cloudflare:workers';
-import { newIdentityId } from '../../src/ids';
+import { newIdentityId } from '../../src/core/ids';
 import { databaseForKey } from '../../src/storage/database';
-import { linkIdentity } from '../../src/storage/identities';
+import { linkIdentity } from '../../src/providers/identity-rows';
 
 export async function makePasswordlessWithProvider(userId: string, email: string): Promise<void> {
   const identity = { id: newIdentityId(userId), userId, provider: 'test-provider', subject: crypto.randomUUID(), email, createdAt: Math.floor(Date.now() / 1000) };

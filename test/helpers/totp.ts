@@ -1,5 +1,5 @@
 // TOTP test helpers: turn TOTP on for a signed-in user and compute codes on the test's own clock.
-import { base32ToBytes as decodeBase32, totpCodeForStep, totpStepAt, TOTP_STEP_SECONDS } from '../../src/auth/totp';
+import { base32ToBytes as decodeBase32, totpCodeForStep, totpStepAt, TOTP_STEP_SECONDS } from '../../src/totp/totp';
 import { DEFAULT_PASSWORD, sendWithBearer, type SignedInUser, type TestClient } from './client';
 
 /** A base32 secret as an authenticator app reads it. */

@@ -1,9 +1,9 @@
 // POST /auth/account/delete: the user and everything stored about them are gone; every access token is refused.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { hashAddressForMailLimit } from '../../src/auth/email-links';
-import { hashEmailForThrottle } from '../../src/auth/throttle';
-import { revocationKey } from '../../src/storage/revocation-key';
+import { hashAddressForMailLimit } from '../../src/account/email-links';
+import { hashEmailForThrottle } from '../../src/password/throttle';
+import { revocationKey } from '../../src/core/revocation-key';
 import { DEFAULT_PASSWORD, getMe, logIn, refreshWithCookie, uniqueEmail } from '../helpers/client';
 import { createMailTestClient, type MailTestClient } from '../helpers/mailbox';
 import { databaseForEmail, databaseForKey } from '../../src/storage/database';

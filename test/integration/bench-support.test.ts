@@ -1,8 +1,8 @@
 // What the benchmark relies on: row counts from the counted bindings, and no bench route in the real worker.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { newUserId } from '../../src/ids';
-import { hashPassword } from '../../src/passwords/hash';
+import { newUserId } from '../../src/core/ids';
+import { hashPassword } from '../../src/password/hash';
 import { findUserByEmail, insertUser } from '../../src/storage/users';
 import { instrumentBindings } from '../helpers/bindings';
 import { createTestClient, uniqueEmail } from '../helpers/client';

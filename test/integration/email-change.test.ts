@@ -1,7 +1,7 @@
 // POST /auth/email/change (and its link through POST /auth/email/verify), with its proof of the account holder.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { hashEmailForThrottle } from '../../src/auth/throttle';
+import { hashEmailForThrottle } from '../../src/password/throttle';
 import { DEFAULT_PASSWORD, logIn, uniqueEmail } from '../helpers/client';
 import { createMailTestClient, type MailTestClient } from '../helpers/mailbox';
 import { makePasswordlessWithProvider } from '../helpers/passwordless';

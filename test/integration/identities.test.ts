@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { databaseForKey } from '../../src/storage/database';
 import { createTestClock, getMe, sendWithBearer, signUpVerified, type TestClient } from '../helpers/client';
 import { createOAuthTestClient, providerLogin, providerSession, signInWithProvider } from '../helpers/oidc-flow';
-import { PROVIDER_REAUTHENTICATION_SECONDS } from '../../src/auth/account-policy';
+import { PROVIDER_REAUTHENTICATION_SECONDS } from '../../src/core/account-policy';
 import { addPasskey, passkeyProof } from '../helpers/passkeys';
 
 interface IdentityListing {

@@ -1,7 +1,7 @@
 // GET /.well-known/jwks.json: every public key, cacheable for the runbook's max-age, with a strong ETag.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { JWKS_MAX_AGE_SECONDS } from '../../src/routes/well-known';
+import { JWKS_MAX_AGE_SECONDS } from '../../src/tokens/jwks-document';
 import { createTestClient } from '../helpers/client';
 
 const JWKS_PATH = '/.well-known/jwks.json';

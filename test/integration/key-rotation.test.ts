@@ -1,7 +1,7 @@
 // Walks the key-rotation runbook (docs/keys.md) step by step against the worker and a downstream verifier.
 import { describe, expect, it } from 'vitest';
 import { CLOCK_SKEW_SECONDS } from '../../src/tokens/access';
-import { JWKS_MAX_AGE_SECONDS } from '../../src/routes/well-known';
+import { JWKS_MAX_AGE_SECONDS } from '../../src/tokens/jwks-document';
 import { createVerifier, type Verifier } from '../../src/verify';
 import { BASE_URL, createTestClient, createTestClock, getMe, logIn, signUpAndLogIn, type TestClient, type TestClock } from '../helpers/client';
 import { decodeToken, generateSigningJwk, signWithJwk, type ForgeSigningJwk } from '../helpers/forge';

@@ -1,6 +1,6 @@
 // POST /auth/logout: revokes in D1, flags in KV, idempotent.
 import { describe, expect, it } from 'vitest';
-import { revocationKey } from '../../src/storage/revocations';
+import { revocationKey } from '../../src/sessions/revocations';
 import { createTestClient, getMe, logIn, refreshWithCookie, signUpAndLogIn } from '../helpers/client';
 
 describe('POST /auth/logout', () => {

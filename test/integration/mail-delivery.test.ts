@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import worker from '../../src/index';
 import { retryDelaySeconds } from '../../src/mail/consumer';
 import { signWebhookBody } from '../../src/mail/transports';
-import { bytesToHex } from '../../src/tokens/encoding';
+import { bytesToHex } from '../../src/core/encoding';
 import { composeEmailChangeNotice, composeLinkMail, composeSecurityNotice, MAIL_TEMPLATES, type MailMessage } from '../../src/mail/messages';
 import { DEFAULT_PASSWORD, uniqueEmail } from '../helpers/client';
 import { captureLogs, type LogCapture } from '../helpers/log-capture';

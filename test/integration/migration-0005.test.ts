@@ -2,9 +2,9 @@
 import { applyD1Migrations } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/passwords/hash';
-import { bytesToBase64Url } from '../../src/tokens/encoding';
-import { hashRefreshToken, sealSuccessor } from '../../src/tokens/refresh';
+import { hashPassword } from '../../src/password/hash';
+import { bytesToBase64Url } from '../../src/core/encoding';
+import { hashRefreshToken, sealSuccessor } from '../../src/sessions/refresh-secrets';
 import { createTestClient, getMe, refreshCookieFrom, refreshWithCookie, sendWithBearer } from '../helpers/client';
 
 const db = env.MIGRATION_DB;

@@ -1,7 +1,7 @@
 // /openapi.json describes every route the app serves, from the same schemas that validate requests.
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
-import { loginBody } from '../../src/routes/schemas';
+import { loginBody } from '../../src/password/schemas';
 import { createTestClient } from '../helpers/client';
 
 interface OpenApiDocument {

@@ -1,6 +1,6 @@
 // POST /auth/register and POST /auth/login.
 import { describe, expect, it } from 'vitest';
-import { CURRENT_PASSWORD_PARAMETERS, hashPassword } from '../../src/passwords/hash';
+import { CURRENT_PASSWORD_PARAMETERS, hashPassword } from '../../src/password/hash';
 import { createTestClient, DEFAULT_PASSWORD, getMe, refreshCookieFrom, uniqueEmail } from '../helpers/client';
 import { databaseForKey, databaseForEmail } from '../../src/storage/database';
 import { countOnEveryShard } from '../helpers/shards';

@@ -1,7 +1,7 @@
 // Scheduled key rotation (KEY_ROTATION_DAYS): keys sealed at rest, published before they sign, retired after the longest token lifetime, race-safe.
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config';
+import { parseConfig } from '../../src/core/config';
 import { CLOCK_SKEW_SECONDS } from '../../src/tokens/access';
 import { openPrivateJwk, sealPrivateJwk } from '../../src/tokens/key-sealing';
 import { KEY_SET_CACHE_SECONDS, PUBLISH_LEAD_SECONDS, rotateSigningKeysIfDue } from '../../src/tokens/key-rotation';

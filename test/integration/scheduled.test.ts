@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src/index';
 import { runScheduledCleanup } from '../../src/scheduled';
-import type { Bindings } from '../../src/app-env';
+import type { Bindings } from '../../src/http/app-env';
 import { createTestClient, createTestClock, probeSession, sendWithBearer, signUpAndLogIn } from '../helpers/client';
 import { countOnEveryShard } from '../helpers/shards';
 

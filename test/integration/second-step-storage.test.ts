@@ -1,7 +1,7 @@
 // What the second sign-in step leaves in D1: a completed sign-in uses up its mfa_token row (the HTTP refusal is in test/security/totp.test.ts).
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { hashMfaToken } from '../../src/auth/mfa-secrets';
+import { hashMfaToken } from '../../src/totp/mfa-secrets';
 import { databaseForKey } from '../../src/storage/database';
 import { createTestClient, signUpVerified } from '../helpers/client';
 import { codeAt, enableTotp, mfaStep, passwordStep } from '../helpers/totp';

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { createTestClient, DEFAULT_PASSWORD, sendWithBearer, signUpVerified } from '../helpers/client';
 import { addPasskey, loginOptions, postPasskeyLogin, SERVICE_ORIGIN } from '../helpers/passkeys';
-import { shardOf } from '../../src/ids';
-import { shardOfChallenge } from '../../src/webauthn/options';
+import { shardOf } from '../../src/core/ids';
+import { shardOfChallenge } from '../../src/passkeys/webauthn/options';
 
 describe('storage budget of a passkey sign-in', () => {
   it('makes at most 2 D1 round trips, writes at most 6 rows and no KV', async () => {

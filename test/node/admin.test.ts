@@ -106,7 +106,7 @@ describe('npm run admin against a local D1', () => {
 
 describe('npm run admin -- reindex', () => {
   it('puts each entry (addresses and provider accounts) on the home shard the worker computes, in bounded statements that keep existing entries', async () => {
-    const { homeShardOf, parseShardMap } = await import('../../src/storage/shard-map');
+    const { homeShardOf, parseShardMap } = await import('../../src/core/shard-map');
     const mapText = '00=DB,01=DB_01,02=DB_02:2,03=DB_03:0';
     const entries = Array.from({ length: 30 }, (_, index) => ({
       key: index % 3 === 0 ? `identity:github:${index}` : `email:user${index}@example.com`,

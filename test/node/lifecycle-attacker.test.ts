@@ -2,7 +2,7 @@
 // provider sign-in to a TOTP account all fail to gain or keep access (DESIGN, "Account and factor lifecycle").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, startTestOidcProvider } from '../../scripts/lib/local-oidc-provider.mjs';
-import { base32ToBytes, totpCodeForStep, totpStepAt } from '../../src/auth/totp';
+import { base32ToBytes, totpCodeForStep, totpStepAt } from '../../src/totp/totp';
 import { tokenOfLink, waitForMailedLink } from '../support/console-mail';
 import { findFreePort, startDevServer, type DevServer } from '../support/dev-server.mjs';
 import { CookieJar, walkProviderPages } from '../support/oidc-pages';

@@ -10,9 +10,9 @@ import { findFreePort, startDevServer, type DevServer } from '../support/dev-ser
 import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, startTestOidcProvider, type TestOidcProvider } from '../../scripts/lib/local-oidc-provider.mjs';
 import { CookieJar, walkProviderPages } from '../support/oidc-pages';
 import { OpenApiResponseValidator } from '../support/openapi-validator';
-import type { CreationOptionsJSON, RequestOptionsJSON } from '../../src/webauthn/json';
+import type { CreationOptionsJSON, RequestOptionsJSON } from '../../src/passkeys/webauthn/json';
 import { SoftwareAuthenticator } from '../helpers/authenticator';
-import { base32ToBytes, totpCodeForStep, totpStepAt } from '../../src/auth/totp';
+import { base32ToBytes, totpCodeForStep, totpStepAt } from '../../src/totp/totp';
 
 const APP_ORIGIN = 'https://app.example.test';
 const JSON_HEADERS = { 'Content-Type': 'application/json' };

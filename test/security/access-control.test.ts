@@ -1,6 +1,6 @@
 // Who may act on what: the admin role, the owner of a session, and which origins CORS answers; each refusal leaves D1 and KV untouched.
 import { describe, expect, it } from 'vitest';
-import { revocationKey } from '../../src/storage/revocations';
+import { revocationKey } from '../../src/sessions/revocations';
 import { createTestClient, getMe, probeSession, sendWithBearer, signUpAndLogIn, logIn, type TestClient } from '../helpers/client';
 import { databaseForKey } from '../../src/storage/database';
 

@@ -1,7 +1,7 @@
 // Access tokens: no lifetime longer than we could issue, no b64/zip headers, and no issuer taken from the Host of a deployed worker.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { toPublicJwk, type PrivateSigningJwk } from '../../src/tokens/keys';
+import { toPublicJwk, type PrivateSigningJwk } from '../../src/core/signing-keys';
 import { createVerifier } from '../../src/verify';
 import { createTestClient, DEFAULT_PASSWORD, getMe, signUpAndLogIn, uniqueEmail, type TestClient } from '../helpers/client';
 import { decodeToken, signWithJwk } from '../helpers/forge';

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { createApp } from '../../src/app';
-import type { Bindings } from '../../src/app-env';
+import type { Bindings } from '../../src/http/app-env';
 import { BASE_URL, createTestClient, createTestClock, sendWithBearer, signUpAndLogIn, uniqueEmail, uniqueIp, type TestClient } from '../helpers/client';
 import { databaseForEmail } from '../../src/storage/database';
 
@@ -204,7 +204,7 @@ describe('POST /auth/password under concurrent guesses', () => {
 
 describe('the attempt claim and the storage budget', () => {
   it('writes at most two D1 rows for a claim and its release after a success', async () => {
-    const { claimCheckStatement, readClaimedCheck, settleSuccessfulCheckStatements } = await import('../../src/storage/login-failures');
+    const { claimCheckStatement, readClaimedCheck, settleSuccessfulCheckStatements } = await import('../../src/password/login-failures');
     const policy = { maxFailures: 5, lockoutSeconds: 900, maxLockoutSeconds: 86_400, memorySeconds: 86_400 };
     const emailHash = `budget-${crypto.randomUUID()}`;
     const now = Math.floor(Date.now() / 1000);

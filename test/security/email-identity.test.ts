@@ -1,7 +1,7 @@
 // One address, one account: full case folding (final sigma, ß/SS), and no compatibility look-alikes in the local part.
 import { describe, expect, it } from 'vitest';
-import { hashEmailForThrottle } from '../../src/auth/throttle';
-import { normalizeEmail } from '../../src/auth/email';
+import { hashEmailForThrottle } from '../../src/password/throttle';
+import { normalizeEmail } from '../../src/core/email';
 import { createTestClient, DEFAULT_PASSWORD, uniqueIp } from '../helpers/client';
 
 const tag = () => crypto.randomUUID().slice(0, 8);

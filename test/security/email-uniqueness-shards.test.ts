@@ -1,7 +1,7 @@
 // An address belongs to one account across every shard: the directory entry on its home shard decides, under concurrency too.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { shardOf } from '../../src/ids';
+import { shardOf } from '../../src/core/ids';
 import { allShardDatabases, databaseForKey, shardForEmail } from '../../src/storage/database';
 import { emailDirectoryKey, findDirectoryEntry } from '../../src/storage/directory';
 import { DEFAULT_PASSWORD, logIn, uniqueEmail } from '../helpers/client';

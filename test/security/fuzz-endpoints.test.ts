@@ -1,7 +1,7 @@
 // Property fuzzing of every registered route: never a 5xx, every error a known JSON code, and the database invariants hold.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { STATUS_BY_CODE, type ErrorCode } from '../../src/errors';
+import { STATUS_BY_CODE, type ErrorCode } from '../../src/core/errors';
 import { listRouteSpecs } from '../../src/http/route-registry';
 import { BASE_URL, createTestClient, signUpAndLogIn, type TestClient } from '../helpers/client';
 import { requestsAnywhere, requestsForRoute, type FuzzCredentials, type FuzzRequest } from '../helpers/fuzz-arbitraries';

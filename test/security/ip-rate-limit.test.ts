@@ -1,6 +1,6 @@
 // The per-IP limit on sign-in routes (auth bucket) and mailing routes, register included (mail bucket): the Rate Limiting binding (Miniflare's), keyed by CF-Connecting-IP.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ipRateLimitKey } from '../../src/middleware/ip-rate-limit';
+import { ipRateLimitKey } from '../../src/http/ip-rate-limit';
 import { createTestClient, signUpAndLogIn, uniqueEmail, uniqueIp, DEFAULT_PASSWORD, type TestClient } from '../helpers/client';
 import { databaseForEmail } from '../../src/storage/database';
 

@@ -1,7 +1,7 @@
 // A proof in the same request for every credential change, and no enrolment before the address is proven (DESIGN "Account and factor lifecycle").
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { hashEmailForThrottle } from '../../src/auth/throttle';
+import { hashEmailForThrottle } from '../../src/password/throttle';
 import { databaseForEmail, databaseForKey } from '../../src/storage/database';
 import { createTestClient, DEFAULT_PASSWORD, logIn, sendWithBearer, signUpAndLogIn, signUpVerified, type TestClient } from '../helpers/client';
 import { createOAuthTestClient, signInWithProvider } from '../helpers/oidc-flow';

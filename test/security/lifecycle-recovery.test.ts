@@ -2,18 +2,18 @@
 // address removes every way in added before; ending sessions ends pending second steps; deletion keeps mail counters.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { hashAddressForMailLimit } from '../../src/auth/email-links';
-import { TOTP_STEP_SECONDS } from '../../src/auth/totp';
-import { newIdentityId } from '../../src/ids';
+import { hashAddressForMailLimit } from '../../src/account/email-links';
+import { TOTP_STEP_SECONDS } from '../../src/totp/totp';
+import { newIdentityId } from '../../src/core/ids';
 import { databaseForEmail, databaseForKey } from '../../src/storage/database';
 import { findDirectoryEntry } from '../../src/storage/directory';
-import { findIdentityBySubject, identityDirectoryKey, linkIdentity } from '../../src/storage/identities';
-import { MAIL_LINKS_PER_HOUR } from '../../src/storage/mail-limits';
+import { findIdentityBySubject, identityDirectoryKey, linkIdentity } from '../../src/providers/identity-rows';
+import { MAIL_LINKS_PER_HOUR } from '../../src/account/mail-limits';
 import { DEFAULT_PASSWORD, getMe, logIn, probeSession, sendWithBearer, uniqueEmail, type TestClient } from '../helpers/client';
 import { createMailTestClient, type MailTestClient } from '../helpers/mailbox';
 import { addPasskey, errorCode, signInWithPasskey } from '../helpers/passkeys';
 import { codeAt, enableTotp, mfaStep, passwordStep, type TotpUser } from '../helpers/totp';
-import { issueRegistrationChallenge } from '../../src/storage/webauthn-challenges';
+import { issueRegistrationChallenge } from '../../src/passkeys/challenge-rows';
 import type { SoftwareAuthenticator } from '../helpers/authenticator';
 
 const OWNER_PASSWORD = 'the real owner takes it back';

@@ -1,7 +1,7 @@
 // Sign-in with another provider against a real OpenID Provider (oidc-provider on loopback), through its own login and
 // consent pages: state, browser binding, PKCE, nonce, ID-token checks, the provider's errors and the linking rules.
 import { describe, expect, inject, it } from 'vitest';
-import { DEFAULT_SHARD } from '../../src/ids';
+import { DEFAULT_SHARD } from '../../src/core/ids';
 import { databaseForKey, databaseForShard } from '../../src/storage/database';
 import { createTestClock, getMe, signUpAndLogIn, uniqueEmail, type TestClient } from '../helpers/client';
 import { decodeToken } from '../helpers/forge';

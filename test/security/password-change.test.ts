@@ -1,7 +1,7 @@
 // POST /auth/password as an attacker meets it: other sessions die at once (D1, KV and any verifier with KV), and the lockout holds both ways.
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { revocationKey } from '../../src/storage/revocations';
+import { revocationKey } from '../../src/sessions/revocations';
 import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from '../../src/tokens/access';
 import { createVerifier, TokenRejectedError } from '../../src/verify';
 import { BASE_URL, createTestClient, getMe, logIn, refreshWithCookie, sendWithBearer, signUpAndLogIn, uniqueIp, type TestClient } from '../helpers/client';

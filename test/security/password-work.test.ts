@@ -1,6 +1,6 @@
 // The password work a login costs, counted (not timed): an unknown email runs the same PBKDF2 derivation as a wrong password.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CURRENT_PASSWORD_PARAMETERS } from '../../src/passwords/hash';
+import { CURRENT_PASSWORD_PARAMETERS } from '../../src/password/hash';
 import { createTestClient, signUpAndLogIn, uniqueEmail, uniqueIp, type TestClient } from '../helpers/client';
 
 interface Derivation {

@@ -1,7 +1,7 @@
 // Recovery codes: 80 random bits each, stored under HMAC-SHA-256 with a key derived from KEY_ENCRYPTION_SECRET; older codes keep working.
 import { describe, expect, it } from 'vitest';
 import { databaseForKey } from '../../src/storage/database';
-import { bytesToHex } from '../../src/tokens/encoding';
+import { bytesToHex } from '../../src/core/encoding';
 import { createTestClient, signUpVerified, type TestClient } from '../helpers/client';
 import { enableTotp, mfaStep, passwordStep } from '../helpers/totp';
 

@@ -1,11 +1,11 @@
 // Refresh tokens kept in the session row: reuse of any older token, no forged reuse, nothing stored yields a live token.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { Bindings } from '../../src/app-env';
+import type { Bindings } from '../../src/http/app-env';
 import { runScheduledCleanup } from '../../src/scheduled';
-import { revocationKey } from '../../src/storage/revocation-key';
-import { unsealSuccessor } from '../../src/tokens/refresh';
-import { bytesToBase64Url } from '../../src/tokens/encoding';
+import { revocationKey } from '../../src/core/revocation-key';
+import { unsealSuccessor } from '../../src/sessions/refresh-secrets';
+import { bytesToBase64Url } from '../../src/core/encoding';
 import { createTestClient, getMe, refreshCookieFrom, refreshWithCookie, signUpAndLogIn, type TestClient } from '../helpers/client';
 import { databaseForKey } from '../../src/storage/database';
 import { rowsOnEveryShard } from '../helpers/shards';

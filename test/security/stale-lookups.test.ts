@@ -1,7 +1,7 @@
 // Lookups that name what is no longer there: a directory entry whose user moved on, an mfa_token naming no shard.
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { shardOf } from '../../src/ids';
+import { shardOf } from '../../src/core/ids';
 import { shardForEmail } from '../../src/storage/database';
 import { claimDirectoryKey, emailDirectoryKey } from '../../src/storage/directory';
 import { createTestClient, DEFAULT_PASSWORD, signUpAndLogIn, uniqueEmail } from '../helpers/client';

@@ -1,7 +1,7 @@
 // D1 and KV failing mid-request: a clean 503 with Retry-After, nothing half-rotated, protected requests fail closed.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config';
+import { parseConfig } from '../../src/core/config';
 import { STORAGE_RETRY_AFTER_SECONDS } from '../../src/storage/database';
 import { createTestClient, DEFAULT_PASSWORD, getMe, logIn, refreshCookieFrom, refreshWithCookie, signUpAndLogIn, uniqueEmail, type TestClient } from '../helpers/client';
 import { findInvariantViolations } from '../helpers/invariants';

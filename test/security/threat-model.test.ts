@@ -1,7 +1,7 @@
 // The threat-model guarantees of docs/security.md that no other file proves: CSRF, XSS reach, key rotation and compromise, a stale KV edge.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { revocationKey } from '../../src/storage/revocations';
+import { revocationKey } from '../../src/sessions/revocations';
 import { createTestClient, getMe, refreshCookieFrom, refreshWithCookie, signUpAndLogIn } from '../helpers/client';
 
 describe('CSRF: cookie endpoints refuse other sites', () => {

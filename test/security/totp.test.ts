@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { databaseForKey } from '../../src/storage/database';
-import { bytesToBase32, TOTP_STEP_SECONDS } from '../../src/auth/totp';
+import { bytesToBase32, TOTP_STEP_SECONDS } from '../../src/totp/totp';
 import { createTestClient, getMe, refreshCookieFrom, refreshWithCookie, sendWithBearer, signUpVerified, type TestClient, DEFAULT_PASSWORD } from '../helpers/client';
 import { decodeToken } from '../helpers/forge';
 import { codeAt, enableTotp, mfaStep, passwordStep } from '../helpers/totp';

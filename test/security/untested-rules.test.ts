@@ -1,10 +1,10 @@
 // Rules a mutation sweep found untested (issue 31), each driven over HTTP; scripts/lib/mutants/survivors.mjs and coverage.mjs hold the mutants they kill.
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { hashRecoveryCode } from '../../src/auth/mfa-secrets';
-import { hashEmailForThrottle } from '../../src/auth/throttle';
+import { hashRecoveryCode } from '../../src/totp/mfa-secrets';
+import { hashEmailForThrottle } from '../../src/password/throttle';
 import { databaseForEmail, databaseForKey, databaseForShard } from '../../src/storage/database';
-import { DEFAULT_SHARD } from '../../src/ids';
+import { DEFAULT_SHARD } from '../../src/core/ids';
 import { DEFAULT_PASSWORD, createTestClient, logIn, sendWithBearer, signUpAndLogIn, signUpVerified, uniqueEmail, uniqueIp, type TestClient } from '../helpers/client';
 import { createMailTestClient, type MailTestClient } from '../helpers/mailbox';
 import { APP_URL, createOAuthTestClient, errorOf, finishFlow, passProvider, providerLogin, signInWithProvider, startFlow } from '../helpers/oidc-flow';

@@ -2,10 +2,10 @@
 import { createExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { Bindings } from '../../src/app-env';
+import type { Bindings } from '../../src/http/app-env';
 import { AuthService, cachedVerifierCount, MAX_CACHED_VERIFIERS } from '../../src/rpc/auth-service';
-import { revocationKey } from '../../src/storage/revocation-key';
-import { toPublicJwk, type PrivateSigningJwk } from '../../src/tokens/keys';
+import { revocationKey } from '../../src/core/revocation-key';
+import { toPublicJwk, type PrivateSigningJwk } from '../../src/core/signing-keys';
 import { createVerifier } from '../../src/verify';
 import { MAX_JWKS_STALE_SECONDS } from '../../src/verify/jwks-cache';
 import { createTestClient, createTestClock, getMe, signUpAndLogIn } from '../helpers/client';

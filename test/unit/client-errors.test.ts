@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { AuthClientError } from '../../src/client';
 import { errorFromResponse, isServerErrorCode } from '../../src/client/errors';
-import { STATUS_BY_CODE } from '../../src/errors';
+import { STATUS_BY_CODE } from '../../src/core/errors';
 
 describe('client SDK: error codes', () => {
   it('knows every code the service may send (the SDK keeps its own copy, since it imports nothing from the worker)', () => {

@@ -1,7 +1,7 @@
 // The SDK's passkey calls against the real app, with the software authenticator in place of the browser's.
 import { describe, expect, it } from 'vitest';
 import { createAuthClient } from '../../src/client';
-import type { CreationOptionsJSON, RequestOptionsJSON } from '../../src/webauthn/json';
+import type { CreationOptionsJSON, RequestOptionsJSON } from '../../src/passkeys/webauthn/json';
 import { SoftwareAuthenticator } from '../helpers/authenticator';
 import { createTestBrowser } from '../helpers/browser';
 import { BASE_URL, createTestClient, DEFAULT_PASSWORD, markEmailVerified, uniqueEmail } from '../helpers/client';

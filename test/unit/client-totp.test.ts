@@ -1,7 +1,7 @@
 // The SDK's TOTP calls against the real app: setup, enable, the two-step login, disable.
 import { describe, expect, it } from 'vitest';
 import { AuthClientError, createAuthClient } from '../../src/client';
-import { totpCodeForStep, totpStepAt, TOTP_STEP_SECONDS } from '../../src/auth/totp';
+import { totpCodeForStep, totpStepAt, TOTP_STEP_SECONDS } from '../../src/totp/totp';
 import { createTestBrowser } from '../helpers/browser';
 import { BASE_URL, createTestClient, DEFAULT_PASSWORD, markEmailVerified, uniqueEmail, type TestClient } from '../helpers/client';
 import { base32ToBytes } from '../helpers/totp';

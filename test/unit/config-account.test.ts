@@ -1,8 +1,8 @@
 // The account-recovery variables: contract defaults, and a clear error naming each bad one.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config';
-import { ConfigError } from '../../src/errors';
+import { parseConfig } from '../../src/core/config';
+import { ConfigError } from '../../src/core/errors';
 
 const base = { JWT_SIGNING_KEYS: env.JWT_SIGNING_KEYS };
 

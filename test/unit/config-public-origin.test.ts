@@ -1,9 +1,9 @@
 // PUBLIC_ORIGIN: an origin (no path), https unless its host is a loopback one; unset, the request origin stands in only locally.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config';
-import { ConfigError } from '../../src/errors';
-import { publicOriginFor } from '../../src/public-origin';
+import { parseConfig } from '../../src/core/config';
+import { ConfigError } from '../../src/core/errors';
+import { publicOriginFor } from '../../src/core/public-origin';
 
 const base = { JWT_SIGNING_KEYS: env.JWT_SIGNING_KEYS };
 

@@ -1,11 +1,11 @@
 // Emailed links in D1: issuing one only when the per-address limit allows, and consuming it with one conditional DELETE held to the address and password it was issued for.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { issueLink } from '../../src/auth/email-links';
-import { getConfig, type RawVars } from '../../src/config';
+import { issueLink } from '../../src/account/email-links';
+import { getConfig, type RawVars } from '../../src/core/config';
 import { databaseForKey } from '../../src/storage/database';
-import { consumeEmailLinkStatement, findEmailLink, readConsumedLink } from '../../src/storage/email-links';
-import { hashLinkToken, PASSWORD_TAG_LENGTH } from '../../src/tokens/link';
+import { consumeEmailLinkStatement, findEmailLink, readConsumedLink } from '../../src/account/email-link-rows';
+import { hashLinkToken, PASSWORD_TAG_LENGTH } from '../../src/account/link-token';
 import { createTestClient, signUpAndLogIn } from '../helpers/client';
 import { tokenFromLink } from '../helpers/mailbox';
 

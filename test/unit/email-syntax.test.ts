@@ -1,7 +1,7 @@
 // The one address parser: an RFC 5321 mailbox (dot-atom local part, LDH or IDN domain with a dot), at most 254 characters.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EMAIL_MAX_LENGTH, isMailbox, normalizeEmail } from '../../src/auth/email';
+import { EMAIL_MAX_LENGTH, isMailbox, normalizeEmail } from '../../src/core/email';
 
 const REFUSED = [
   'x<victim@a.b>',

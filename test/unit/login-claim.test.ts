@@ -1,7 +1,7 @@
 // The claim a secret check takes on the account's failure record, run against real D1: in-flight claims count, lost ones expire.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { CLAIM_TIMEOUT_SECONDS, claimCheckStatement, readClaimedCheck, releaseClaimStatement, type LockoutPolicy } from '../../src/storage/login-failures';
+import { CLAIM_TIMEOUT_SECONDS, claimCheckStatement, readClaimedCheck, releaseClaimStatement, type LockoutPolicy } from '../../src/password/login-failures';
 
 const POLICY: LockoutPolicy = { maxFailures: 3, lockoutSeconds: 600, maxLockoutSeconds: 86_400, memorySeconds: 86_400 };
 const NOW = 1_800_000_000;

@@ -1,6 +1,6 @@
 // Reading the provider sign-in binding cookie: exactly one value counts, several different ones count as none.
 import { describe, expect, it } from 'vitest';
-import { OAUTH_BINDING_COOKIE_NAME, readOAuthBindingCookie } from '../../src/http/oauth-cookie';
+import { OAUTH_BINDING_COOKIE_NAME, readOAuthBindingCookie } from '../../src/providers/binding-cookie';
 
 const NAME = OAUTH_BINDING_COOKIE_NAME;
 

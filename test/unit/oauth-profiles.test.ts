@@ -1,7 +1,7 @@
 // GitHub and Google answers mapped to a profile: which id, which address, and whether it counts as verified. No network.
 import { describe, expect, it } from 'vitest';
-import { githubProfile } from '../../src/oauth/github';
-import { profileFromIdTokenClaims, ProviderResponseError } from '../../src/oauth/profile';
+import { githubProfile } from '../../src/providers/github';
+import { profileFromIdTokenClaims, ProviderResponseError } from '../../src/providers/profile';
 
 // GET https://api.github.com/user, as GitHub answers it (abridged to the usual fields).
 const githubUser = {
@@ -89,7 +89,7 @@ describe('authorization URLs of the built-in providers', () => {
   const redirectUri = 'https://auth.example.test/auth/oauth/github/callback';
 
   it('sends GitHub state, PKCE S256 and the scopes for the id and the verified addresses', async () => {
-    const { githubProviderClient } = await import('../../src/oauth/github');
+    const { githubProviderClient } = await import('../../src/providers/github');
     const url = await githubProviderClient({ id: 'github', kind: 'github', clientId: 'gh-id', clientSecret: 'x' }, redirectUri).authorizationUrl(flow);
     expect(`${url.origin}${url.pathname}`).toBe('https://github.com/login/oauth/authorize');
     expect(Object.fromEntries(url.searchParams)).toMatchObject({ client_id: 'gh-id', state: flow.state, code_challenge_method: 'S256', redirect_uri: redirectUri, scope: 'read:user user:email' });
@@ -100,7 +100,7 @@ describe('authorization URLs of the built-in providers', () => {
   });
 
   it('sends Google state, PKCE S256, a nonce and openid email profile', async () => {
-    const { googleProviderClient } = await import('../../src/oauth/google');
+    const { googleProviderClient } = await import('../../src/providers/google');
     const url = await googleProviderClient({ id: 'google', kind: 'google', clientId: 'g-id', clientSecret: 'x' }, redirectUri, 0).authorizationUrl(flow);
     expect(`${url.origin}${url.pathname}`).toBe('https://accounts.google.com/o/oauth2/v2/auth');
     expect(Object.fromEntries(url.searchParams)).toMatchObject({ client_id: 'g-id', state: flow.state, nonce: flow.nonce, code_challenge_method: 'S256', scope: 'openid email profile' });

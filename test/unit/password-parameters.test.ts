@@ -1,8 +1,8 @@
 // Pins the password-hash parameters inside what production Workers accept, and refuses hashes beyond it.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { newUserId } from '../../src/ids';
-import { CURRENT_PASSWORD_PARAMETERS, hashPassword, parseHash, verifyPassword } from '../../src/passwords/hash';
+import { newUserId } from '../../src/core/ids';
+import { CURRENT_PASSWORD_PARAMETERS, hashPassword, parseHash, verifyPassword } from '../../src/password/hash';
 import { createTestClient, DEFAULT_PASSWORD, uniqueEmail } from '../helpers/client';
 import { databaseForEmail, shardForEmail } from '../../src/storage/database';
 

@@ -7,8 +7,8 @@ import {
   needsRehash,
   parseHash,
   verifyPassword,
-} from '../../src/passwords/hash';
-import { findPasswordWeakness } from '../../src/passwords/policy';
+} from '../../src/password/hash';
+import { findPasswordWeakness } from '../../src/password/policy';
 
 describe('password hashing', () => {
   it('stays inside what production Workers accept: PBKDF2 at most 100,000 iterations', () => {

@@ -1,6 +1,6 @@
 // The proof decision of account-policy.ts: which proof an account accepts for a protected action, and when none is needed.
 import { describe, expect, it } from 'vitest';
-import { decideProof, PROVIDER_REAUTHENTICATION_SECONDS, requireActionAllowed, type ProofSession } from '../../src/auth/account-policy';
+import { decideProof, PROVIDER_REAUTHENTICATION_SECONDS, requireActionAllowed, type ProofSession } from '../../src/core/account-policy';
 
 const NOW = 1_800_000_000;
 const withPassword = { hasPassword: true, totpEnabled: false };

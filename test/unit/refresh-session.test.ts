@@ -1,11 +1,11 @@
 // refreshSession, rotateRefreshToken and the successor seal called directly with an injected time: the grace boundary, exactly one successor per session row, a seal only the predecessor opens.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { refreshSession, type RefreshContext } from '../../src/auth/refresh';
-import { AuthError } from '../../src/errors';
-import { newRefreshToken, newReuseProof, newSessionId, parseRefreshToken } from '../../src/ids';
-import { rotateRefreshToken, type RefreshState } from '../../src/storage/refresh-tokens';
-import { hashRefreshToken, hashReuseProof, sealSuccessor, unsealSuccessor } from '../../src/tokens/refresh';
+import { refreshSession, type RefreshContext } from '../../src/sessions/refresh';
+import { AuthError } from '../../src/core/errors';
+import { newRefreshToken, newReuseProof, newSessionId, parseRefreshToken } from '../../src/core/ids';
+import { rotateRefreshToken, type RefreshState } from '../../src/sessions/refresh-token-rows';
+import { hashRefreshToken, hashReuseProof, sealSuccessor, unsealSuccessor } from '../../src/sessions/refresh-secrets';
 import { createTestClient, signUpAndLogIn } from '../helpers/client';
 import { databaseForKey } from '../../src/storage/database';
 

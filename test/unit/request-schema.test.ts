@@ -1,8 +1,8 @@
 // Request bodies are validated by valibot schemas, with our own messages: they name the field, never echo its value.
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../../src/errors';
+import { AuthError } from '../../src/core/errors';
 import { parseWithSchema } from '../../src/http/schema';
-import { loginBody, refreshBody } from '../../src/routes/schemas';
+import { loginBody, refreshBody } from '../../src/password/schemas';
 
 function refusal(value: unknown): AuthError {
   try {

@@ -1,8 +1,8 @@
 // The isolate's memory of sessions found not revoked: how long it trusts it, and that a flag raised elsewhere is seen once it lapses.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { forgetNotRevoked, isKnownNotRevoked, rememberNotRevoked } from '../../src/storage/revocation-cache';
-import { flagSessionRevoked, isSessionRevoked } from '../../src/storage/revocations';
+import { forgetNotRevoked, isKnownNotRevoked, rememberNotRevoked } from '../../src/sessions/revocation-cache';
+import { flagSessionRevoked, isSessionRevoked } from '../../src/sessions/revocations';
 
 const NOW = 1_800_000_000;
 

@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from '../../src/tokens/access';
-import { flagSessionRevoked, isSessionRevoked, KV_MINIMUM_TTL_SECONDS, revocationFlagTtlSeconds, revocationKey } from '../../src/storage/revocations';
+import { flagSessionRevoked, isSessionRevoked, KV_MINIMUM_TTL_SECONDS, revocationFlagTtlSeconds, revocationKey } from '../../src/sessions/revocations';
 
 /** Every read goes to KV: no isolate cache. */
 const NO_CACHE = { cacheSeconds: 0, nowSeconds: 1_700_000_000 };

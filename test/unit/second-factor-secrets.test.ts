@@ -1,6 +1,6 @@
 // Recovery codes and mfa_tokens as values: enough randomness in every group, hashes bound to their user.
 import { describe, expect, it } from 'vitest';
-import { hashRecoveryCode, newRecoveryCode, normalizeRecoveryCode } from '../../src/auth/mfa-secrets';
+import { hashRecoveryCode, newRecoveryCode, normalizeRecoveryCode } from '../../src/totp/mfa-secrets';
 
 describe('newRecoveryCode', () => {
   it('makes four groups of four base32 letters, each group varying from code to code', () => {

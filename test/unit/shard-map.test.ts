@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { databaseForKey, databaseForShard, isKnownShard } from '../../src/storage/database';
-import { homeShardOf, parseShardMap } from '../../src/storage/shard-map';
+import { homeShardOf, parseShardMap } from '../../src/core/shard-map';
 
 const emails = Array.from({ length: 2000 }, (_, index) => `user${index}@example.test`);
 

@@ -2,13 +2,13 @@
 // (provider linking on the real D1, the amr of a completed second step, the callback's fragment).
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { mayCreateAccountFromProvider, needsSecondStep, requireSignInAllowed, type SignInMethod } from '../../src/auth/account-policy';
-import { resolveProviderAccount } from '../../src/auth/identity-linking';
-import { secondStepAmr } from '../../src/auth/second-factor';
-import { AuthError } from '../../src/errors';
-import { withErrorFragment } from '../../src/http/redirect-target';
-import { newUserId } from '../../src/ids';
-import { hashPassword } from '../../src/passwords/hash';
+import { mayCreateAccountFromProvider, needsSecondStep, requireSignInAllowed, type SignInMethod } from '../../src/core/account-policy';
+import { resolveProviderAccount } from '../../src/providers/identity-linking';
+import { secondStepAmr } from '../../src/totp/second-factor';
+import { AuthError } from '../../src/core/errors';
+import { withErrorFragment } from '../../src/providers/redirect-target';
+import { newUserId } from '../../src/core/ids';
+import { hashPassword } from '../../src/password/hash';
 import { allShardDatabases, databaseForKey, shardForEmail } from '../../src/storage/database';
 import { insertUser } from '../../src/storage/users';
 import { uniqueEmail } from '../helpers/client';

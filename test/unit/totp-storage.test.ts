@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { databaseForKey } from '../../src/storage/database';
-import { enableTotpFactor, savePendingTotpFactor } from '../../src/storage/totp-factors';
+import { enableTotpFactor, savePendingTotpFactor } from '../../src/totp/totp-factor-rows';
 import { createTestClient, signUpAndLogIn } from '../helpers/client';
 
 const NOW = 1_800_000_000;

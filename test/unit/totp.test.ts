@@ -1,6 +1,6 @@
 // RFC 6238 codes on an injected clock: the RFC's SHA-1 test vectors, one step of skew, base32 and the otpauth URI.
 import { describe, expect, it } from 'vitest';
-import { bytesToBase32, findMatchingTotpStep, totpCodeForStep, totpStepAt, totpUri } from '../../src/auth/totp';
+import { bytesToBase32, findMatchingTotpStep, totpCodeForStep, totpStepAt, totpUri } from '../../src/totp/totp';
 
 // The RFC 6238 appendix B SHA-1 seed: ASCII "12345678901234567890".
 const RFC_SECRET = new TextEncoder().encode('12345678901234567890');

@@ -1,12 +1,12 @@
 // The passkey verification rules as functions (src/webauthn, the challenge statement), below the HTTP tests in test/security/passkeys.test.ts.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { insertPasskeyWithChallenge } from '../../src/storage/passkeys';
-import { consumeChallengeStatement, insertChallengeStatement, issueRegistrationChallenge } from '../../src/storage/webauthn-challenges';
-import { parseAssertion, verifyAssertion, type ParsedAssertion } from '../../src/webauthn/assertion';
-import { type RelyingParty } from '../../src/webauthn/ceremony';
-import { creationOptions, newChallenge, requestOptions } from '../../src/webauthn/options';
-import { verifyRegistrationResponse, type VerifiedRegistration } from '../../src/webauthn/registration';
+import { insertPasskeyWithChallenge } from '../../src/passkeys/passkey-rows';
+import { consumeChallengeStatement, insertChallengeStatement, issueRegistrationChallenge } from '../../src/passkeys/challenge-rows';
+import { parseAssertion, verifyAssertion, type ParsedAssertion } from '../../src/passkeys/webauthn/assertion';
+import { type RelyingParty } from '../../src/passkeys/webauthn/ceremony';
+import { creationOptions, newChallenge, requestOptions } from '../../src/passkeys/webauthn/options';
+import { verifyRegistrationResponse, type VerifiedRegistration } from '../../src/passkeys/webauthn/registration';
 import { SoftwareAuthenticator, userHandleFor, type AssertionOverrides } from '../helpers/authenticator';
 import { createTestClient, signUpAndLogIn } from '../helpers/client';
 

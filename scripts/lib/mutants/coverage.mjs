@@ -8,7 +8,7 @@ export const MUTANTS = [
   // --- TOTP and recovery codes ---
   {
     id: 'totp-skew-two-steps',
-    file: 'src/auth/totp.ts',
+    file: 'src/totp/totp.ts',
     original: 'step <= current + TOTP_SKEW_STEPS; step++)',
     replacement: 'step <= current + TOTP_SKEW_STEPS + 1; step++)',
     description: 'a code two steps ahead is accepted (the skew window grows on one side)',
@@ -16,7 +16,7 @@ export const MUTANTS = [
   },
   {
     id: 'totp-step-reusable',
-    file: 'src/storage/totp-factors.ts',
+    file: 'src/totp/totp-factor-rows.ts',
     original: "WHERE user_id = ?1 AND enabled_at IS NOT NULL AND last_used_step < ?2 RETURNING user_id')",
     replacement: "WHERE user_id = ?1 AND enabled_at IS NOT NULL AND last_used_step <= ?2 RETURNING user_id')",
     description: 'a TOTP code of the step already used signs in again (replay within its 30 s)',
@@ -24,7 +24,7 @@ export const MUTANTS = [
   },
   {
     id: 'recovery-code-reusable',
-    file: 'src/storage/totp-factors.ts',
+    file: 'src/totp/totp-factor-rows.ts',
     original: "db.prepare('DELETE FROM recovery_codes WHERE user_id = ?1 AND code_hash = ?2 RETURNING user_id')",
     replacement: "db.prepare('SELECT user_id FROM recovery_codes WHERE user_id = ?1 AND code_hash = ?2')",
     description: 'a recovery code is looked up instead of used up, so it works for ever',
@@ -32,7 +32,7 @@ export const MUTANTS = [
   },
   {
     id: 'mfa-token-outlives-sign-in',
-    file: 'src/auth/mfa-login.ts',
+    file: 'src/totp/mfa-login.ts',
     original: 'const extraStatements = [...linking.extraStatements, deleteToken];',
     replacement: 'const extraStatements = [...linking.extraStatements];',
     description: 'the second step does not use up its mfa_token, so the same token completes another sign-in with the next code',
@@ -40,7 +40,7 @@ export const MUTANTS = [
   },
   {
     id: 'mfa-token-sixth-attempt',
-    file: 'src/storage/totp-factors.ts',
+    file: 'src/totp/totp-factor-rows.ts',
     original: 'AND expires_at > ?2 AND attempts_left > 0 RETURNING user_id',
     replacement: 'AND expires_at > ?2 AND attempts_left >= 0 RETURNING user_id',
     description: 'an mfa_token allows a sixth code',
@@ -48,7 +48,7 @@ export const MUTANTS = [
   },
   {
     id: 'mfa-token-never-expires',
-    file: 'src/storage/totp-factors.ts',
+    file: 'src/totp/totp-factor-rows.ts',
     original: "'UPDATE mfa_tokens SET attempts_left = attempts_left - 1 WHERE token_hash = ?1 AND expires_at > ?2 AND",
     replacement: "'UPDATE mfa_tokens SET attempts_left = attempts_left - 1 WHERE token_hash = ?1 AND ?2 > 0 AND",
     description: 'an mfa_token is accepted after its 5 minutes',
@@ -56,7 +56,7 @@ export const MUTANTS = [
   },
   {
     id: 'totp-setup-replaces-live-factor',
-    file: 'src/storage/totp-factors.ts',
+    file: 'src/totp/totp-factor-rows.ts',
     original: '         WHERE totp_factors.enabled_at IS NULL\n',
     replacement: '',
     description: 'a second setup overwrites the secret of a factor already on (a stolen session swaps the victim\'s authenticator)',
@@ -64,7 +64,7 @@ export const MUTANTS = [
   },
   {
     id: 'recovery-code-hash-unscoped',
-    file: 'src/auth/mfa-secrets.ts',
+    file: 'src/totp/mfa-secrets.ts',
     original: 'return labelledSha256(`recovery-code:${userId}`, code);',
     replacement: "return labelledSha256('recovery-code', code);",
     description: 'recovery code hashes are not bound to their user, so equal codes hash alike across accounts',
@@ -72,7 +72,7 @@ export const MUTANTS = [
   },
   {
     id: 'recovery-code-short',
-    file: 'src/auth/mfa-secrets.ts',
+    file: 'src/totp/mfa-secrets.ts',
     original: 'return grouped(bytesToBase32(randomBytes(RECOVERY_CODE_BYTES)).toLowerCase());',
     replacement: "return grouped(bytesToBase32(randomBytes(3)).padEnd(16, 'a').slice(0, 16).toLowerCase());",
     description: 'recovery codes carry 24 random bits instead of 80 (the rest is padding)',
@@ -81,7 +81,7 @@ export const MUTANTS = [
   // --- Passkeys: the WebAuthn verification rules ---
   {
     id: 'passkey-counter-equal-accepted',
-    file: 'src/webauthn/assertion.ts',
+    file: 'src/passkeys/webauthn/assertion.ts',
     original: 'if (keepsCounter && assertion.signCount <= stored.signCount)',
     replacement: 'if (keepsCounter && assertion.signCount < stored.signCount)',
     description: 'a signature counter equal to the stored one is accepted (a cloned authenticator replays its count)',
@@ -89,7 +89,7 @@ export const MUTANTS = [
   },
   {
     id: 'passkey-counter-reset-accepted',
-    file: 'src/webauthn/assertion.ts',
+    file: 'src/passkeys/webauthn/assertion.ts',
     original: 'const keepsCounter = assertion.signCount !== 0 || stored.signCount !== 0;',
     replacement: 'const keepsCounter = assertion.signCount !== 0 && stored.signCount !== 0;',
     description: 'a counter that drops back to 0 after the authenticator kept one is accepted',
@@ -97,7 +97,7 @@ export const MUTANTS = [
   },
   {
     id: 'passkey-counter-not-stored',
-    file: 'src/auth/passkey-login.ts',
+    file: 'src/passkeys/sign-in.ts',
     original: 'const extraStatements = [recordPasskeyUseStatement(db, passkey.userId, assertion.credentialId, verdict.value.signCount, context.nowSeconds)];',
     replacement: 'const extraStatements = [recordPasskeyUseStatement(db, passkey.userId, assertion.credentialId, passkey.signCount, context.nowSeconds)];',
     description: 'a sign-in stores the old counter back, so the counter check never moves on',
@@ -105,7 +105,7 @@ export const MUTANTS = [
   },
   {
     id: 'passkey-cross-origin-accepted',
-    file: 'src/webauthn/ceremony.ts',
+    file: 'src/passkeys/webauthn/ceremony.ts',
     original: "  if (clientData.crossOrigin === true) return rejected('cross-origin ceremony');\n",
     replacement: '',
     description: 'a ceremony run in a third-party iframe (crossOrigin true) is accepted',
@@ -113,7 +113,7 @@ export const MUTANTS = [
   },
   {
     id: 'passkey-user-verification-optional',
-    file: 'src/webauthn/ceremony.ts',
+    file: 'src/passkeys/webauthn/ceremony.ts',
     original: "  if (!flags.userVerified) return rejected('user not verified');\n",
     replacement: '',
     description: 'a passkey used without user verification (no PIN or biometric) signs in',
@@ -121,7 +121,7 @@ export const MUTANTS = [
   },
   {
     id: 'passkey-origin-unchecked',
-    file: 'src/webauthn/ceremony.ts',
+    file: 'src/passkeys/webauthn/ceremony.ts',
     original: "  if (!rp.origins.has(clientData.origin)) return rejected('origin not allowed');\n",
     replacement: '',
     description: 'a ceremony from any origin is accepted (a phishing site relays the assertion)',
@@ -129,7 +129,7 @@ export const MUTANTS = [
   },
   {
     id: 'passkey-rp-id-unchecked',
-    file: 'src/webauthn/ceremony.ts',
+    file: 'src/passkeys/webauthn/ceremony.ts',
     original: "if (!timingSafeEqualBytes(authenticatorData.subarray(0, 32), expectedHash)) return rejected('RP ID hash does not match');",
     replacement: "if (!timingSafeEqualBytes(authenticatorData.subarray(0, 32), expectedHash) && authenticatorData.byteLength < 37) return rejected('RP ID hash does not match');",
     description: 'the RP ID hash is not compared, so a credential scoped to another site signs in',
@@ -137,7 +137,7 @@ export const MUTANTS = [
   },
   {
     id: 'passkey-other-users-challenge',
-    file: 'src/storage/webauthn-challenges.ts',
+    file: 'src/passkeys/challenge-rows.ts',
     original: "`EXISTS (SELECT 1 FROM webauthn_challenges WHERE challenge = ${challenge} AND purpose = 'register' AND user_id = ${user} AND expires_at > ${now})`",
     replacement: "`EXISTS (SELECT 1 FROM webauthn_challenges WHERE challenge = ${challenge} AND purpose = 'register' AND expires_at > ${now})`",
     description: "a passkey registers under another user's registration challenge",
@@ -145,7 +145,7 @@ export const MUTANTS = [
   },
   {
     id: 'passkey-challenge-expiry-inclusive',
-    file: 'src/storage/webauthn-challenges.ts',
+    file: 'src/passkeys/challenge-rows.ts',
     original: "'DELETE FROM webauthn_challenges WHERE challenge = ?1 AND purpose = ?2 AND user_id IS ?3 AND expires_at > ?4 RETURNING challenge'",
     replacement: "'DELETE FROM webauthn_challenges WHERE challenge = ?1 AND purpose = ?2 AND user_id IS ?3 AND expires_at >= ?4 RETURNING challenge'",
     description: 'a sign-in challenge is still taken at its expiry second',
@@ -153,7 +153,7 @@ export const MUTANTS = [
   },
   {
     id: 'passkey-user-handle-unchecked',
-    file: 'src/webauthn/assertion.ts',
+    file: 'src/passkeys/webauthn/assertion.ts',
     original: 'return USER_ID_PATTERN.test(text) ? text : null;',
     replacement: 'return text;',
     description: 'any userHandle is taken as a user id (an unknown shard prefix reaches storage routing)',
@@ -162,7 +162,7 @@ export const MUTANTS = [
   // --- Account links: verification, reset, email change ---
   {
     id: 'link-survives-email-change',
-    file: 'src/storage/email-links.ts',
+    file: 'src/account/email-link-rows.ts',
     original: 'AND u.email = email_links.email\n',
     replacement: '\n',
     description: 'a link issued for the old address is still consumed after the address changed',
@@ -170,7 +170,7 @@ export const MUTANTS = [
   },
   {
     id: 'email-change-to-taken-address',
-    file: 'src/auth/email-change.ts',
+    file: 'src/account/email-change.ts',
     original: "if (await findUserByEmail(context.env, newEmail)) throw new AuthError('email_taken', 'An account with this email already exists.');",
     replacement: '',
     description: 'an email change may name an address another account already has (caught only later, if at all)',
@@ -178,7 +178,7 @@ export const MUTANTS = [
   },
   {
     id: 'mail-minute-limit-off',
-    file: 'src/storage/mail-limits.ts',
+    file: 'src/account/mail-limits.ts',
     original: 'WHERE last_sent_at <= ?3 - ${MAIL_MIN_INTERVAL_SECONDS} AND (',
     replacement: 'WHERE (',
     description: 'an address can be sent a link every second (mail bombing through the reset form)',
@@ -186,7 +186,7 @@ export const MUTANTS = [
   },
   {
     id: 'mail-hourly-limit-off-by-one',
-    file: 'src/storage/mail-limits.ts',
+    file: 'src/account/mail-limits.ts',
     original: 'OR hour_count < ?4)',
     replacement: 'OR hour_count <= ?4)',
     description: 'an address gets six links an hour instead of five',
@@ -194,7 +194,7 @@ export const MUTANTS = [
   },
   {
     id: 'mail-retry-after-ignores-hour',
-    file: 'src/storage/mail-limits.ts',
+    file: 'src/account/mail-limits.ts',
     original: 'return Math.max(1, minuteWait, hourWait);',
     replacement: 'return Math.max(1, minuteWait);',
     description: 'an address over its hourly count is told to retry in a minute',
@@ -203,7 +203,7 @@ export const MUTANTS = [
   // --- Account deletion ---
   {
     id: 'deletion-flags-caller-only',
-    file: 'src/auth/account-deletion.ts',
+    file: 'src/account/deletion.ts',
     original: 'const toFlag = new Set([...(liveSessions ?? []), caller.sessionId]);',
     replacement: 'const toFlag = new Set([caller.sessionId]);',
     description: "account deletion raises the caller's revocation flag only, so the other sessions' access tokens live on",
@@ -211,7 +211,7 @@ export const MUTANTS = [
   },
   {
     id: 'deletion-keeps-events',
-    file: 'src/storage/account-deletion.ts',
+    file: 'src/account/deletion-rows.ts',
     original: "      db.prepare('DELETE FROM auth_events WHERE user_id = ?1').bind(userId),\n",
     replacement: '',
     description: "a deleted account's security events stay stored (IP addresses and user agents kept after the account is gone)",
@@ -219,7 +219,7 @@ export const MUTANTS = [
   },
   {
     id: 'deletion-keeps-challenges',
-    file: 'src/storage/passkeys.ts',
+    file: 'src/passkeys/passkey-rows.ts',
     original: ", db.prepare('DELETE FROM webauthn_challenges WHERE user_id = ?1').bind(userId)];",
     replacement: '];',
     description: "a deleted account's pending passkey registration challenges stay stored (no foreign key removes them)",
@@ -227,7 +227,7 @@ export const MUTANTS = [
   },
   {
     id: 'deletion-keeps-directory-entry',
-    file: 'src/storage/account-deletion.ts',
+    file: 'src/account/deletion-rows.ts',
     original: '    releaseDirectoryKeyStatement(home, emailDirectoryKey(keys.email), userId),\n',
     replacement: '',
     description: "a deleted account's address stays claimed in the directory",
@@ -260,7 +260,7 @@ export const MUTANTS = [
   },
   {
     id: 'shard-map-duplicate-binding',
-    file: 'src/storage/shard-map.ts',
+    file: 'src/core/shard-map.ts',
     original: "  if (new Set(shards.map((shard) => shard.binding)).size !== shards.length) throw new ConfigError('D1_SHARDS', 'names a binding twice');\n",
     replacement: '',
     description: 'two shards may name one binding, so two shard prefixes share one database',
@@ -269,7 +269,7 @@ export const MUTANTS = [
   // --- The revocation cache ---
   {
     id: 'revocation-cache-not-forgotten',
-    file: 'src/auth/revoke.ts',
+    file: 'src/sessions/revoke.ts',
     original: '  forgetNotRevoked([...revokedIds, ...recentlyRevokedIds]);\n',
     replacement: '',
     description: 'a revocation does not clear this isolate\'s "not revoked" memory, so the session works here for the cache time',
@@ -277,7 +277,7 @@ export const MUTANTS = [
   },
   {
     id: 'revocation-cache-boundary',
-    file: 'src/storage/revocation-cache.ts',
+    file: 'src/sessions/revocation-cache.ts',
     original: 'if (until !== undefined && until > nowSeconds) {',
     replacement: 'if (until !== undefined && until >= nowSeconds) {',
     description: 'a remembered "not revoked" is trusted one second past its time',
@@ -285,7 +285,7 @@ export const MUTANTS = [
   },
   {
     id: 'revocation-cache-minutes',
-    file: 'src/storage/revocations.ts',
+    file: 'src/sessions/revocations.ts',
     original: 'rememberNotRevoked(sessionId, cache.nowSeconds + cache.cacheSeconds);',
     replacement: 'rememberNotRevoked(sessionId, cache.nowSeconds + cache.cacheSeconds * 60);',
     description: 'the revocation cache time is read as minutes, so a flag raised elsewhere goes unseen for up to an hour',
@@ -294,7 +294,7 @@ export const MUTANTS = [
   // --- The per-IP limit ---
   {
     id: 'ip-limit-ipv6-whole-address',
-    file: 'src/middleware/ip-rate-limit.ts',
+    file: 'src/http/ip-rate-limit.ts',
     original: "return `${groups.slice(0, 4).join(':')}::/64`;",
     replacement: "return `${groups.slice(0, 8).join(':')}::/64`;",
     description: 'IPv6 addresses are counted whole, so one subscriber\'s /64 gets 2^64 fresh limits',
@@ -303,7 +303,7 @@ export const MUTANTS = [
   // --- The lockout claim ---
   {
     id: 'claim-ignores-in-flight',
-    file: 'src/storage/login-failures.ts',
+    file: 'src/password/login-failures.ts',
     original: 'AND (CASE WHEN ${stale} THEN 0 ELSE failures END) + ${livePending} < ?3',
     replacement: 'AND (CASE WHEN ${stale} THEN 0 ELSE failures END) < ?3',
     description: 'checks in flight do not count towards the limit, so a burst of parallel guesses runs past maxFailures',
@@ -311,7 +311,7 @@ export const MUTANTS = [
   },
   {
     id: 'lock-ends-a-second-late',
-    file: 'src/storage/login-failures.ts',
+    file: 'src/password/login-failures.ts',
     original: 'WHERE (locked_until IS NULL OR locked_until <= ?2)',
     replacement: 'WHERE (locked_until IS NULL OR locked_until < ?2)',
     description: 'a lock lasts one second longer than it says (Retry-After lies)',
@@ -319,7 +319,7 @@ export const MUTANTS = [
   },
   {
     id: 'lock-uncapped',
-    file: 'src/storage/login-failures.ts',
+    file: 'src/password/login-failures.ts',
     original: 'SET locked_until = ?2 + MIN(?4, ?3 << MIN(lockouts, ?5)),',
     replacement: 'SET locked_until = ?2 + (?3 << MIN(lockouts, ?5)),',
     description: 'the lock ignores LOGIN_MAX_LOCKOUT_SECONDS and doubles past a day',
@@ -327,7 +327,7 @@ export const MUTANTS = [
   },
   {
     id: 'success-forgets-burst-failures',
-    file: 'src/storage/login-failures.ts',
+    file: 'src/password/login-failures.ts',
     original: 'failures = CASE WHEN lockouts = ?3 THEN MAX(0, failures - ?2) ELSE failures END,',
     replacement: 'failures = 0,',
     description: 'a right password forgets also the wrong ones that ran alongside it, so a burst hides its guesses behind one success',
@@ -336,7 +336,7 @@ export const MUTANTS = [
   // --- Provider sign-in ---
   {
     id: 'oauth-flow-never-expires',
-    file: 'src/storage/oauth-flows.ts',
+    file: 'src/providers/flow-rows.ts',
     original: 'AND provider = ?3 AND expires_at > ?4',
     replacement: 'AND provider = ?3 AND ?4 > 0',
     description: 'a provider sign-in may be finished long after its 10 minutes',
@@ -344,7 +344,7 @@ export const MUTANTS = [
   },
   {
     id: 'oauth-flow-any-provider',
-    file: 'src/storage/oauth-flows.ts',
+    file: 'src/providers/flow-rows.ts',
     original: 'WHERE state_hash = ?1 AND binding_hash = ?2 AND provider = ?3 AND',
     replacement: 'WHERE state_hash = ?1 AND binding_hash = ?2 AND ?3 IS NOT NULL AND',
     description: 'a flow started for one provider is finished at another provider\'s callback (mix-up)',
@@ -402,7 +402,7 @@ export const MUTANTS = [
   },
   {
     id: 'verifier-accepts-missing-sid',
-    file: 'src/tokens/verification.ts',
+    file: 'src/core/token-verification.ts',
     original: "  if (typeof sid !== 'string' || sid === '') throw claimInvalid('sid is not a string');\n",
     replacement: '',
     description: 'a token without a session id is accepted, so no revocation flag can ever apply to it',
@@ -419,7 +419,7 @@ export const MUTANTS = [
   },
   {
     id: 'oauth-binding-cookie-strict',
-    file: 'src/http/oauth-cookie.ts',
+    file: 'src/providers/binding-cookie.ts',
     original: 'return `${OAUTH_BINDING_COOKIE_NAME}=${secret}; HttpOnly; Secure; SameSite=Lax;',
     replacement: 'return `${OAUTH_BINDING_COOKIE_NAME}=${secret}; HttpOnly; Secure; SameSite=Strict;',
     description: 'the binding cookie is SameSite=Strict, which the provider\'s cross-site redirect back never carries',
@@ -427,7 +427,7 @@ export const MUTANTS = [
   },
   {
     id: 'origin-check-skips-fetch-metadata',
-    file: 'src/middleware/origin-check.ts',
+    file: 'src/http/origin-check.ts',
     original: "if (!trusted && c.req.header('Sec-Fetch-Site')?.toLowerCase() === 'cross-site') {",
     replacement: "if (!trusted && origin !== undefined && c.req.header('Sec-Fetch-Site')?.toLowerCase() === 'cross-site') {",
     description: 'a cross-site request without an Origin header passes the CSRF guard',

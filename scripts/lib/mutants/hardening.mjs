@@ -5,7 +5,7 @@ export const MUTANTS = [
   // --- Security notices ---
   {
     id: 'notice-skipped-password-change',
-    file: 'src/auth/password-change.ts',
+    file: 'src/password/change.ts',
     original: "  queueSecurityNotice(context.notices, user.id, 'password_changed');\n",
     replacement: '',
     description: 'a password change commits without telling the owner of the address',
@@ -13,7 +13,7 @@ export const MUTANTS = [
   },
   {
     id: 'notice-skipped-passkey-removal',
-    file: 'src/auth/passkeys.ts',
+    file: 'src/passkeys/management.ts',
     original: "  queueSecurityNotice(context.notices, userId, 'passkey_removed');\n",
     replacement: '',
     description: 'a passkey is removed without a notice',
@@ -21,7 +21,7 @@ export const MUTANTS = [
   },
   {
     id: 'notice-provider-link-wrong-case',
-    file: 'src/auth/oauth-sign-in.ts',
+    file: 'src/providers/sign-in.ts',
     original: "if (linked === 'now') queueSecurityNotice(",
     replacement: "if (linked === 'new_account') queueSecurityNotice(",
     description: 'a provider linked to an existing account at its first sign-in is not told of (a brand-new account is, needlessly)',
@@ -29,7 +29,7 @@ export const MUTANTS = [
   },
   {
     id: 'notice-to-unverified-address',
-    file: 'src/auth/security-notice.ts',
+    file: 'src/account/security-notice.ts',
     original: 'if (!user?.emailVerified) return;',
     replacement: 'if (!user) return;',
     description: 'notices go to an address nobody has proved, so a squatter of an address learns of the account',
@@ -46,7 +46,7 @@ export const MUTANTS = [
   // --- Addresses are RFC 5321 mailboxes ---
   {
     id: 'email-local-part-allows-angle-brackets',
-    file: 'src/auth/email.ts',
+    file: 'src/core/email.ts',
     original: "const LOCAL_ATOM = '[^\\\\s<>()",
     replacement: "const LOCAL_ATOM = '[^\\\\s()",
     description: 'a local part may hold < and >, so x<victim@a.b>-style addresses pass',
@@ -54,7 +54,7 @@ export const MUTANTS = [
   },
   {
     id: 'email-local-part-allows-double-dot',
-    file: 'src/auth/email.ts',
+    file: 'src/core/email.ts',
     original: '`^${LOCAL_ATOM}(?:\\\\.${LOCAL_ATOM})*$`',
     replacement: '`^${LOCAL_ATOM}(?:\\\\.+${LOCAL_ATOM})*$`',
     description: 'a local part may hold a double dot',
@@ -62,7 +62,7 @@ export const MUTANTS = [
   },
   {
     id: 'email-domain-without-dot',
-    file: 'src/auth/email.ts',
+    file: 'src/core/email.ts',
     original: '`^${DOMAIN_LABEL}(?:\\\\.${DOMAIN_LABEL})+$`',
     replacement: '`^${DOMAIN_LABEL}(?:\\\\.${DOMAIN_LABEL})*$`',
     description: 'a domain of one label (a@localhost) is accepted',
@@ -71,7 +71,7 @@ export const MUTANTS = [
   // --- PUBLIC_ORIGIN ---
   {
     id: 'links-from-host-despite-public-origin',
-    file: 'src/routes/account.ts',
+    file: 'src/account/routes.ts',
     original: 'origin: publicOriginFor(c.var.config, c.req.raw), nowSeconds: c.var.nowSeconds };',
     replacement: 'origin: new URL(c.req.url).origin, nowSeconds: c.var.nowSeconds };',
     description: 'mailed links take their origin from the request (its Host) even when PUBLIC_ORIGIN is set',
@@ -79,7 +79,7 @@ export const MUTANTS = [
   },
   {
     id: 'public-origin-unset-trusts-host',
-    file: 'src/public-origin.ts',
+    file: 'src/core/public-origin.ts',
     original: "  throw new ConfigError('PUBLIC_ORIGIN', 'is empty;",
     replacement: "  return new URL(request.url).origin;\n  throw new ConfigError('PUBLIC_ORIGIN', 'is empty;",
     description: 'a deployed worker without PUBLIC_ORIGIN takes its origin from the Host header',
@@ -88,7 +88,7 @@ export const MUTANTS = [
   // --- Recovery codes ---
   {
     id: 'recovery-code-hashed-unkeyed',
-    file: 'src/auth/mfa-secrets.ts',
+    file: 'src/totp/mfa-secrets.ts',
     original: "if (code.replace(/-/g, '').length === LEGACY_RECOVERY_CODE_LETTERS) return labelledSha256(",
     replacement: 'if (code.length > 0) return labelledSha256(',
     description: 'recovery codes are stored as plain SHA-256, so a database dump alone can test guesses',
@@ -96,7 +96,7 @@ export const MUTANTS = [
   },
   {
     id: 'recovery-code-64-bits',
-    file: 'src/auth/mfa-secrets.ts',
+    file: 'src/totp/mfa-secrets.ts',
     original: 'const RECOVERY_CODE_BYTES = 10;',
     replacement: 'const RECOVERY_CODE_BYTES = 8;',
     description: 'recovery codes carry 64 random bits instead of 80',
@@ -122,7 +122,7 @@ export const MUTANTS = [
   },
   {
     id: 'mfa-token-unknown-shard-invalid-token',
-    file: 'src/auth/mfa-login.ts',
+    file: 'src/totp/mfa-login.ts',
     original: "  if (!isKnownShard(context.env, shardOf(mfaToken))) throw invalidMfaToken('names no shard of this deployment');\n",
     replacement: '',
     description: 'an mfa_token naming no shard answers invalid_token instead of invalid_mfa_token',
@@ -131,7 +131,7 @@ export const MUTANTS = [
   // --- Per-IP limit ---
   {
     id: 'mapped-ipv6-not-unwrapped',
-    file: 'src/middleware/ip-rate-limit.ts',
+    file: 'src/http/ip-rate-limit.ts',
     original: "groups[5] === 'ffff'",
     replacement: "groups[5] === 'FFFF'",
     description: 'an IPv4-mapped IPv6 client (::ffff:1.2.3.4) gets a bucket of its own besides its IPv4 one',
@@ -139,7 +139,7 @@ export const MUTANTS = [
   },
   {
     id: 'register-in-auth-bucket',
-    file: 'src/routes/auth.ts',
+    file: 'src/sessions/routes.ts',
     original: "    limitPerIp('mail'),\n    async (c) => {\n      const input = parseWithSchema(registerBody",
     replacement: "    limitPerIp('auth'),\n    async (c) => {\n      const input = parseWithSchema(registerBody",
     description: 'register counts in the sign-in bucket, not the mail one',

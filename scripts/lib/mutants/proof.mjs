@@ -4,7 +4,7 @@
 export const MUTANTS = [
   {
     id: 'proof-enrolment-gate-dropped',
-    file: 'src/auth/proof.ts',
+    file: 'src/proof/proof.ts',
     original: "const refusal = user === null ? invalidToken(true, 'user no longer exists') : refusalOf(user, action);",
     replacement: "const refusal = user === null ? invalidToken(true, 'user no longer exists') : null;",
     description: 'the proof no longer asks the policy, so an unverified address can add a passkey or TOTP',
@@ -12,7 +12,7 @@ export const MUTANTS = [
   },
   {
     id: 'proof-missing-falls-through',
-    file: 'src/auth/proof.ts',
+    file: 'src/proof/proof.ts',
     original: "  if (decision === 'missing') throw reauthenticationRequired(action);\n",
     replacement: '',
     description: 'a missing proof falls through to a check of nothing (answered as a wrong proof) instead of 403 reauthentication_required',
@@ -20,7 +20,7 @@ export const MUTANTS = [
   },
   {
     id: 'proof-wrong-not-counted',
-    file: 'src/auth/proof.ts',
+    file: 'src/proof/proof.ts',
     original: '    await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);\n    throw wrongProof',
     replacement: '    void attempt;\n    throw wrongProof',
     description: 'a wrong proof is refused but not counted, so a stolen token can guess the password without ever locking the account',
@@ -28,7 +28,7 @@ export const MUTANTS = [
   },
   {
     id: 'proof-lock-ignored',
-    file: 'src/auth/proof.ts',
+    file: 'src/proof/proof.ts',
     original: 'claim: requireGrantedClaim(state.claim, state.failures, context.lockout, context.nowSeconds)',
     replacement: 'claim: state.claim ?? { failuresBefore: 0, lockoutsBefore: 0 }',
     description: 'a proof is checked even while the account is locked',
@@ -36,7 +36,7 @@ export const MUTANTS = [
   },
   {
     id: 'proof-passkey-of-another-user',
-    file: 'src/auth/proof.ts',
+    file: 'src/proof/proof.ts',
     original: "if (!found.passkey || found.passkey.userId !== userId) return 'not a passkey of this user';",
     replacement: "if (!found.passkey) return 'not a passkey of this user';",
     description: "another user's passkey assertion proves the caller",
@@ -44,7 +44,7 @@ export const MUTANTS = [
   },
   {
     id: 'proof-provider-window-widened',
-    file: 'src/auth/account-policy.ts',
+    file: 'src/core/account-policy.ts',
     original: 'return nowSeconds - session.authTime <= PROVIDER_REAUTHENTICATION_SECONDS;',
     replacement: 'return nowSeconds - session.authTime <= 2 * PROVIDER_REAUTHENTICATION_SECONDS;',
     description: 'a provider sign-in stands for a proof for 10 minutes instead of 5',
@@ -52,7 +52,7 @@ export const MUTANTS = [
   },
   {
     id: 'proof-any-recent-sign-in',
-    file: 'src/auth/account-policy.ts',
+    file: 'src/core/account-policy.ts',
     original: "if (session.authTime === undefined || !session.amr.includes(PROVIDER_SIGN_IN_AMR)) return false;",
     replacement: 'if (session.authTime === undefined) return false;',
     description: 'any recent sign-in (a passkey, a password) stands for the proof of a password-less account',
@@ -60,7 +60,7 @@ export const MUTANTS = [
   },
   {
     id: 'proof-recent-token-enough',
-    file: 'src/auth/account-policy.ts',
+    file: 'src/core/account-policy.ts',
     original: "if (!account.hasPassword && isRecentProviderSignIn(session, nowSeconds)) return 'provider_sign_in';",
     replacement: "if (session.authTime !== undefined && nowSeconds - session.authTime <= 600) return 'provider_sign_in';",
     description: 'the old rule: a sign-in of the last 10 minutes is enough without a proof, so a stolen fresh token adds a factor',
@@ -68,7 +68,7 @@ export const MUTANTS = [
   },
   {
     id: 'proof-password-account-takes-code',
-    file: 'src/auth/account-policy.ts',
+    file: 'src/core/account-policy.ts',
     original: "    if (account.hasPassword) return 'wrong';\n",
     replacement: '',
     description: 'an account with a password may prove with a TOTP code or a passkey instead of it',
@@ -76,7 +76,7 @@ export const MUTANTS = [
   },
   {
     id: 'proof-code-without-totp',
-    file: 'src/auth/account-policy.ts',
+    file: 'src/core/account-policy.ts',
     original: "return offered === 'totp_code' && !account.totpEnabled ? 'wrong' : offered;",
     replacement: 'return offered;',
     description: 'a code is checked for an account whose TOTP is off (answered by the check, not the policy)',
@@ -84,7 +84,7 @@ export const MUTANTS = [
   },
   {
     id: 'proof-unverified-claim-kept',
-    file: 'src/auth/proof.ts',
+    file: 'src/proof/proof.ts',
     original: "    if (granted) await endCheckOnHomeShard(context.env, granted, 'release', context.nowSeconds);\n",
     replacement: '',
     description: 'a refused enrolment leaves its lockout claim pending',

@@ -6,7 +6,7 @@ const LIFECYCLE = 'test/security/lifecycle-recovery.test.ts';
 export const MUTANTS = [
   {
     id: 'recovery-reset-wipe-skipped',
-    file: 'src/auth/password-reset.ts',
+    file: 'src/account/password-reset.ts',
     original: "const resetsAccount = provingAddressResetsAccount(link.record.userEmailVerified, 'password_reset');",
     replacement: 'const resetsAccount = false;',
     description: 'a reset that proves an unverified address keeps every passkey, identity and TOTP factor the pre-registering attacker planted',
@@ -14,7 +14,7 @@ export const MUTANTS = [
   },
   {
     id: 'recovery-reset-wipe-verified-too',
-    file: 'src/auth/password-reset.ts',
+    file: 'src/account/password-reset.ts',
     original: "provingAddressResetsAccount(link.record.userEmailVerified, 'password_reset')",
     replacement: "provingAddressResetsAccount(false, 'password_reset')",
     description: "every reset wipes the account, so a verified owner who forgot the password loses their own passkeys and TOTP",
@@ -22,7 +22,7 @@ export const MUTANTS = [
   },
   {
     id: 'recovery-policy-resets-verified',
-    file: 'src/auth/account-policy.ts',
+    file: 'src/core/account-policy.ts',
     original: "return !wasVerified && (how === 'password_reset' || how === 'email_sign_in');",
     replacement: "return how === 'password_reset' || how === 'email_sign_in';",
     description: 'the policy says proving an already verified address resets the account too (legit factors deleted)',
@@ -30,7 +30,7 @@ export const MUTANTS = [
   },
   {
     id: 'recovery-ways-in-forgets-passkeys',
-    file: 'src/storage/ways-in.ts',
+    file: 'src/account/ways-in.ts',
     original: '  deleteUserPasskeysStatements,\n',
     replacement: '',
     description: "the list of ways in forgets passkeys: the attacker's passkey still signs in after the owner's reset",
@@ -38,7 +38,7 @@ export const MUTANTS = [
   },
   {
     id: 'recovery-ways-in-forgets-identities',
-    file: 'src/storage/ways-in.ts',
+    file: 'src/account/ways-in.ts',
     original: '  (db, userId) => [deleteUserIdentitiesStatement(db, userId)],\n',
     replacement: '',
     description: "the list of ways in forgets linked identities: the attacker's provider account still signs in after the owner's reset",
@@ -46,7 +46,7 @@ export const MUTANTS = [
   },
   {
     id: 'recovery-ways-in-forgets-totp',
-    file: 'src/storage/ways-in.ts',
+    file: 'src/account/ways-in.ts',
     original: '  deleteTotpStatements,\n',
     replacement: '',
     description: "the list of ways in forgets TOTP: the attacker's factor still stands in front of the owner after the reset",
@@ -54,7 +54,7 @@ export const MUTANTS = [
   },
   {
     id: 'recovery-reset-keeps-identity-directory',
-    file: 'src/auth/password-reset.ts',
+    file: 'src/account/password-reset.ts',
     original: 'if (resetsAccount) await releaseRemovedWaysIn(context.env, extraResults[0], userId);',
     replacement: '',
     description: "the reset removes the identities but not their directory entries, which keep routing those provider accounts to the user",
@@ -62,7 +62,7 @@ export const MUTANTS = [
   },
   {
     id: 'recovery-reset-mail-silent',
-    file: 'src/auth/email-links.ts',
+    file: 'src/account/email-links.ts',
     original: 'resetsAccount: request.resetsAccount?.(extraResults) ?? false,',
     replacement: 'resetsAccount: false,',
     description: 'the reset mail to an unverified address does not tell the owner that the reset removes every way in added before',
@@ -70,7 +70,7 @@ export const MUTANTS = [
   },
   {
     id: 'recovery-password-change-keeps-mfa-tokens',
-    file: 'src/auth/revoke.ts',
+    file: 'src/sessions/revoke.ts',
     original: "const pendingSecondSteps = 'userId' in target ? endPendingSecondStepsStatements(db, target.userId) : [];",
     replacement: "const pendingSecondSteps = 'userId' in target && !target.exceptSessionId ? endPendingSecondStepsStatements(db, target.userId) : [];",
     description: 'only a revocation of every session ends pending second steps: a password change (which keeps the caller) leaves mfa_tokens alive',
@@ -78,7 +78,7 @@ export const MUTANTS = [
   },
   {
     id: 'recovery-revocation-keeps-mfa-tokens',
-    file: 'src/auth/revoke.ts',
+    file: 'src/sessions/revoke.ts',
     original: "const pendingSecondSteps = 'userId' in target ? endPendingSecondStepsStatements(db, target.userId) : [];",
     replacement: 'const pendingSecondSteps: D1PreparedStatement[] = [];',
     description: 'logout-all, a password change or reset leave pending mfa_tokens usable',
@@ -86,7 +86,7 @@ export const MUTANTS = [
   },
   {
     id: 'recovery-totp-disable-keeps-mfa-tokens',
-    file: 'src/storage/totp-factors.ts',
+    file: 'src/totp/totp-factor-rows.ts',
     original: '    ...endPendingSecondStepsStatements(db, userId),\n',
     replacement: '',
     description: 'TOTP disable leaves pending mfa_tokens, which work again once TOTP is back on',
@@ -94,7 +94,7 @@ export const MUTANTS = [
   },
   {
     id: 'recovery-deletion-deletes-mail-counters',
-    file: 'src/storage/account-deletion.ts',
+    file: 'src/account/deletion-rows.ts',
     original: 'const waysIn = removeWaysInStatements(db, userId);',
     replacement:
       "const mailLimitKey = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`mail-limit:${keys.email}`)))].map((byte) => byte.toString(16).padStart(2, '0')).join('');\n  const waysIn = [...removeWaysInStatements(db, userId), db.prepare('DELETE FROM mail_limits WHERE address_hash = ?1').bind(mailLimitKey)];",

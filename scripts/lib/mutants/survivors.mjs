@@ -5,7 +5,7 @@
 export const MUTANTS = [
   {
     id: 'reset-keeps-lockout',
-    file: 'src/auth/password-reset.ts',
+    file: 'src/account/password-reset.ts',
     original: '      forgetLoginFailuresStatement(batchDb, emailHash),\n',
     replacement: '',
     description: 'a password reset leaves the running lockout in place, so the owner who proved the mailbox still cannot sign in',
@@ -13,7 +13,7 @@ export const MUTANTS = [
   },
   {
     id: 'refused-link-replaces-stored',
-    file: 'src/storage/email-links.ts',
+    file: 'src/account/email-link-rows.ts',
     original: 'FROM users u WHERE u.${column} = ?6 AND changes() > 0`,',
     replacement: 'FROM users u WHERE u.${column} = ?6`,',
     description: 'a link request refused with 429 still replaces the stored link, so the link already in the mailbox dies',
@@ -21,7 +21,7 @@ export const MUTANTS = [
   },
   {
     id: 'second-factor-replay-uncounted',
-    file: 'src/auth/second-factor.ts',
+    file: 'src/totp/second-factor.ts',
     original: '    await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);\n',
     replacement:
       "    if (verdict !== null) await (await import('../storage/login-attempts')).endCheckOnHomeShard(context.env, { emailHash, claim, homeShard: state.homeShard }, 'release', context.nowSeconds);\n    else await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);\n",
@@ -30,7 +30,7 @@ export const MUTANTS = [
   },
   {
     id: 'concurrent-enable-doubles-codes',
-    file: 'src/storage/totp-factors.ts',
+    file: 'src/totp/totp-factor-rows.ts',
     original: "SELECT ?1, value FROM json_each(?2) WHERE changes() > 0')",
     replacement: "SELECT ?1, value FROM json_each(?2)')",
     description: 'the recovery codes are stored whether or not this enable won, so two concurrent enables leave twenty codes, ten of them never shown',
@@ -38,7 +38,7 @@ export const MUTANTS = [
   },
   {
     id: 'oauth-binding-first-cookie-wins',
-    file: 'src/http/oauth-cookie.ts',
+    file: 'src/providers/binding-cookie.ts',
     original: 'return values.size === 1 ? (values.values().next().value ?? null) : null;',
     replacement: 'return values.size >= 1 ? (values.values().next().value ?? null) : null;',
     description: 'with several binding cookies on a provider callback the first one is used, so a tossed cookie can ride along',
@@ -54,7 +54,7 @@ export const MUTANTS = [
   },
   {
     id: 'ip-limit-scopes-shared',
-    file: 'src/middleware/ip-rate-limit.ts',
+    file: 'src/http/ip-rate-limit.ts',
     original: 'await limiter.limit({ key: `${scope}:${ipRateLimitKey(ip)}` });',
     replacement: 'await limiter.limit({ key: ipRateLimitKey(ip) });',
     description: 'the sign-in and the mail per-IP limits share one count, so spending one closes the other',
@@ -62,7 +62,7 @@ export const MUTANTS = [
   },
   {
     id: 'abandoned-claim-never-expires',
-    file: 'src/storage/login-failures.ts',
+    file: 'src/password/login-failures.ts',
     original: 'const livePending = `CASE WHEN updated_at < ?2 - ${CLAIM_TIMEOUT_SECONDS} THEN 0 ELSE pending END`;',
     replacement: "const livePending = 'pending';",
     description: 'a claimed check that was never settled counts for ever, so enough lost claims lock an account for good',

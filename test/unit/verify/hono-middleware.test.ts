@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { toPublicJwk, type PrivateSigningJwk } from '../../../src/tokens/keys';
+import { toPublicJwk, type PrivateSigningJwk } from '../../../src/core/signing-keys';
 import { createVerifier, type Verifier } from '../../../src/verify';
 import { requireAccessToken, type VerifiedTokenVariables } from '../../../src/verify/hono';
 import { signWithJwk } from '../../helpers/forge';

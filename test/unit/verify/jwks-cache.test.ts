@@ -1,7 +1,7 @@
 // The verifier's JWKS cache: honours max-age, revalidates with ETag, refetches on an unknown kid at most once per 30 s.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { toPublicJwk, type PrivateSigningJwk } from '../../../src/tokens/keys';
+import { toPublicJwk, type PrivateSigningJwk } from '../../../src/core/signing-keys';
 import { cacheSecondsFrom } from '../../../src/verify/jwks-cache';
 import { createVerifier, UNKNOWN_KID_REFETCH_INTERVAL_SECONDS } from '../../../src/verify';
 import { createTestClock } from '../../helpers/client';

@@ -1,8 +1,8 @@
 // createVerifier (edge-auth/verify): the stable rejection code for each rule, revocation, and its options (the shared catalogue runs in forged-catalogue.test.ts).
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { revocationKey } from '../../../src/storage/revocation-key';
-import { toPublicJwk, type PrivateSigningJwk } from '../../../src/tokens/keys';
+import { revocationKey } from '../../../src/core/revocation-key';
+import { toPublicJwk, type PrivateSigningJwk } from '../../../src/core/signing-keys';
 import { createVerifier, TokenRejectedError, type TokenRejectionCode, type Verifier } from '../../../src/verify';
 import { assembleToken, generateSigningJwk, replaceTokenPayload, signHs256, signWithJwk, without, type JsonObject } from '../../helpers/forge';
 

@@ -1,0 +1,38 @@
+// Admin routes: they need the "admin" role from the verified access token.
+
+import type { Hono } from 'hono';
+import type { AppEnv } from '../http/app-env';
+import { revokeSessions } from '../sessions/revoke';
+import { AuthError } from '../core/errors';
+import { defineRoute } from '../http/define-route';
+import { logEvent } from '../core/log';
+import { requireAuth, requireRole } from '../sessions/require-auth';
+import { findUserById } from '../storage/users';
+
+/** Adds the admin routes to the app. */
+export function addAdminRoutes(app: Hono<AppEnv>): void {
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/admin/users/:id/revoke-sessions', tag: 'Admin', auth: 'bearer-admin',
+      summary: 'End every session of a user (their refresh and access tokens stop working at once).',
+      responses: { 204: 'Revoked.', 401: 'invalid_token.', 403: 'insufficient_scope: needs the admin role.', 404: 'not_found: no such user.' },
+    },
+    requireAuth(),
+    requireRole('admin'),
+    async (c) => {
+      const userId = c.req.param('id') ?? '';
+      const user = await findUserById(c.env, userId);
+      if (!user) throw new AuthError('not_found', 'There is no user with this id.');
+      const revoked = await revokeSessions(c.env, c.var.config, {
+        target: { userId: user.id },
+        reason: 'admin_revoked',
+        nowSeconds: c.var.nowSeconds,
+        // The admin's own address is not shown in the user's event list.
+        event: { userId: user.id, sessionId: null, client: null, always: true },
+      });
+      logEvent('warn', 'admin_revoked_sessions', { admin_user_id: c.var.auth.userId, user_id: user.id, sessions_revoked: revoked.length });
+      return c.body(null, 204);
+    },
+  );
+}

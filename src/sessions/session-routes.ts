@@ -1,0 +1,158 @@
+// Routes for the signed-in user's sessions, security events, logout everywhere and password change.
+
+import type { Context, Hono } from 'hono';
+import type { AppEnv } from '../http/app-env';
+import { readClientInfo } from '../http/client-info';
+import { changePassword } from '../password/change';
+import { revokeSessions, type RevocationTarget } from './revoke';
+import { lockoutPolicyFor } from '../password/throttle';
+import { AuthError } from '../core/errors';
+import { readJsonBody } from '../http/body';
+import { defineRoute } from '../http/define-route';
+import { parseWithSchema } from '../http/schema';
+import { requireAuth } from './require-auth';
+import { listAuthEvents } from './auth-events';
+import { listLiveSessions, type RevocationReason } from './session-rows';
+import { eventsResponse, sessionsResponse, type EventsResponse, type SessionsResponse } from '../http/responses';
+import { passwordChangeBody } from '../password/schemas';
+import { securityNoticesFor } from '../account/notice-context';
+
+const TAG = 'Sessions';
+/** At most this many sessions are listed (the most recently used). */
+export const MAX_LISTED_SESSIONS = 100;
+/** `GET /auth/events` returns this many of the most recent events. */
+export const MAX_LISTED_EVENTS = 50;
+
+/** Unix seconds as an ISO 8601 timestamp. */
+export function isoTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
+}
+
+/** Adds the session-management routes to the app. */
+export function addSessionRoutes(app: Hono<AppEnv>): void {
+  defineRoute(
+    app,
+    {
+      method: 'GET', path: '/auth/sessions', tag: TAG, auth: 'bearer',
+      summary: 'The live sessions of the signed-in user, most recently used first.',
+      responses: {
+        200: {
+          description: 'The sessions; "current" marks the one this access token belongs to. "last_used_at" is the last sign-in or refresh of the session (access-token use is not recorded), so it can trail real use by up to one access-token lifetime.',
+          body: sessionsResponse,
+        },
+        401: 'invalid_token.',
+      },
+    },
+    requireAuth(),
+    async (c) => {
+      const auth = c.var.auth;
+      const sessions = await listLiveSessions(c.env, auth.userId, c.var.nowSeconds, MAX_LISTED_SESSIONS);
+      const body: SessionsResponse = {
+        sessions: sessions.map((session) => ({
+          id: session.id,
+          created_at: isoTime(session.createdAt),
+          last_used_at: isoTime(session.lastUsedAt),
+          expires_at: isoTime(session.expiresAt),
+          user_agent: session.userAgent,
+          ip: session.ip,
+          country: session.country,
+          current: session.id === auth.sessionId,
+        })),
+      };
+      return c.json(body);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'DELETE', path: '/auth/sessions/:id', tag: TAG, auth: 'bearer',
+      summary: 'End one of your sessions: its refresh token and access tokens stop working at once.',
+      responses: { 204: 'Revoked.', 401: 'invalid_token.', 404: 'not_found: no live session of yours has this id.' },
+    },
+    requireAuth(),
+    async (c) => {
+      const sessionId = c.req.param('id') ?? '';
+      const revoked = await revokeAsCaller(c, { sessions: [{ sessionId, userId: c.var.auth.userId }] }, 'session_deleted');
+      if (revoked.length === 0) throw new AuthError('not_found', 'You have no live session with this id.');
+      return c.body(null, 204);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/auth/logout-all', tag: TAG, auth: 'bearer',
+      summary: 'End every session of the signed-in user, this one included.',
+      responses: { 204: 'Every session revoked.', 401: 'invalid_token.' },
+    },
+    requireAuth(),
+    async (c) => {
+      await revokeAsCaller(c, { userId: c.var.auth.userId }, 'logout_all');
+      return c.body(null, 204);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'POST', path: '/auth/password', tag: TAG, auth: 'bearer', body: passwordChangeBody,
+      summary: 'Change the password with the current one; every other session ends, this one keeps working.',
+      responses: {
+        204: 'Changed.',
+        400: 'invalid_request or weak_password.',
+        401: 'invalid_token, or invalid_credentials for a wrong current password.',
+        429: 'too_many_attempts: the account is locked after repeated wrong passwords.',
+      },
+    },
+    requireAuth(),
+    async (c) => handlePasswordChange(c),
+  );
+
+  defineRoute(
+    app,
+    {
+      method: 'GET', path: '/auth/events', tag: TAG, auth: 'bearer',
+      summary: `Your ${MAX_LISTED_EVENTS} most recent security events (sign-ins, failures, lockouts, revocations), newest first.`,
+      responses: { 200: { description: 'The events.', body: eventsResponse }, 401: 'invalid_token.' },
+    },
+    requireAuth(),
+    async (c) => {
+      const events = await listAuthEvents(c.env, c.var.auth.userId, MAX_LISTED_EVENTS);
+      const body: EventsResponse = {
+        events: events.map((event) => ({
+          type: event.type,
+          created_at: isoTime(event.createdAt),
+          session_id: event.sessionId,
+          ip: event.ip,
+          user_agent: event.userAgent,
+          country: event.country,
+        })),
+      };
+      return c.json(body);
+    },
+  );
+}
+
+/** Revokes sessions on the caller's behalf, recording the event under the caller's session and client. */
+function revokeAsCaller(c: Context<AppEnv>, target: RevocationTarget, reason: RevocationReason): Promise<string[]> {
+  const auth = c.var.auth;
+  return revokeSessions(c.env, c.var.config, {
+    target,
+    reason,
+    nowSeconds: c.var.nowSeconds,
+    event: { userId: auth.userId, sessionId: auth.sessionId, client: readClientInfo(c.req.raw) },
+  });
+}
+
+async function handlePasswordChange(c: Context<AppEnv>): Promise<Response> {
+  const input = parseWithSchema(passwordChangeBody, await readJsonBody(c.req.raw));
+  const config = c.var.config;
+  await changePassword(
+    { env: c.env, nowSeconds: c.var.nowSeconds, revocation: config, lockout: lockoutPolicyFor(config), client: readClientInfo(c.req.raw), notices: securityNoticesFor(c) },
+    c.var.auth,
+    input.current_password,
+    input.new_password,
+  );
+  return c.body(null, 204);
+}
