@@ -10,6 +10,7 @@ import { methodsForPath } from './http/route-registry';
 import { cors } from './http/cors';
 import { securityHeaders } from './http/security-headers';
 import { addAccountRoutes } from './account/routes';
+import { addPasswordRoutes } from './password/routes';
 import { addAdminRoutes } from './admin/routes';
 import { addAuthRoutes } from './sessions/routes';
 import { addIdentityRoutes } from './providers/identity-routes';
@@ -57,6 +58,7 @@ export function createApp(dependencies: Partial<AppDependencies> = {}): Hono<App
   });
   app.use(cors());
 
+  addPasswordRoutes(app);
   addAuthRoutes(app);
   addSessionRoutes(app);
   addAccountRoutes(app);

@@ -1,4 +1,4 @@
-// Request-body schemas: they validate requests and describe them in /openapi.json.
+// Request-body schemas of the password routes: they validate requests and describe them in /openapi.json.
 
 import { objectSchema } from '../http/schema';
 
@@ -18,10 +18,6 @@ export const loginBody = objectSchema('LoginRequest', {
     enum: ['cookie', 'body'],
     optional: true,
   },
-});
-
-export const refreshBody = objectSchema('RefreshRequest', {
-  refresh_token: { type: 'string', description: 'The refresh token, for clients that use body delivery.', minLength: 1, maxLength: 256, optional: true },
 });
 
 export const passwordChangeBody = objectSchema('PasswordChangeRequest', {

@@ -1,13 +1,10 @@
-// Routes for register, login, refresh, logout and /auth/me.
+// Routes for refresh, logout and /auth/me.
 
 import type { Context, Hono } from 'hono';
 import type { AppEnv } from '../http/app-env';
 import { readClientInfo } from '../http/client-info';
-import { loginWithPassword } from '../password/login';
 import { logoutSession } from './logout';
 import { invalidRefreshToken, refreshSession } from './refresh';
-import { registerUser } from '../password/register';
-import { lockoutPolicyFor } from '../password/throttle';
 import { respondWithTokens } from './token-response';
 import { AuthError } from '../core/errors';
 import { readJsonBody } from '../http/body';
@@ -18,73 +15,13 @@ import { logAuthEvent } from '../core/log';
 import { limitPerIp } from '../http/ip-rate-limit';
 import { requireTrustedOrigin } from '../http/origin-check';
 import { readBearerToken, requireAuth, verifyRequestAccessToken } from './require-auth';
-import { loginForbiddenResponse, meResponse, registeredUserResponse, tokenResponse, type MeResponse, type RegisteredUserResponse } from '../http/responses';
-import { requestVerificationLink } from '../account/email-verification';
-import { assertMailCanLeave, enqueueMail } from '../mail/outbox';
-import { linkContextFor } from '../account/routes';
-import { loginBody, refreshBody, registerBody } from '../password/schemas';
+import { meResponse, tokenResponse, type MeResponse } from '../http/responses';
+import { refreshBody } from './schemas';
 
 const TAG = 'Authentication';
 
 /** Adds the authentication routes to the app. */
 export function addAuthRoutes(app: Hono<AppEnv>): void {
-  defineRoute(
-    app,
-    {
-      method: 'POST', path: '/auth/register', tag: TAG, auth: 'none', body: registerBody,
-      summary: 'Create an account; a verification link goes to its address.',
-      responses: { 201: { description: 'The new user (email_verified false).', body: registeredUserResponse }, 400: 'invalid_request or weak_password.', 409: 'email_taken.', 429: 'too_many_attempts (per-IP limit).' },
-    },
-    // Register mails a link, so it counts in the mail bucket, with forgot password and the other mailing routes.
-    limitPerIp('mail'),
-    async (c) => {
-      const input = parseWithSchema(registerBody, await readJsonBody(c.req.raw));
-      assertMailCanLeave(c.var.config.account, c.req.raw);
-      const client = readClientInfo(c.req.raw);
-      const user = await registerUser(c.env, input.email, input.password, c.var.nowSeconds);
-      logAuthEvent('register', { user_id: user.id, ip: client.ip });
-      const verification = await requestVerificationLink(linkContextFor(c), user.id, { quietWhenLimited: true });
-      await enqueueMail(c.env, verification ? [verification] : []);
-      const body: RegisteredUserResponse = { user: { id: user.id, email: user.email, email_verified: user.emailVerified, created_at: new Date(user.createdAt * 1000).toISOString() } };
-      return c.json(body, 201);
-    },
-  );
-
-  defineRoute(
-    app,
-    {
-      method: 'POST', path: '/auth/login', tag: TAG, auth: 'none', body: loginBody,
-      summary: 'Sign in with email and password; opens a session.',
-      responses: {
-        200: { description: 'Access token; refresh token in an HttpOnly cookie, or in the body with token_delivery "body".', body: tokenResponse, headers: ['Set-Cookie'] },
-        400: 'invalid_request.',
-        401: 'invalid_credentials.',
-        403: { description: 'mfa_required with an mfa_token (TOTP is on: finish at POST /auth/login/mfa), or email_not_verified (only with REQUIRE_EMAIL_VERIFICATION=true).', body: loginForbiddenResponse },
-        429: 'too_many_attempts: the account is locked, or the per-IP limit is reached.',
-      },
-    },
-    limitPerIp('auth'),
-    async (c) => {
-      const input = parseWithSchema(loginBody, await readJsonBody(c.req.raw));
-      const config = c.var.config;
-      const client = readClientInfo(c.req.raw);
-      const session = await loginWithPassword(
-        {
-          env: c.env,
-          nowSeconds: c.var.nowSeconds,
-          refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
-          client,
-          lockout: lockoutPolicyFor(config),
-          requireEmailVerification: config.account.requireEmailVerification,
-        },
-        input.email,
-        input.password,
-      );
-      const channel = input.token_delivery ?? 'cookie';
-      logAuthEvent('login_succeeded', { user_id: session.userId, sid: session.sessionId, channel, ip: client.ip });
-      return respondWithTokens(c, session, channel);
-    },
-  );
 
   defineRoute(
     app,

@@ -1,21 +1,15 @@
-// Routes for the signed-in user's sessions, security events, logout everywhere and password change.
+// Routes for the signed-in user's sessions, security events and logout everywhere.
 
 import type { Context, Hono } from 'hono';
 import type { AppEnv } from '../http/app-env';
 import { readClientInfo } from '../http/client-info';
-import { changePassword } from '../password/change';
 import { revokeSessions, type RevocationTarget } from './revoke';
-import { lockoutPolicyFor } from '../password/throttle';
 import { AuthError } from '../core/errors';
-import { readJsonBody } from '../http/body';
 import { defineRoute } from '../http/define-route';
-import { parseWithSchema } from '../http/schema';
 import { requireAuth } from './require-auth';
 import { listAuthEvents } from './auth-events';
 import { listLiveSessions, type RevocationReason } from './session-rows';
 import { eventsResponse, sessionsResponse, type EventsResponse, type SessionsResponse } from '../http/responses';
-import { passwordChangeBody } from '../password/schemas';
-import { securityNoticesFor } from '../account/notice-context';
 
 const TAG = 'Sessions';
 /** At most this many sessions are listed (the most recently used). */
@@ -93,21 +87,6 @@ export function addSessionRoutes(app: Hono<AppEnv>): void {
     },
   );
 
-  defineRoute(
-    app,
-    {
-      method: 'POST', path: '/auth/password', tag: TAG, auth: 'bearer', body: passwordChangeBody,
-      summary: 'Change the password with the current one; every other session ends, this one keeps working.',
-      responses: {
-        204: 'Changed.',
-        400: 'invalid_request or weak_password.',
-        401: 'invalid_token, or invalid_credentials for a wrong current password.',
-        429: 'too_many_attempts: the account is locked after repeated wrong passwords.',
-      },
-    },
-    requireAuth(),
-    async (c) => handlePasswordChange(c),
-  );
 
   defineRoute(
     app,
@@ -143,16 +122,4 @@ function revokeAsCaller(c: Context<AppEnv>, target: RevocationTarget, reason: Re
     nowSeconds: c.var.nowSeconds,
     event: { userId: auth.userId, sessionId: auth.sessionId, client: readClientInfo(c.req.raw) },
   });
-}
-
-async function handlePasswordChange(c: Context<AppEnv>): Promise<Response> {
-  const input = parseWithSchema(passwordChangeBody, await readJsonBody(c.req.raw));
-  const config = c.var.config;
-  await changePassword(
-    { env: c.env, nowSeconds: c.var.nowSeconds, revocation: config, lockout: lockoutPolicyFor(config), client: readClientInfo(c.req.raw), notices: securityNoticesFor(c) },
-    c.var.auth,
-    input.current_password,
-    input.new_password,
-  );
-  return c.body(null, 204);
 }

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../src/core/errors';
 import { parseWithSchema } from '../../src/http/schema';
-import { loginBody, refreshBody } from '../../src/password/schemas';
+import { loginBody } from '../../src/password/schemas';
+import { refreshBody } from '../../src/sessions/schemas';
 
 function refusal(value: unknown): AuthError {
   try {

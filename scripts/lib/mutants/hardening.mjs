@@ -139,7 +139,7 @@ export const MUTANTS = [
   },
   {
     id: 'register-in-auth-bucket',
-    file: 'src/sessions/routes.ts',
+    file: 'src/password/routes.ts',
     original: "    limitPerIp('mail'),\n    async (c) => {\n      const input = parseWithSchema(registerBody",
     replacement: "    limitPerIp('auth'),\n    async (c) => {\n      const input = parseWithSchema(registerBody",
     description: 'register counts in the sign-in bucket, not the mail one',
