@@ -6,19 +6,19 @@ import { getConfig } from './core/config';
 import { AuthError } from './core/errors';
 import { rejectDeclaredOversizeBody } from './http/body';
 import { errorResponse, toAuthError } from './http/error-response';
-import { methodsForPath } from './http/route-registry';
+import type { Capability } from './http/capability';
+import { methodsForPath, registerCapabilityRoutes } from './http/route-registry';
+import { ConfigError } from './core/errors';
+import { accountCapability } from './account';
+import { adminCapability } from './admin';
+import { discoveryCapability } from './discovery';
+import { passkeysCapability } from './passkeys';
+import { passwordCapability } from './password';
+import { providersCapability } from './providers';
+import { sessionsCapability } from './sessions';
+import { totpCapability } from './totp';
 import { cors } from './http/cors';
 import { securityHeaders } from './http/security-headers';
-import { addAccountRoutes } from './account/routes';
-import { addPasswordRoutes } from './password/routes';
-import { addAdminRoutes } from './admin/routes';
-import { addAuthRoutes } from './sessions/routes';
-import { addIdentityRoutes } from './providers/identity-routes';
-import { addOAuthRoutes } from './providers/routes';
-import { addMfaRoutes } from './totp/routes';
-import { addPasskeyRoutes } from './passkeys/routes';
-import { addSessionRoutes } from './sessions/session-routes';
-import { addWellKnownRoutes } from './discovery/routes';
 import { issuerFor } from './tokens/issuer';
 import { withCurrentSigningKeys, type WaitUntil } from './tokens/key-rotation';
 
@@ -32,7 +32,37 @@ function backgroundWork(c: Context<AppEnv>): WaitUntil | undefined {
   }
 }
 
+/**
+ * Every capability of the service, one line each, in the order their routes
+ * are matched and documented. Adding a capability is a folder under src/ and
+ * a line here; account deletion, the reset that takes an account back, the
+ * cron and /openapi.json all read this list.
+ */
+export const CAPABILITIES: readonly Capability[] = [
+  passwordCapability,
+  sessionsCapability,
+  accountCapability,
+  passkeysCapability,
+  providersCapability,
+  totpCapability,
+  adminCapability,
+  discoveryCapability,
+];
+
 const defaultDependencies: AppDependencies = { now: () => Date.now() };
+const checkedDisabledLists = new WeakSet<ReadonlySet<string>>();
+
+/** DISABLED_CAPABILITIES may name only capabilities this app has and may turn off; checked once per parsed config. */
+function checkDisabledCapabilities(disabled: ReadonlySet<string>): void {
+  if (checkedDisabledLists.has(disabled)) return;
+  const optional = CAPABILITIES.filter((capability) => capability.canBeDisabled).map((capability) => capability.name);
+  for (const name of disabled) {
+    if (!optional.includes(name)) {
+      throw new ConfigError('DISABLED_CAPABILITIES', `names ${name}, which is not a capability that can be turned off (${optional.join(', ')})`);
+    }
+  }
+  checkedDisabledLists.add(disabled);
+}
 
 /**
  * Creates the edge-auth app. Tests pass their own `now` to move time
@@ -52,25 +82,18 @@ export function createApp(dependencies: Partial<AppDependencies> = {}): Hono<App
     const config = getConfig(c.env as unknown as Record<string, unknown>);
     // A deployed worker without JWT_ISSUER fails every request before any work, not halfway through a login.
     issuerFor(config, c.req.raw);
+    checkDisabledCapabilities(config.disabledCapabilities);
     c.set('config', await withCurrentSigningKeys(c.env, config, c.var.nowSeconds, backgroundWork(c)));
+    c.set('capabilities', CAPABILITIES);
     rejectDeclaredOversizeBody(c.req.raw);
     await next();
   });
   app.use(cors());
 
-  addPasswordRoutes(app);
-  addAuthRoutes(app);
-  addSessionRoutes(app);
-  addAccountRoutes(app);
-  addPasskeyRoutes(app);
-  addOAuthRoutes(app);
-  addIdentityRoutes(app);
-  addMfaRoutes(app);
-  addAdminRoutes(app);
-  addWellKnownRoutes(app);
+  for (const capability of CAPABILITIES) registerCapabilityRoutes(capability.name, () => capability.addRoutes(app));
 
   app.notFound((c) => {
-    const methods = methodsForPath(new URL(c.req.url).pathname);
+    const methods = methodsForPath(new URL(c.req.url).pathname, c.var.config?.disabledCapabilities);
     const error =
       methods.length > 0
         ? new AuthError('method_not_allowed', `Use ${methods.join(' or ')} for this path.`, { headers: { Allow: [...methods, 'OPTIONS'].join(', ') } })

@@ -1,6 +1,7 @@
 // Deleting an account: a proof in the same request, every stored row gone in one batch, then every live session's KV flag raised.
 
 import type { AuthContext } from '../http/app-env';
+import type { Capability } from '../http/capability';
 import { deleteUserAndRows } from './deletion-rows';
 import { flagEndedSessions, type RevocationSettings } from '../sessions/revoke';
 import { requireProof, type ProofContext, type ProofInput } from '../proof/proof';
@@ -12,13 +13,14 @@ import { hashEmailForThrottle } from '../password/throttle';
  * caller's), so every outstanding access token is refused.
  */
 export async function deleteAccount(
-  context: ProofContext & { revocation: RevocationSettings },
+  context: ProofContext & { revocation: RevocationSettings; capabilities: readonly Capability[] },
   caller: AuthContext,
   proof: ProofInput,
 ): Promise<{ sessionsEnded: number }> {
   const user = await requireProof(context, caller, 'account_delete', proof);
   const liveSessions = await deleteUserAndRows(
     context.env,
+    context.capabilities,
     { userId: user.id, email: user.email, loginFailuresKey: await hashEmailForThrottle(user.email) },
     context.nowSeconds,
   );

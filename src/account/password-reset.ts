@@ -9,7 +9,8 @@ import { databaseForKey, runStorage } from '../storage/database';
 import { consumeEmailLinkStatement, deleteUserEmailLinksStatement, readConsumedLink } from './email-link-rows';
 import { forgetLoginFailuresStatement } from '../password/login-failures';
 import { findUserByEmailStatement, readUser, updatePasswordHashStatement } from '../storage/users';
-import { releaseRemovedWaysIn, removeWaysInStatements } from './ways-in';
+import type { Capability } from '../http/capability';
+import { removeWaysIn, type WaysInRemoval } from './ways-in';
 import { provingAddressResetsAccount } from '../core/account-policy';
 import type { ClientInfo } from '../http/client-info';
 import { normalizeEmail } from '../core/email';
@@ -52,6 +53,8 @@ export interface ResetContext {
   client: ClientInfo;
   /** Tells the owner of the change; none outside a request. */
   notices?: SecurityNotices;
+  /** The app's capabilities: a reset that takes the account back removes the ways in each one declares. */
+  capabilities: readonly Capability[];
 }
 
 /**
@@ -62,7 +65,7 @@ export interface ResetContext {
  * the user's other links, ends pending second steps and revokes every
  * session (flags raised). When the address was unverified, the reset proves
  * it and takes the account back (`provingAddressResetsAccount`): the same
- * batch removes every way in added before (`removeWaysInStatements`) and
+ * batch removes every way in added before (`removeWaysIn`) and
  * records `account_reset`.
  */
 export async function resetPassword(context: ResetContext, token: string, newPassword: string): Promise<{ userId: string }> {
@@ -76,22 +79,27 @@ export async function resetPassword(context: ResetContext, token: string, newPas
   if (userId === null) throw invalidLink('reset link already used or no longer valid');
   const emailHash = await hashEmailForThrottle(link.record.userEmail);
   const resetsAccount = provingAddressResetsAccount(link.record.userEmailVerified, 'password_reset');
+  let waysIn: WaysInRemoval | undefined;
   const { extraResults } = await revokeSessionsWithResults(context.env, context.revocation, {
     target: { userId },
     reason: 'password_reset',
     nowSeconds: context.nowSeconds,
     event: { userId, sessionId: null, client: context.client, always: true },
-    extraStatements: (batchDb) => [
-      // First, so its result (the removed identities) leads extraResults.
-      ...(resetsAccount ? removeWaysInStatements(batchDb, userId) : []),
+    extraStatements: (batchDb) => {
+      waysIn = resetsAccount ? removeWaysIn(context.capabilities, batchDb, userId) : undefined;
+      return [
+      // First, so their results lead extraResults.
+      ...(waysIn?.statements ?? []),
       updatePasswordHashStatement(context.env, userId, newHash),
       batchDb.prepare('UPDATE users SET email_verified = 1 WHERE id = ?1').bind(userId),
       forgetLoginFailuresStatement(batchDb, emailHash),
       deleteUserEmailLinksStatement(batchDb, userId),
       ...(resetsAccount ? [insertAuthEventStatement(batchDb, { type: 'account_reset', userId, sessionId: null, client: context.client }, context.nowSeconds)] : []),
-    ],
+      ];
+    },
   });
-  if (resetsAccount) await releaseRemovedWaysIn(context.env, extraResults[0], userId);
+  const removal = waysIn as WaysInRemoval | undefined;
+  if (removal) await removal.release(context.env, extraResults.slice(0, removal.statements.length));
   queueSecurityNotice(context.notices, userId, 'password_reset');
   return { userId };
 }

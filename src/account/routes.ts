@@ -122,7 +122,7 @@ export function addAccountRoutes(app: Hono<AppEnv>): void {
       const input = parseWithSchema(resetPasswordBody, await readJsonBody(c.req.raw));
       const config = c.var.config;
       const { userId } = await resetPassword(
-        { env: c.env, nowSeconds: c.var.nowSeconds, revocation: config, client: readClientInfo(c.req.raw), notices: securityNoticesFor(c) },
+        { env: c.env, nowSeconds: c.var.nowSeconds, revocation: config, client: readClientInfo(c.req.raw), notices: securityNoticesFor(c), capabilities: c.var.capabilities },
         input.token,
         input.new_password,
       );
@@ -169,7 +169,7 @@ export function addAccountRoutes(app: Hono<AppEnv>): void {
     requireAuth(),
     async (c) => {
       const proof = parseProofBody(accountDeleteBody, await readJsonBody(c.req.raw, { optional: true }));
-      const { sessionsEnded } = await deleteAccount({ ...proofContextFor(c), revocation: c.var.config }, c.var.auth, proof);
+      const { sessionsEnded } = await deleteAccount({ ...proofContextFor(c), revocation: c.var.config, capabilities: c.var.capabilities }, c.var.auth, proof);
       logEvent('info', 'account_deleted', { user_id: c.var.auth.userId, sessions_ended: sessionsEnded });
       return c.body(null, 204);
     },

@@ -36,6 +36,8 @@ export interface Config {
   oauthProviders: ReadonlyMap<string, OAuthProviderConfig>;
   /** KEY_ENCRYPTION_SECRET, which seals TOTP secrets (and rotated keys); `undefined` when unset, and TOTP then answers 500. */
   keyEncryptionSecret: string | undefined;
+  /** DISABLED_CAPABILITIES: capabilities whose routes answer 404 and leave /openapi.json (the app checks the names). */
+  disabledCapabilities: ReadonlySet<string>;
 }
 
 /** How mail leaves the worker (always through the mail queue). */
@@ -91,6 +93,7 @@ const KNOWN_VARIABLES = [
   'OAUTH_PROVIDERS',
   'D1_SHARDS',
   'PUBLIC_ORIGIN',
+  'DISABLED_CAPABILITIES',
 ] as const;
 
 const configCache = new WeakMap<object, Config>();
@@ -143,7 +146,18 @@ export function parseConfig(env: RawVars): Config {
     webauthn: { rpId: parseRpId(env.WEBAUTHN_RP_ID), rpName: parseRpName(env.WEBAUTHN_RP_NAME) },
     oauthProviders: parseOAuthProviders(env.OAUTH_PROVIDERS),
     keyEncryptionSecret: parseKeyEncryptionSecret(env.KEY_ENCRYPTION_SECRET),
+    disabledCapabilities: parseNameList('DISABLED_CAPABILITIES', env.DISABLED_CAPABILITIES),
   };
+}
+
+/** A comma-separated list of lower-case names (`totp,passkeys`); empty or unset is none. */
+function parseNameList(name: string, value: unknown): ReadonlySet<string> {
+  if (isUnset(value)) return new Set();
+  if (typeof value !== 'string') throw new ConfigError(name, 'must be a comma-separated list of names');
+  const names = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const malformed = names.find((entry) => !/^[a-z][a-z0-9-]{0,31}$/.test(entry));
+  if (malformed !== undefined) throw new ConfigError(name, `has ${JSON.stringify(malformed.slice(0, 40))}, which is not a lower-case name`);
+  return new Set(names);
 }
 
 /** A registrable host name (no scheme, port, path or IP address): browsers refuse anything else as an RP ID. */

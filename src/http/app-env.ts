@@ -1,6 +1,7 @@
 // Types shared by the app, its middleware and its routes.
 
 import type { Config } from '../core/config';
+import type { Capability } from './capability';
 import type { AccessTokenClaims } from '../tokens/access';
 
 /** Bindings and variables the worker receives (generated Env plus secrets). */
@@ -33,5 +34,7 @@ export interface AppEnv {
     /** Request time in whole seconds, read once per request. */
     nowSeconds: number;
     auth: AuthContext;
+    /** The app's capabilities (src/app.ts), for work that spans them: account deletion, a reset that takes an account back. */
+    capabilities: readonly Capability[];
   };
 }

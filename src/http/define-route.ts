@@ -2,7 +2,8 @@
 
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env';
-import { registerRouteSpec, type RouteSpec } from './route-registry';
+import { AuthError } from '../core/errors';
+import { currentRouteCapability, isTurnedOff, registerRouteSpec, type RouteSpec } from './route-registry';
 
 /** Adds `handlers` for `spec.method spec.path` and records the spec for OpenAPI and 405s. */
 export function defineRoute(
@@ -10,8 +11,18 @@ export function defineRoute(
   spec: RouteSpec,
   ...handlers: [...MiddlewareHandler<AppEnv>[], RouteHandler]
 ): void {
-  registerRouteSpec(spec);
-  app.on(spec.method, [spec.path], ...(handlers as MiddlewareHandler<AppEnv>[]));
+  const capability = currentRouteCapability();
+  const recorded = registerRouteSpec(capability === undefined ? spec : { ...spec, capability });
+  const guards: MiddlewareHandler<AppEnv>[] = capability === undefined ? [] : [answerNotFoundWhenTurnedOff(recorded)];
+  app.on(spec.method, [spec.path], ...guards, ...(handlers as MiddlewareHandler<AppEnv>[]));
+}
+
+/** A turned-off capability's routes answer as if they did not exist: 404, before any of their work. */
+function answerNotFoundWhenTurnedOff(spec: RouteSpec): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (isTurnedOff(spec, c.var.config.disabledCapabilities)) throw new AuthError('not_found', 'There is nothing at this path.');
+    await next();
+  };
 }
 
 /** The final handler of a route: it answers. */

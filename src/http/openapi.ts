@@ -168,11 +168,11 @@ function usedHeaderComponents(document: unknown): Record<string, unknown> {
   return Object.fromEntries(Object.entries(HEADER_COMPONENTS).filter(([name]) => used.has(name)));
 }
 
-/** The OpenAPI 3.1 document for every registered route. */
-export function buildOpenApiDocument(serverUrl: string): Record<string, unknown> {
+/** The OpenAPI 3.1 document for every registered route, less those of turned-off capabilities. */
+export function buildOpenApiDocument(serverUrl: string, disabledCapabilities: ReadonlySet<string> = new Set()): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const schemas: Record<string, unknown> = { [errorResponse.name]: toJsonSchema(errorResponse.schema) };
-  for (const spec of listRouteSpecs()) {
+  for (const spec of listRouteSpecs(disabledCapabilities)) {
     const openApiPath = spec.path.replace(/:([A-Za-z_]+)/g, '{$1}');
     paths[openApiPath] ??= pathItem(spec.path);
     paths[openApiPath][spec.method.toLowerCase()] = buildOperation(spec, openApiPath, schemas);

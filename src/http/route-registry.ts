@@ -33,9 +33,32 @@ export interface RouteSpec {
   /** Status code → description (a string) or a full description of the response. */
   responses: Record<number, string | ResponseSpec>;
   tag: string;
+  /** The capability that registered it (set by `registerCapabilityRoutes`); its routes go when it is turned off. */
+  capability?: string;
 }
 
 const registry: RouteSpec[] = [];
+let registeringCapability: string | undefined;
+
+/** Runs a capability's `addRoutes`, so every route it defines is recorded as that capability's. */
+export function registerCapabilityRoutes(capability: string, addRoutes: () => void): void {
+  registeringCapability = capability;
+  try {
+    addRoutes();
+  } finally {
+    registeringCapability = undefined;
+  }
+}
+
+/** The capability whose routes are being added now, if any. */
+export function currentRouteCapability(): string | undefined {
+  return registeringCapability;
+}
+
+/** Whether a route belongs to a capability this deployment turned off. */
+export function isTurnedOff(spec: RouteSpec, disabledCapabilities: ReadonlySet<string>): boolean {
+  return spec.capability !== undefined && disabledCapabilities.has(spec.capability);
+}
 
 /** Records a route; called by each routes/ file as it registers its handlers. */
 export function registerRouteSpec(spec: RouteSpec): RouteSpec {
@@ -43,14 +66,16 @@ export function registerRouteSpec(spec: RouteSpec): RouteSpec {
   return spec;
 }
 
-/** Every route registered so far. */
-export function listRouteSpecs(): readonly RouteSpec[] {
-  return registry;
+/** Every route registered so far, less those of turned-off capabilities. */
+export function listRouteSpecs(disabledCapabilities: ReadonlySet<string> = new Set()): readonly RouteSpec[] {
+  return disabledCapabilities.size === 0 ? registry : registry.filter((spec) => !isTurnedOff(spec, disabledCapabilities));
 }
 
-/** Methods the registry knows for a concrete request path (for 405 and `Allow`). */
-export function methodsForPath(pathname: string): HttpMethod[] {
-  return registry.filter((spec) => pathPattern(spec.path).test(pathname)).map((spec) => spec.method);
+/** Methods the registry knows for a concrete request path (for 405 and `Allow`), less turned-off routes. */
+export function methodsForPath(pathname: string, disabledCapabilities: ReadonlySet<string> = new Set()): HttpMethod[] {
+  return listRouteSpecs(disabledCapabilities)
+    .filter((spec) => pathPattern(spec.path).test(pathname))
+    .map((spec) => spec.method);
 }
 
 function pathPattern(path: string): RegExp {

@@ -248,11 +248,13 @@ describe('GET /auth/oauth/:provider/callback: state', () => {
 
   it('is removed by the scheduled cleanup once expired', async () => {
     const { deleteExpiredRows } = await import('../../src/storage/cleanup');
+    const { CAPABILITIES } = await import('../../src/app');
+    const sweeps = CAPABILITIES.flatMap((capability) => capability.sweeps ?? []);
     const clock = createTestClock();
     const client = createOAuthTestClient({ clock });
     await startFlow(client, 'local');
     const before = await flowCount(client);
-    const report = await deleteExpiredRows(client.env, Math.floor(clock.now() / 1000) + 601, { endedSessionRetentionSeconds: 1e9, eventRetentionSeconds: 1e9, failureRecordRetentionSeconds: 1e9, sealedSuccessorSeconds: 1e9 }, { batchSize: 100, maxBatchesPerTable: 100 });
+    const report = await deleteExpiredRows(client.env, sweeps, Math.floor(clock.now() / 1000) + 601, { endedSessionRetentionSeconds: 1e9, eventRetentionSeconds: 1e9, failureRecordRetentionSeconds: 1e9, sealedSuccessorSeconds: 1e9 }, { batchSize: 100, maxBatchesPerTable: 100 });
     expect(report.oauthFlows).toBeGreaterThanOrEqual(1);
     expect(await flowCount(client)).toBeLessThan(before);
   });
