@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { buildOpenApiText } from './lib/openapi-build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -21,20 +21,8 @@ export const JUSTIFIED_WARNINGS = [
 ];
 
 async function buildDocument(directory) {
-  const bundle = join(directory, 'openapi-document.mjs');
-  await build({
-    entryPoints: [join(root, 'scripts/openapi-document.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    external: ['cloudflare:*'],
-    logLevel: 'warning',
-  });
-  const printed = spawnSync(process.execPath, [bundle], { encoding: 'utf8' });
-  if (printed.status !== 0) throw new Error(`building the document failed: ${printed.stderr}`);
   const file = join(directory, 'openapi.json');
-  writeFileSync(file, printed.stdout);
+  writeFileSync(file, await buildOpenApiText('http://127.0.0.1:8787'));
   return file;
 }
 

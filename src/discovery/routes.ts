@@ -3,7 +3,7 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../http/app-env';
 import { defineRoute } from '../http/define-route';
-import { buildOpenApiDocument } from '../http/openapi';
+import { servedOpenApiDocument } from './openapi-document';
 import { STORAGE_RETRY_AFTER_SECONDS } from '../storage/database';
 import { probeDatabase, probeKv } from './health';
 import { ifNoneMatchHits } from '../core/etag';
@@ -61,6 +61,6 @@ export function addWellKnownRoutes(app: Hono<AppEnv>): void {
       responses: { 200: { description: 'The OpenAPI document.', body: openApiResponse } },
     },
     // PUBLIC_ORIGIN when set; the document stays readable without it (nothing is sent to that URL by us).
-    (c) => c.json(buildOpenApiDocument(c.var.config.publicOrigin ?? new URL(c.req.url).origin, c.var.config.disabledCapabilities)),
+    (c) => c.json(servedOpenApiDocument(c.var.config.publicOrigin ?? new URL(c.req.url).origin, c.var.config.disabledCapabilities)),
   );
 }

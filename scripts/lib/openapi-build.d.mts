@@ -1,0 +1,2 @@
+export const PLACEHOLDER_SERVER_URL: string;
+export function buildOpenApiText(serverUrl?: string): Promise<string>;
