@@ -54,4 +54,19 @@ describe('scheduled cleanup', () => {
     expect(report.events).toBe(2);
     expect(await countRows('SELECT COUNT(*) AS n FROM auth_events WHERE created_at <= ?1', nowSeconds - 90 * 86_400)).toBe(before - 2);
   });
+
+  it("runs every capability's sweeps: expired passkey challenges and provider sign-ins in flight go too", async () => {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const marker = crypto.randomUUID();
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO webauthn_challenges (challenge, purpose, user_id, expires_at) VALUES (?1, 'login', NULL, ?2)").bind(`00.expired-${marker}`, nowSeconds - 60),
+      env.DB.prepare("INSERT INTO webauthn_challenges (challenge, purpose, user_id, expires_at) VALUES (?1, 'login', NULL, ?2)").bind(`00.live-${marker}`, nowSeconds + 300),
+      env.DB.prepare("INSERT INTO oauth_flows (state_hash, binding_hash, provider, code_verifier, nonce, redirect_to, expires_at) VALUES (?1, 'b', 'local', 'v', 'n', '/', ?2)").bind(`expired-${marker}`, nowSeconds - 60),
+    ]);
+    const report = await runScheduledCleanup(env as unknown as Bindings, nowSeconds);
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(['refreshTokens', 'sessions', 'events', 'loginFailures', 'emailLinks', 'mailLimits', 'webauthnChallenges', 'oauthFlows', 'mfaTokens']));
+    expect(await countRows('SELECT COUNT(*) AS n FROM webauthn_challenges WHERE challenge = ?1', `00.expired-${marker}`)).toBe(0);
+    expect(await countRows('SELECT COUNT(*) AS n FROM webauthn_challenges WHERE challenge = ?1', `00.live-${marker}`)).toBe(1);
+    expect(await countRows('SELECT COUNT(*) AS n FROM oauth_flows WHERE state_hash = ?1', `expired-${marker}`)).toBe(0);
+  });
 });
