@@ -50,7 +50,8 @@ export default defineConfig(async () => {
       include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
       setupFiles: ['./test/setup.ts'],
       // A real OpenID Provider on loopback for the provider sign-in tests (test/support/oidc-global-setup.mjs).
-      globalSetup: ['./test/support/oidc-global-setup.mjs'],
+      // The OpenAPI document among the static assets, built from this tree (test/support/openapi-asset-global-setup.mjs).
+      globalSetup: ['./test/support/oidc-global-setup.mjs', './test/support/openapi-asset-global-setup.mjs'],
       testTimeout: 30_000,
     },
   };

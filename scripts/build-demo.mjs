@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// `npm run build:demo`: bundles the demo page (with the client SDK from source) into dist/demo,
+// `npm run build:demo`: bundles the demo page (with the client SDK from source) and the OpenAPI document into dist/demo,
 // which Workers static assets serve. wrangler runs it before `wrangler dev` and `wrangler deploy`
 // ([build] in wrangler.toml). It touches dist/demo only: the package build owns dist/lib.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { writeOpenApiAsset } from './lib/openapi-build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const demoOut = `${root}dist/demo`;
@@ -29,3 +30,5 @@ for (const page of PAGE_SCRIPTS) {
   });
 }
 for (const file of STATIC_DEMO_FILES) copyFileSync(`${root}demo/${file}`, `${demoOut}/${file}`);
+// The OpenAPI document, built here rather than in the worker: the worker reads it through its ASSETS binding.
+await writeOpenApiAsset();

@@ -1,6 +1,6 @@
 // The listed mutants `npm run mutate` applies one at a time: small, realistic
-// bugs in the security-relevant code (src/auth, src/tokens, src/storage,
-// src/middleware, and the refresh cookie in src/http). Each names its file,
+// bugs in the security-relevant code (every capability folder, the shared
+// floor in src/core, src/http, src/tokens and src/storage, and src/verify). Each names its file,
 // the exact snippet it changes and the bug it stands for; `tests` are the files tried first (a speed hint only:
 // a mutant they miss still faces the whole workerd suite).
 // When code moves, update the snippet here: a missing snippet is reported

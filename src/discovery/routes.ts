@@ -61,6 +61,6 @@ export function addWellKnownRoutes(app: Hono<AppEnv>): void {
       responses: { 200: { description: 'The OpenAPI document.', body: openApiResponse } },
     },
     // PUBLIC_ORIGIN when set; the document stays readable without it (nothing is sent to that URL by us).
-    (c) => c.json(servedOpenApiDocument(c.var.config.publicOrigin ?? new URL(c.req.url).origin, c.var.config.disabledCapabilities)),
+    async (c) => c.json(await servedOpenApiDocument(c.env.ASSETS, c.var.config.publicOrigin ?? new URL(c.req.url).origin, c.var.config.disabledCapabilities)),
   );
 }
