@@ -1,8 +1,8 @@
-// The published package as a user gets it: `npm pack`, installed from the tarball into a fresh project
-// (from the local npm cache), type-checked strictly under NodeNext and Bundler with and without the DOM lib, then run against `npm start`.
+// The published package as a user gets it: `npm pack`, installed from the tarball into a fresh project beside the latest
+// hono on the registry, type-checked strictly under NodeNext and Bundler with and without the DOM lib, then run against `npm start`.
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
 
 const CONSUMER_SOURCE = `import { AuthClientError, createAuthClient, createMemoryRefreshTokenStore, type AuthSession } from 'edge-auth/client';
-import { createVerifier, TokenRejectedError, type AccessTokenClaims } from 'edge-auth/verify';
+import { createVerifier, TokenRejectedError, type AccessTokenClaims, type Verifier } from 'edge-auth/verify';
 import { requireAccessToken, type VerifiedTokenVariables } from 'edge-auth/verify/hono';
 import { Hono } from 'hono';
 
@@ -44,6 +44,21 @@ export async function run(baseUrl: string, email: string, password: string): Pro
     middleware: [allowed.status, denied.status],
   };
 }
+
+/** The middleware in front of every route of an app, the \`app.use(requireAccessToken(verifier))\` form. */
+export function guardEveryRoute(verifier: Verifier): Hono<{ Variables: VerifiedTokenVariables }> {
+  const app = new Hono<{ Variables: VerifiedTokenVariables }>();
+  app.use(requireAccessToken(verifier));
+  app.get('/', (c) => c.text(c.var.accessTokenClaims.sub));
+  return app;
+}
+
+export async function everyRouteRefuses(baseUrl: string): Promise<number[]> {
+  const app = guardEveryRoute(createVerifier({ jwksUrl: baseUrl + '/.well-known/jwks.json', issuer: baseUrl, audience: 'edge-auth' }));
+  const missing = await app.request('/');
+  const malformed = await app.request('/', { headers: { Authorization: 'Bearer not.a.token' } });
+  return [missing.status, malformed.status];
+}
 `;
 
 const COMPILER_SETTINGS = {
@@ -52,6 +67,7 @@ const COMPILER_SETTINGS = {
 } as const;
 
 let consumer = '';
+let latestHono = '';
 let server: DevServer;
 
 beforeAll(async () => {
@@ -61,9 +77,11 @@ beforeAll(async () => {
   execFileSync(npm, ['pack', '--pack-destination', consumer, '--silent'], { cwd: root, stdio: 'pipe' });
   const tarball = readdirSync(consumer).find((name) => name.endsWith('.tgz'));
   if (!tarball) throw new Error('npm pack made no tarball');
+  // The newest hono a user would get today, not the version the worker pins: the package must type-check beside it.
+  latestHono = execFileSync(npm, ['view', 'hono@latest', 'version'], { cwd: consumer, encoding: 'utf8' }).trim();
   writeFileSync(
     join(consumer, 'package.json'),
-    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { 'edge-auth': `file:./${tarball}`, '@types/node': '22.20.5' } }),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { 'edge-auth': `file:./${tarball}`, hono: latestHono, '@types/node': '22.20.5' } }),
   );
   execFileSync(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: consumer, stdio: 'pipe' });
   writeFileSync(join(consumer, 'consumer.ts'), CONSUMER_SOURCE);
@@ -76,14 +94,46 @@ afterAll(async () => {
 });
 
 describe('the edge-auth package, installed from its tarball', () => {
-  it('ships only dist/lib and the README, with every export present', () => {
+  it('ships only dist/lib, the README and the LICENSE, with every export present', () => {
     const listing = execFileSync('tar', ['-tzf', readdirSync(consumer).find((name) => name.endsWith('.tgz')) ?? ''], { cwd: consumer, encoding: 'utf8' });
     const files = listing.trim().split('\n').map((line) => line.replace(/^package\//, ''));
-    expect(files.filter((file) => !file.startsWith('dist/lib/')).sort()).toEqual(['README.md', 'package.json']);
+    expect(files.filter((file) => !file.startsWith('dist/lib/')).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
     for (const entry of ['client/index', 'verify/index', 'verify/hono']) {
       expect(files).toContain(`dist/lib/${entry}.js`);
       expect(files).toContain(`dist/lib/${entry}.d.ts`);
     }
+  });
+
+  it('depends on jose alone and takes hono as an optional peer, so the consumer has one hono and none of the worker-only libraries', () => {
+    const manifest = JSON.parse(readFileSync(join(consumer, 'node_modules/edge-auth/package.json'), 'utf8')) as {
+      license: string;
+      dependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+      peerDependenciesMeta?: Record<string, unknown>;
+    };
+    expect(manifest.license).toBe('MIT');
+    expect(Object.keys(manifest.dependencies ?? {})).toEqual(['jose']);
+    expect(manifest.peerDependencies).toEqual({ hono: expect.stringMatching(/^\^4\./) });
+    expect(manifest.peerDependenciesMeta).toEqual({ hono: { optional: true } });
+    const installedHono = JSON.parse(readFileSync(join(consumer, 'node_modules/hono/package.json'), 'utf8')) as { version: string };
+    expect(installedHono.version).toBe(latestHono);
+    expect(existsSync(join(consumer, 'node_modules/edge-auth/node_modules'))).toBe(false);
+    for (const workerOnly of ['arctic', '@oslojs', 'valibot']) expect(existsSync(join(consumer, 'node_modules', workerOnly))).toBe(false);
+  });
+
+  it('imports hono in its declarations only (a .d.ts import is a type import), never in its JavaScript, and declares none of hono\'s types itself', () => {
+    const lib = join(consumer, 'node_modules/edge-auth/dist/lib');
+    const honoImports: string[] = [];
+    for (const file of readdirSync(lib, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.js') || name.endsWith('.d.ts'))) {
+      const text = readFileSync(join(lib, file), 'utf8');
+      if (file.endsWith('.js')) {
+        expect(text, file).not.toMatch(/from\s*["']hono/);
+        continue;
+      }
+      honoImports.push(...(text.match(/^.*from\s*["']hono[^"']*["'].*$/gm) ?? []));
+      expect(text, file).not.toMatch(/\b(?:class|interface|type)\s+(?:Hono|Context|MiddlewareHandler|Next|HonoRequest)\b/);
+    }
+    expect(honoImports).toEqual(["import { MiddlewareHandler } from 'hono';"]);
   });
 
   // Concurrent: each tsc run is independent and mostly waits on reading lib declarations.
@@ -120,8 +170,9 @@ describe('the edge-auth package, installed from its tarball', () => {
   it('runs the client, the verifier and the hono middleware against npm start', () => {
     execFileSync(process.execPath, [tsc, 'consumer.ts', '--module', 'nodenext', '--target', 'es2022', '--types', 'node', '--skipLibCheck', '--outDir', 'out'], { cwd: consumer });
     const email = `consumer-${crypto.randomUUID()}@example.test`;
-    const script = `import { run } from './out/consumer.js'; console.log(JSON.stringify(await run(process.argv[1], process.argv[2], 'a consumer passphrase')));`;
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script, server.url, email], { cwd: consumer, encoding: 'utf8' });
-    expect(JSON.parse(output)).toEqual({ email, sameUser: true, refusedCode: 'invalid_credentials', tamperedRejected: true, middleware: [200, 401] });
+    const script = `import { everyRouteRefuses, run } from './out/consumer.js'; console.log(JSON.stringify({ run: await run(process.argv[1], process.argv[2], 'a consumer passphrase'), everyRoute: await everyRouteRefuses(process.argv[1]) }));`;
+    const output = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script, server.url, email], { cwd: consumer, encoding: 'utf8' })) as { run: unknown; everyRoute: unknown };
+    expect(output.run).toEqual({ email, sameUser: true, refusedCode: 'invalid_credentials', tamperedRejected: true, middleware: [200, 401] });
+    expect(output.everyRoute).toEqual([401, 401]);
   });
 });

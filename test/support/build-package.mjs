@@ -6,5 +6,5 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export default function setup() {
-  execFileSync(process.execPath, [`${root}node_modules/tsdown/dist/run.mjs`], { cwd: root, stdio: 'pipe' });
+  execFileSync(process.execPath, [`${root}scripts/build-package.mjs`], { cwd: root, stdio: 'pipe' });
 }
