@@ -1,4 +1,5 @@
 // Builds the OpenAPI 3.1 document from the route registry and the valibot schemas that validate and shape bodies.
+// Ours, not hono-openapi: it derives the answers every route of a kind shares (400/413/415, 401, 405 operations, preflights, header components) that hono-openapi would need declared route by route.
 
 import { ALTERNATE_STATUS_BY_CODE, STATUS_BY_CODE, type ErrorCode } from '../core/errors';
 import { MAX_BODY_BYTES } from './body';

@@ -1,4 +1,5 @@
 // One list of every route: the app registers from it, OpenAPI is built from it, 405s are answered from it.
+// Ours, not hono-openapi's describeRoute: the worker also reads it at run time (405 and Allow, turned-off capabilities), which a build-time spec generator does not give.
 
 import type { NamedSchema, ObjectSchema } from './schema';
 
