@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import type { AppDependencies, AppEnv } from './http/app-env';
 import { getConfig } from './core/config';
 import { AuthError } from './core/errors';
-import { rejectDeclaredOversizeBody } from './http/body';
+import { capRequestBody } from './http/body';
 import { errorResponse, toAuthError } from './http/error-response';
 import { methodsForPath } from './http/route-registry';
 import { cors } from './http/cors';
@@ -53,9 +53,9 @@ export function createApp(dependencies: Partial<AppDependencies> = {}): Hono<App
     // A deployed worker without JWT_ISSUER fails every request before any work, not halfway through a login.
     issuerFor(config, c.req.raw);
     c.set('config', await withCurrentSigningKeys(c.env, config, c.var.nowSeconds, backgroundWork(c)));
-    rejectDeclaredOversizeBody(c.req.raw);
     await next();
   });
+  app.use(capRequestBody());
   app.use(cors());
 
   addPasswordRoutes(app);
