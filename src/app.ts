@@ -3,12 +3,11 @@
 import { Hono, type Context } from 'hono';
 import type { AppDependencies, AppEnv } from './http/app-env';
 import { getConfig } from './core/config';
-import { AuthError } from './core/errors';
-import { rejectDeclaredOversizeBody } from './http/body';
+import { AuthError, ConfigError } from './core/errors';
+import { capRequestBody } from './http/body';
 import { errorResponse, toAuthError } from './http/error-response';
 import type { Capability } from './http/capability';
 import { methodsForPath, registerCapabilityRoutes } from './http/route-registry';
-import { ConfigError } from './core/errors';
 import { accountCapability } from './account';
 import { adminCapability } from './admin';
 import { discoveryCapability } from './discovery';
@@ -85,9 +84,9 @@ export function createApp(dependencies: Partial<AppDependencies> = {}): Hono<App
     checkDisabledCapabilities(config.disabledCapabilities);
     c.set('config', await withCurrentSigningKeys(c.env, config, c.var.nowSeconds, backgroundWork(c)));
     c.set('capabilities', CAPABILITIES);
-    rejectDeclaredOversizeBody(c.req.raw);
     await next();
   });
+  app.use(capRequestBody());
   app.use(cors());
 
   for (const capability of CAPABILITIES) registerCapabilityRoutes(capability.name, () => capability.addRoutes(app));

@@ -1,4 +1,4 @@
-// Strong entity tags and If-None-Match matching (RFC 9110 §8.8.3, §13.1.2).
+// Strong entity tags (RFC 9110 §8.8.3); hono/etag matches If-None-Match against them and answers the 304.
 
 import { bytesToBase64Url, utf8 } from './encoding';
 
@@ -8,13 +8,3 @@ export async function computeStrongEtag(body: string): Promise<string> {
   return `"${bytesToBase64Url(new Uint8Array(digest))}"`;
 }
 
-/**
- * Whether an `If-None-Match` header matches `etag`, so a 304 may be sent.
- * Uses the weak comparison the RFC prescribes for If-None-Match.
- */
-export function ifNoneMatchHits(ifNoneMatch: string | null, etag: string): boolean {
-  if (ifNoneMatch === null) return false;
-  if (ifNoneMatch.trim() === '*') return true;
-  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
-  return ifNoneMatch.split(',').some((candidate) => opaque(candidate) === opaque(etag));
-}

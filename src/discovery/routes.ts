@@ -1,12 +1,12 @@
 // Public, unauthenticated routes: JWKS, health, and the OpenAPI document.
 
 import type { Hono } from 'hono';
+import { etag } from 'hono/etag';
 import type { AppEnv } from '../http/app-env';
 import { defineRoute } from '../http/define-route';
 import { servedOpenApiDocument } from './openapi-document';
 import { STORAGE_RETRY_AFTER_SECONDS } from '../storage/database';
 import { probeDatabase, probeKv } from './health';
-import { ifNoneMatchHits } from '../core/etag';
 import { JWKS_MAX_AGE_SECONDS, getPublicJwksDocument } from '../tokens/jwks-document';
 import { healthFailureResponse, healthResponse, jwksResponse, openApiResponse, type HealthFailureResponse, type HealthResponse } from '../http/responses';
 
@@ -23,11 +23,11 @@ export function addWellKnownRoutes(app: Hono<AppEnv>): void {
         304: { description: 'Not modified (If-None-Match matched the ETag).', requiredHeaders: ['ETag', 'Cache-Control'] },
       },
     },
+    // hono/etag answers a matching If-None-Match with 304; the route gives it our strong ETag (hono's own is a hex SHA-1 of every response).
+    etag(),
     async (c) => {
-      const { body, etag } = await getPublicJwksDocument(c.var.config.signingKeys);
-      const headers = { 'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}`, ETag: etag };
-      if (ifNoneMatchHits(c.req.header('If-None-Match') ?? null, etag)) return c.body(null, 304, headers);
-      return c.body(body, 200, { ...headers, 'Content-Type': 'application/json' });
+      const document = await getPublicJwksDocument(c.var.config.signingKeys);
+      return c.body(document.body, 200, { 'Cache-Control': `public, max-age=${JWKS_MAX_AGE_SECONDS}`, ETag: document.etag, 'Content-Type': 'application/json' });
     },
   );
 

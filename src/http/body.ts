@@ -1,35 +1,45 @@
-// Reads a JSON request body under a hard size cap, with or without Content-Length.
+// Caps every request body at 16 KiB (hono/body-limit) and reads a JSON body: media type, UTF-8, repeated fields.
 
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { AuthError } from '../core/errors';
 import { findDuplicateJsonKey } from './json-duplicate-keys';
 
 /** Bodies above this are refused with 413, whether or not they declare a length. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** True when the request declares or streams a body. */
-export function hasBody(request: Request): boolean {
-  const length = request.headers.get('content-length');
-  if (length !== null) return length.trim() !== '0';
-  return request.body !== null;
-}
+const capBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new AuthError('payload_too_large', `The request body must be at most ${MAX_BODY_BYTES} bytes.`);
+  },
+});
 
-/** Throws 413 when Content-Length already announces more than the cap. */
-export function rejectDeclaredOversizeBody(request: Request): void {
-  const length = request.headers.get('content-length');
-  if (length === null) return;
-  const bytes = Number(length);
-  if (!/^\s*\d+\s*$/.test(length)) throw new AuthError('invalid_request', 'Content-Length is not a number.');
-  if (bytes > MAX_BODY_BYTES) throw payloadTooLarge();
+/**
+ * Refuses, before any route reads it, a body over `MAX_BODY_BYTES` (413:
+ * a declared Content-Length over the cap, or a streamed body once it
+ * passes it) and a Content-Length that is not a number (400).
+ */
+export function capRequestBody(): MiddlewareHandler {
+  return async (c, next) => {
+    const length = c.req.header('Content-Length');
+    // body-limit would read "1e3" or "-1" as a number (parseInt); such a header is refused instead.
+    if (length !== undefined && !/^\s*\d+\s*$/.test(length)) throw new AuthError('invalid_request', 'Content-Length is not a number.');
+    // body-limit rebuilds the request around a streamed body, which Fetch forbids for GET and HEAD (workerd does hand them one): no route reads it.
+    const streamed = length === undefined || c.req.raw.headers.has('Transfer-Encoding');
+    if (streamed && (c.req.method === 'GET' || c.req.method === 'HEAD')) return next();
+    return capBody(c, next);
+  };
 }
 
 /**
  * Parses the body as JSON. Returns `undefined` for an empty body when
- * `optional`; otherwise 400 (missing, malformed or with a repeated field),
- * 413 (over the cap) or 415 (not `application/json`).
+ * `optional`; otherwise 400 (missing, malformed or with a repeated field)
+ * or 415 (not `application/json`). The size cap is `capRequestBody`'s, which
+ * the app runs on every request before its routes.
  */
 export async function readJsonBody(request: Request, options: { optional?: boolean } = {}): Promise<unknown> {
-  rejectDeclaredOversizeBody(request);
-  const bytes = await readCapped(request);
+  const bytes = await readBody(request);
   if (bytes.byteLength === 0) {
     if (options.optional) return undefined;
     throw new AuthError('invalid_request', 'The request body must be a JSON object.');
@@ -61,35 +71,10 @@ function isJsonContentType(header: string | null): boolean {
   return parameters.every((parameter) => !parameter.startsWith('charset=') || parameter === 'charset=utf-8' || parameter === 'charset="utf-8"');
 }
 
-async function readCapped(request: Request): Promise<Uint8Array> {
-  if (request.body === null) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+async function readBody(request: Request): Promise<Uint8Array> {
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > MAX_BODY_BYTES) {
-        await reader.cancel().catch(() => undefined);
-        throw payloadTooLarge();
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    if (error instanceof AuthError) throw error;
+    return new Uint8Array(await request.arrayBuffer());
+  } catch {
     throw new AuthError('invalid_request', 'The request body could not be read.');
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
-function payloadTooLarge(): AuthError {
-  return new AuthError('payload_too_large', `The request body must be at most ${MAX_BODY_BYTES} bytes.`);
 }

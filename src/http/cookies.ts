@@ -1,4 +1,5 @@
 // The refresh-token cookie: a __Host- cookie no sibling host can set, reading it safely, and clearing it (old name too).
+// Ours, not hono/cookie: its parse keeps only a name's first value (a tossed second one would go unseen), and its serialize writes Max-Age and Path first, not in the order the tests pin.
 
 import type { SameSite } from '../core/config';
 
@@ -48,21 +49,24 @@ export type RefreshCookieChoice =
  * sign a victim into another account.
  */
 export function readRefreshCookie(cookieHeader: string | null): RefreshCookieChoice {
-  const current = new Set<string>();
-  const legacy = new Set<string>();
-  for (const pair of (cookieHeader ?? '').split(';')) {
-    const separator = pair.indexOf('=');
-    if (separator < 0) continue;
-    const name = pair.slice(0, separator).trim();
-    const value = pair.slice(separator + 1).trim();
-    if (value === '') continue;
-    if (name === REFRESH_COOKIE_NAME) current.add(value);
-    else if (name === LEGACY_REFRESH_COOKIE_NAME) legacy.add(value);
-  }
+  const current = cookieValues(cookieHeader, REFRESH_COOKIE_NAME);
+  const legacy = cookieValues(cookieHeader, LEGACY_REFRESH_COOKIE_NAME);
   const legacySeen = legacy.size > 0;
   const counted = current.size > 0 ? current : legacy;
   if (counted.size > 1) return { kind: 'ambiguous', legacySeen };
   const token = counted.values().next().value;
   if (token === undefined) return { kind: 'none', legacySeen };
   return { kind: 'one', token, legacy: current.size === 0, legacySeen };
+}
+
+/** Every distinct non-empty value the `Cookie` header gives `name` (several mean a cookie was tossed). */
+export function cookieValues(cookieHeader: string | null, name: string): Set<string> {
+  const values = new Set<string>();
+  for (const pair of (cookieHeader ?? '').split(';')) {
+    const separator = pair.indexOf('=');
+    if (separator < 0 || pair.slice(0, separator).trim() !== name) continue;
+    const value = pair.slice(separator + 1).trim();
+    if (value !== '') values.add(value);
+  }
+  return values;
 }

@@ -1,4 +1,5 @@
 // Headers every response carries: no caching (unless a route set its own), nosniff, no framing.
+// Ours, not hono/secure-headers: that costs 1.2 KiB gzipped for three fixed headers, with eight of its eleven defaults to switch off and no Cache-Control.
 
 import type { MiddlewareHandler } from 'hono';
 

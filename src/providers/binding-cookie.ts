@@ -1,6 +1,7 @@
 // The __Host- cookie that binds a provider sign-in to the browser that started it.
+// Ours, not hono/cookie (see http/cookies.ts): several binding cookies must count as none, and the attributes keep the order the tests pin.
 
-import { OAUTH_BINDING_COOKIE_NAME } from '../http/cookies';
+import { OAUTH_BINDING_COOKIE_NAME, cookieValues } from '../http/cookies';
 
 export { OAUTH_BINDING_COOKIE_NAME };
 
@@ -20,12 +21,6 @@ export function clearedOAuthBindingCookie(): string {
 
 /** The binding secret the request carries; `null` when there is none or several different ones. */
 export function readOAuthBindingCookie(cookieHeader: string | null): string | null {
-  const values = new Set<string>();
-  for (const pair of (cookieHeader ?? '').split(';')) {
-    const separator = pair.indexOf('=');
-    if (separator < 0 || pair.slice(0, separator).trim() !== OAUTH_BINDING_COOKIE_NAME) continue;
-    const value = pair.slice(separator + 1).trim();
-    if (value !== '') values.add(value);
-  }
+  const values = cookieValues(cookieHeader, OAUTH_BINDING_COOKIE_NAME);
   return values.size === 1 ? (values.values().next().value ?? null) : null;
 }

@@ -1,4 +1,6 @@
 // A JWKS held in memory: fetched from one fixed URL (honouring max-age and ETag) or given as an object.
+// Ours, not jose's createRemoteJWKSet: that keeps keys for a fixed time by Date.now, never revalidates (a 304 is an error to it) and fails as soon as a refetch fails,
+// where the tests rely on the response's max-age, If-None-Match revalidation, an injected clock and a bounded stale window (and we also cap the response at 256 KiB).
 
 import { importVerificationKey } from '../tokens/access';
 import { SIGNING_ALGORITHMS, parsePublicSigningJwk } from '../core/signing-keys';

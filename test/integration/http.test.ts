@@ -59,6 +59,22 @@ describe('errors every route may answer', () => {
     await expectError(response, 413, 'payload_too_large');
   });
 
+  it.each(['1e3', '-1', 'ten'])('answers 400 invalid_request for Content-Length: %s', async (length) => {
+    const response = await createTestClient().fetch('/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': length }, body: '{}' });
+    await expectError(response, 400, 'invalid_request');
+  });
+
+  it('reads a streamed body of exactly 16 KiB (400 for blank JSON, not 413)', async () => {
+    const response = await createTestClient().fetch('/auth/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: streamOf(16 * 1024),
+      // @ts-expect-error: `duplex` is required by the platform for streamed bodies
+      duplex: 'half',
+    });
+    await expectError(response, 400, 'invalid_request');
+  });
+
   it.each([
     ['text/plain', '{"email":"a@example.test","password":"whatever12"}'],
     ['application/x-www-form-urlencoded', 'email=a%40example.test&password=whatever12'],
@@ -153,6 +169,31 @@ describe('CORS and the cookie endpoints’ origin check', () => {
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ALLOWED);
     expect(response.headers.get('Access-Control-Allow-Methods')).toContain('POST');
     expect(response.headers.get('Access-Control-Allow-Headers')).toMatch(/Content-Type/i);
+  });
+
+  it('lists the path’s methods in Allow on a preflight, from an allowed origin or not', async () => {
+    const client = createTestClient({ vars: { ALLOWED_ORIGINS: ALLOWED } });
+    for (const origin of [ALLOWED, 'https://evil.example.test']) {
+      const response = await client.fetch('/auth/refresh', { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' } });
+      expect(response.status).toBe(204);
+      expect(response.headers.get('Allow')).toBe('POST, OPTIONS');
+      expect(response.headers.get('Vary')).toContain('Origin');
+    }
+  });
+
+  it('answers OPTIONS on a path that serves nothing with 404, not a preflight', async () => {
+    const client = createTestClient({ vars: { ALLOWED_ORIGINS: ALLOWED } });
+    const response = await client.fetch('/nope', { method: 'OPTIONS', headers: { Origin: ALLOWED, 'Access-Control-Request-Method': 'GET' } });
+    await expectError(response, 404, 'not_found');
+  });
+
+  it('lets an allowed origin’s scripts read WWW-Authenticate and Retry-After', async () => {
+    const client = createTestClient({ vars: { ALLOWED_ORIGINS: ALLOWED } });
+    const response = await client.fetch('/auth/me', { headers: { Origin: ALLOWED } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe(ALLOWED);
+    const exposed = (response.headers.get('Access-Control-Expose-Headers') ?? '').split(',').map((name) => name.trim());
+    expect(exposed).toEqual(['WWW-Authenticate', 'Retry-After']);
   });
 
   it.each(['/auth/refresh', '/auth/logout'])('%s refuses a foreign Origin with 403 forbidden_origin', async (path) => {
