@@ -1,7 +1,7 @@
 // RFC 6238 time-based one-time codes (SHA-1, 6 digits, 30 s steps) from @oslojs/otp, with the clock passed in.
 // The library's TOTP functions read Date.now(); its HOTP functions take the step, so this file turns time into steps.
 
-import { decodeBase32IgnorePadding, encodeBase32UpperCaseNoPadding } from '@oslojs/encoding';
+import { decodeBase32IgnorePadding, encodeBase32NoPadding } from '@oslojs/encoding';
 import { createTOTPKeyURI, generateHOTP, verifyHOTP } from '@oslojs/otp';
 
 /** Seconds in one time step. */
@@ -38,7 +38,7 @@ export function findMatchingTotpStep(secret: Uint8Array, code: string, nowSecond
 
 /** RFC 4648 base32 without padding: how authenticator apps take a secret. */
 export function bytesToBase32(bytes: Uint8Array): string {
-  return encodeBase32UpperCaseNoPadding(bytes);
+  return encodeBase32NoPadding(bytes);
 }
 
 /** RFC 4648 base32 (padding and case ignored) to bytes, or `null` for anything that is not base32. */
