@@ -48,7 +48,7 @@ export function utf8(text: string): Uint8Array {
   return textEncoder.encode(text);
 }
 
-/** Constant-time equality of two byte strings (length is not secret). */
+/** Constant-time equality of two byte strings (length is not secret). Ours: @oslojs/encoding has none, and @oslojs/crypto is no direct dependency. */
 export function timingSafeEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.byteLength !== b.byteLength) return false;
   let difference = 0;
