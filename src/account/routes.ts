@@ -17,7 +17,7 @@ import type { MailMessage } from '../mail/messages';
 import { assertMailCanLeave, enqueueMail } from '../mail/outbox';
 import { enforceIpRateLimit } from '../http/ip-rate-limit';
 import { requireAuth } from '../sessions/require-auth';
-import { acceptedResponse, verifiedUserResponse, type AcceptedResponse, type VerifiedUserResponse } from '../http/responses';
+import { acceptedResponse, verifiedUserResponse, type AcceptedResponse, type VerifiedUserResponse } from './responses';
 import { emailChangeBody, forgotPasswordBody, resetPasswordBody, verifyEmailBody } from './schemas';
 import { PROOF_RESPONSES, proofContextFor } from '../proof/proof-context';
 import { accountDeleteBody, parseProofBody, proofFrom } from '../proof/proof-schemas';

@@ -1,27 +1,39 @@
-// Base64url and hex helpers over bytes, with no dependencies.
+// Base64url, base64 and hex over @oslojs/encoding (the worker's one encoding library), randomness, UTF-8 and a constant-time compare.
+// The wrappers keep the worker's names and its "`null` for anything malformed" contract (the library throws), so callers stay as they are.
+
+import { decodeBase64IgnorePadding, decodeBase64urlIgnorePadding, encodeBase64NoPadding, encodeBase64urlNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 
 /** Encodes bytes as unpadded base64url. */
 export function bytesToBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return encodeBase64urlNoPadding(bytes);
 }
 
-/** Decodes unpadded base64url; returns `null` for anything else. */
+/** Decodes unpadded base64url; returns `null` for anything else (padding, other letters, a length no encoding has). */
 export function base64UrlToBytes(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
-  const padded = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
-  const binary = atob(padded);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+  return text.includes('=') ? null : decodedOrNull(decodeBase64urlIgnorePadding, text);
+}
+
+/** Encodes bytes as standard base64 without padding (the PHC password-hash string). */
+export function bytesToBase64(bytes: Uint8Array): string {
+  return encodeBase64NoPadding(bytes);
+}
+
+/** Decodes standard base64, padded or not; returns `null` for anything else. */
+export function base64ToBytes(text: string): Uint8Array | null {
+  return decodedOrNull(decodeBase64IgnorePadding, text);
+}
+
+function decodedOrNull(decode: (text: string) => Uint8Array, text: string): Uint8Array | null {
+  try {
+    return decode(text);
+  } catch {
+    return null;
+  }
 }
 
 /** Lower-case hex of bytes. */
 export function bytesToHex(bytes: Uint8Array): string {
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+  return encodeHexLowerCase(bytes);
 }
 
 /** `count` bytes from the platform's CSPRNG. */
@@ -36,7 +48,7 @@ export function utf8(text: string): Uint8Array {
   return textEncoder.encode(text);
 }
 
-/** Constant-time equality of two byte strings (length is not secret). */
+/** Constant-time equality of two byte strings (length is not secret). Ours: @oslojs/encoding has none, and @oslojs/crypto is no direct dependency. */
 export function timingSafeEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.byteLength !== b.byteLength) return false;
   let difference = 0;

@@ -8,7 +8,7 @@ import { servedOpenApiDocument } from './openapi-document';
 import { STORAGE_RETRY_AFTER_SECONDS } from '../storage/database';
 import { probeDatabase, probeKv } from './health';
 import { JWKS_MAX_AGE_SECONDS, getPublicJwksDocument } from '../tokens/jwks-document';
-import { healthFailureResponse, healthResponse, jwksResponse, openApiResponse, type HealthFailureResponse, type HealthResponse } from '../http/responses';
+import { healthFailureResponse, healthResponse, jwksResponse, openApiResponse, type HealthFailureResponse, type HealthResponse } from './responses';
 
 
 /** Adds JWKS, health and OpenAPI routes. */

@@ -48,6 +48,16 @@ export function namedSchema<Schema extends AnySchema>(name: string, schema: Sche
   return { name, schema };
 }
 
+/** A response field: an ISO 8601 timestamp, described for the document. */
+export function isoTime(description: string) {
+  return v.pipe(v.string(), v.isoTimestamp(), v.description(description));
+}
+
+/** A response field: a string or `null`, described for the document. */
+export function nullableText(description: string) {
+  return v.pipe(v.nullable(v.string()), v.description(description));
+}
+
 /** A string that is valid Unicode text (no lone surrogate), described for the document. */
 export function text(description: string, limits: Pick<StringField, 'minLength' | 'maxLength' | 'format'> = {}): AnySchema {
   const actions: v.PipeItem<string, string, v.BaseIssue<unknown>>[] = [v.check<string>((value) => !LONE_SURROGATE.test(value))];

@@ -1,4 +1,6 @@
-// The messages edge-auth mails: plain text plus minimal HTML, the product name from configuration, no tracking.
+// The messages edge-auth mails: plain text plus minimal HTML (escaped by hono/html), the product name from configuration, no tracking.
+
+import { html } from 'hono/html';
 
 /** What a queued message carries: everything a transport needs, already composed. */
 export interface MailMessage {
@@ -94,14 +96,15 @@ function describeSeconds(seconds: number): string {
   return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-}
-
+/**
+ * The HTML of a message: one paragraph per line, the link (when there is one) second. hono/html escapes every
+ * interpolated string and leaves nested html`` fragments as they are, so no markup is ever built by hand.
+ */
 function htmlPage(paragraphs: string[], link?: { href: string; label: string }): string {
-  const body = paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`);
-  if (link) body.splice(1, 0, `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>`);
-  return `<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">${body.join('')}</body></html>`;
+  const body = paragraphs.map((paragraph) => html`<p>${paragraph}</p>`);
+  if (link) body.splice(1, 0, html`<p><a href="${link.href}">${link.label}</a></p>`);
+  // html`` answers a Promise only when a value is one; none is here, so the page is already a string.
+  return String(html`<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">${body}</body></html>`);
 }
 
 /**

@@ -16,7 +16,8 @@ import { listPasskeys } from './passkey-rows';
 import { parsePasskeyLoginBody, parsePasskeyRegistrationBody, passkeyLoginBody, passkeyRegistrationBody } from './schemas';
 import { PROOF_RESPONSES, proofContextFor } from '../proof/proof-context';
 import { parseProofBody, passkeyRegistrationOptionsBody, passkeyRemovalBody } from '../proof/proof-schemas';
-import { loginOptionsResponse, passkeyCreatedResponse, passkeysResponse, registrationOptionsResponse, tokenResponse, type PasskeyCreatedResponse, type PasskeysResponse } from '../http/responses';
+import { loginOptionsResponse, passkeyCreatedResponse, passkeysResponse, registrationOptionsResponse, type PasskeyCreatedResponse, type PasskeysResponse } from './responses';
+import { tokenResponse } from '../sessions/responses';
 import { securityNoticesFor } from '../account/notice-context';
 
 const TAG = 'Passkeys';

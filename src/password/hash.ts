@@ -1,6 +1,6 @@
 // Password hashing: PBKDF2-HMAC-SHA-256 through WebCrypto, stored as a PHC-style string.
 
-import { timingSafeEqualBytes, utf8 } from '../core/encoding';
+import { base64ToBytes, bytesToBase64, timingSafeEqualBytes, utf8 } from '../core/encoding';
 import { normalizePassword } from './policy';
 
 /** Parameters of the password hash. */
@@ -40,7 +40,7 @@ export async function hashPassword(
 ): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(parameters.saltBytes));
   const hash = await derive(password, salt, parameters.iterations, parameters.hashBytes);
-  return `$${parameters.algorithm}$i=${parameters.iterations}$${toB64(salt)}$${toB64(hash)}`;
+  return `$${parameters.algorithm}$i=${parameters.iterations}$${bytesToBase64(salt)}$${bytesToBase64(hash)}`;
 }
 
 /**
@@ -83,8 +83,8 @@ export function parseHash(stored: string): ParsedHash | null {
   const match = /^\$pbkdf2-sha256\$i=(\d{1,7})\$([A-Za-z0-9+/]{16,88})\$([A-Za-z0-9+/]{16,88})$/.exec(stored);
   if (!match) return null;
   const iterations = Number(match[1]);
-  const salt = fromB64(match[2] ?? '');
-  const hash = fromB64(match[3] ?? '');
+  const salt = base64ToBytes(match[2] ?? '');
+  const hash = base64ToBytes(match[3] ?? '');
   if (iterations < 1 || iterations > PBKDF2_MAX_ITERATIONS_IN_PRODUCTION || !salt || !hash) return null;
   return {
     parameters: { algorithm: 'pbkdf2-sha256', iterations, saltBytes: salt.byteLength, hashBytes: hash.byteLength },
@@ -99,19 +99,4 @@ async function derive(password: string, salt: Uint8Array, iterations: number, ha
   const key = await crypto.subtle.importKey('raw', utf8(normalizePassword(password)), 'PBKDF2', false, ['deriveBits']);
   const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, key, hashBytes * 8);
   return new Uint8Array(bits);
-}
-
-function toB64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/=+$/, '');
-}
-
-function fromB64(text: string): Uint8Array | null {
-  try {
-    const binary = atob(text + '='.repeat((4 - (text.length % 4)) % 4));
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  } catch {
-    return null;
-  }
 }

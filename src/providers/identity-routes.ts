@@ -12,7 +12,7 @@ import { requireAuth } from '../sessions/require-auth';
 import { listIdentities } from './identity-rows';
 import { PROOF_RESPONSES, proofContextFor } from '../proof/proof-context';
 import { identityUnlinkBody, parseProofBody } from '../proof/proof-schemas';
-import { identitiesResponse, type IdentitiesResponse } from '../http/responses';
+import { identitiesResponse, type IdentitiesResponse } from './responses';
 import { isoTime } from '../sessions/session-routes';
 import { securityNoticesFor } from '../account/notice-context';
 

@@ -12,7 +12,7 @@ import { limitPerIp } from '../http/ip-rate-limit';
 import { OAUTH_FLOW_TTL_SECONDS } from './flow-secrets';
 import { oauthCallbackQuery, oauthStartQuery, parseOAuthCallbackQuery, parseOAuthStartQuery } from './schemas';
 import { securityNoticesFor } from '../account/notice-context';
-import { oauthProvidersResponse, type OAuthProvidersResponse } from '../http/responses';
+import { oauthProvidersResponse, type OAuthProvidersResponse } from './responses';
 
 const TAG = 'Providers';
 

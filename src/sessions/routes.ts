@@ -15,7 +15,7 @@ import { logAuthEvent } from '../core/log';
 import { limitPerIp } from '../http/ip-rate-limit';
 import { requireTrustedOrigin } from '../http/origin-check';
 import { readBearerToken, requireAuth, verifyRequestAccessToken } from './require-auth';
-import { meResponse, tokenResponse, type MeResponse } from '../http/responses';
+import { meResponse, tokenResponse, type MeResponse } from './responses';
 import { refreshBody } from './schemas';
 
 const TAG = 'Authentication';

@@ -9,7 +9,7 @@ import { defineRoute } from '../http/define-route';
 import { requireAuth } from './require-auth';
 import { listAuthEvents } from './auth-events';
 import { listLiveSessions, type RevocationReason } from './session-rows';
-import { eventsResponse, sessionsResponse, type EventsResponse, type SessionsResponse } from '../http/responses';
+import { eventsResponse, sessionsResponse, type EventsResponse, type SessionsResponse } from './responses';
 
 const TAG = 'Sessions';
 /** At most this many sessions are listed (the most recently used). */

@@ -18,7 +18,8 @@ import { requireAuth } from '../sessions/require-auth';
 import { mfaLoginBody, parseMfaLoginBody, secondFactorFrom, totpDisableBody, totpEnableBody } from './schemas';
 import { PROOF_RESPONSES, proofContextFor } from '../proof/proof-context';
 import { parseProofBody, totpSetupBody } from '../proof/proof-schemas';
-import { recoveryCodesResponse, tokenResponse, totpSetupResponse, type RecoveryCodesResponse, type TotpSetupResponse } from '../http/responses';
+import { recoveryCodesResponse, totpSetupResponse, type RecoveryCodesResponse, type TotpSetupResponse } from './responses';
+import { tokenResponse } from '../sessions/responses';
 import { securityNoticesFor } from '../account/notice-context';
 
 const TAG = 'Second factor';

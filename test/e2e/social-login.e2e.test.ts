@@ -22,7 +22,7 @@ async function signInAtProvider(page: Page, login: string, screenshot?: string):
 }
 
 /** The code an authenticator app shows now, or `stepOffset` steps on (one step of skew is accepted). */
-function appCode(secret: Uint8Array, stepOffset = 0): Promise<string> {
+function appCode(secret: Uint8Array, stepOffset = 0): string {
   return totpCodeForStep(secret, totpStepAt(Math.floor(Date.now() / 1000)) + stepOffset);
 }
 

@@ -7,7 +7,7 @@ import { confirmWithPassword, openDemo, PASSWORD, submitSignIn, uniqueEmail, ver
 const device = closeDevicesAfterEach();
 
 /** The code an authenticator app shows now, or `stepOffset` steps on (one step of skew is accepted). */
-function appCode(secret: Uint8Array, stepOffset = 0): Promise<string> {
+function appCode(secret: Uint8Array, stepOffset = 0): string {
   return totpCodeForStep(secret, totpStepAt(Math.floor(Date.now() / 1000)) + stepOffset);
 }
 

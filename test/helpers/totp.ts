@@ -10,7 +10,7 @@ export function base32ToBytes(text: string): Uint8Array {
 }
 
 /** The code an authenticator app with this secret shows at the client's clock, `stepOffset` steps away. */
-export function codeAt(client: TestClient, secret: Uint8Array, stepOffset = 0): Promise<string> {
+export function codeAt(client: TestClient, secret: Uint8Array, stepOffset = 0): string {
   return totpCodeForStep(secret, totpStepAt(Math.floor(client.clock.now() / 1000)) + stepOffset);
 }
 

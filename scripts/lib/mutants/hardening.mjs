@@ -43,6 +43,14 @@ export const MUTANTS = [
     description: 'mail_console lines no longer say which template they are',
     tests: ['test/integration/mail-delivery.test.ts'],
   },
+  {
+    id: 'mail-html-unescaped-paragraph',
+    file: 'src/mail/messages.ts',
+    original: 'const body = paragraphs.map((paragraph) => html`<p>${paragraph}</p>`);',
+    replacement: 'const body = paragraphs.map((paragraph) => html(Object.assign([`<p>${paragraph}</p>`], { raw: [] })));',
+    description: 'each paragraph is built as a string before it reaches the template, so a passkey name or user agent in a notice becomes markup',
+    tests: ['test/unit/mail-messages.test.ts'],
+  },
   // --- Addresses are RFC 5321 mailboxes ---
   {
     id: 'email-local-part-allows-angle-brackets',

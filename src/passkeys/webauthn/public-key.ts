@@ -1,6 +1,7 @@
 // A passkey's public key: from its COSE form (registration) to a stored JWK, and checking assertion signatures with WebCrypto.
 
 import { COSEKeyType, coseAlgorithmEdDSA, coseAlgorithmES256, coseAlgorithmRS256, coseEllipticCurveEd25519, coseEllipticCurveP256, type COSEPublicKey } from '@oslojs/webauthn';
+import { decodeHex } from '@oslojs/encoding';
 import { bytesToBase64Url } from '../../core/encoding';
 
 /** COSE algorithms we accept, in order of preference: EdDSA, ES256, RS256. */
@@ -100,9 +101,6 @@ export function ecdsaDerToRaw(der: Uint8Array): Uint8Array | null {
 function bigIntToBase64Url(value: bigint, width = 0): string {
   let hex = value.toString(16);
   if (hex.length % 2 === 1) hex = `0${hex}`;
-  const length = Math.max(width, hex.length / 2);
-  const bytes = new Uint8Array(length);
-  const offset = length - hex.length / 2;
-  for (let i = 0; i < hex.length / 2; i++) bytes[offset + i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return bytesToBase64Url(bytes);
+  // Left-padded with zero bytes to `width` when the number is shorter.
+  return bytesToBase64Url(decodeHex(hex.padStart(width * 2, '0')));
 }
