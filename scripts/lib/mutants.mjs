@@ -223,7 +223,7 @@ const CORE = [
   {
     id: 'logout-misses-refresh-session',
     file: 'src/sessions/logout.ts',
-    original: 'if (session) sessions.push(session);',
+    original: 'if (found) sessions.push(found.session);',
     replacement: '',
     description: "logout with a refresh cookie does not end the cookie's session",
     tests: ['test/integration/logout.test.ts'],

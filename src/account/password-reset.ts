@@ -76,7 +76,7 @@ export async function resetPassword(context: ResetContext, token: string, newPas
   if (userId === null) throw invalidLink('reset link already used or no longer valid');
   const emailHash = await hashEmailForThrottle(link.record.userEmail);
   const resetsAccount = provingAddressResetsAccount(link.record.userEmailVerified, 'password_reset');
-  const { extraResults } = await revokeSessionsWithResults(context.env, context.revocation, {
+  const { extraResults } = await revokeSessionsWithResults(context.env, db, context.revocation, {
     target: { userId },
     reason: 'password_reset',
     nowSeconds: context.nowSeconds,
@@ -84,7 +84,7 @@ export async function resetPassword(context: ResetContext, token: string, newPas
     extraStatements: (batchDb) => [
       // First, so its result (the removed identities) leads extraResults.
       ...(resetsAccount ? removeWaysInStatements(batchDb, userId) : []),
-      updatePasswordHashStatement(context.env, userId, newHash),
+      updatePasswordHashStatement(batchDb, userId, newHash),
       batchDb.prepare('UPDATE users SET email_verified = 1 WHERE id = ?1').bind(userId),
       forgetLoginFailuresStatement(batchDb, emailHash),
       deleteUserEmailLinksStatement(batchDb, userId),

@@ -8,6 +8,7 @@ import { defineRoute } from '../http/define-route';
 import { logEvent } from '../core/log';
 import { requireAuth, requireRole } from '../sessions/require-auth';
 import { findUserById } from '../storage/users';
+import { databaseForKey } from '../storage/database';
 
 /** Adds the admin routes to the app. */
 export function addAdminRoutes(app: Hono<AppEnv>): void {
@@ -24,7 +25,7 @@ export function addAdminRoutes(app: Hono<AppEnv>): void {
       const userId = c.req.param('id') ?? '';
       const user = await findUserById(c.env, userId);
       if (!user) throw new AuthError('not_found', 'There is no user with this id.');
-      const revoked = await revokeSessions(c.env, c.var.config, {
+      const revoked = await revokeSessions(c.env, databaseForKey(c.env, user.id), c.var.config, {
         target: { userId: user.id },
         reason: 'admin_revoked',
         nowSeconds: c.var.nowSeconds,

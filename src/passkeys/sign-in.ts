@@ -59,7 +59,7 @@ export async function loginWithPasskey(
   requireSignInAllowed(user, 'passkey', context.requireEmailVerification);
   const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr: passkeyAmr(assertion.flags) };
   const extraStatements = [recordPasskeyUseStatement(db, passkey.userId, assertion.credentialId, verdict.value.signCount, context.nowSeconds)];
-  return openSignInSession(context.env, user, { ...signIn, extraStatements, operation: 'open passkey session' });
+  return openSignInSession(databaseForKey(context.env, user.id), user, { ...signIn, extraStatements, operation: 'open passkey session' });
 }
 
 /**

@@ -10,7 +10,7 @@ import { providerClientFor } from './clients';
 import { hashFlowSecret, newFlowSecrets, OAUTH_FLOW_TTL_SECONDS } from './flow-secrets';
 import { ProviderResponseError } from './profile';
 import type { OAuthProviderConfig } from '../core/provider-config';
-import type { StorageBindings } from '../storage/database';
+import { databaseForKey, type StorageBindings } from '../storage/database';
 import { consumeOAuthFlow, insertOAuthFlow } from './flow-rows';
 import { IdTokenRejection } from '../tokens/id-token';
 import { linkInSignIn, type NewIdentity } from './identity-rows';
@@ -166,7 +166,7 @@ export async function finishOAuthSignIn(context: OAuthContext, providerId: strin
   }
   if (needsSecondStep(account.user, 'provider')) {
     const pendingLink = link === null ? null : { subject: link.subject, email: link.email ?? account.user.email };
-    const mfaToken = await issueMfaToken(context.env, account.user, null, context.nowSeconds, { provider: providerId, pendingLink });
+    const mfaToken = await issueMfaToken(databaseForKey(context.env, account.user.id), account.user, null, context.nowSeconds, { provider: providerId, pendingLink });
     logEvent('info', 'oauth_sign_in_mfa_required', { provider: providerId, user_id: account.user.id, link_pending: link !== null });
     return { location: withErrorFragment(flow.redirectTo, 'mfa_required', { mfa_token: mfaToken }), session: null };
   }
@@ -180,5 +180,5 @@ export async function finishOAuthSignIn(context: OAuthContext, providerId: strin
 /** Opens the session of a provider sign-in and records `login_succeeded`, with a first-time link: one batch. */
 function openProviderSession(context: OAuthContext, user: SignInUser, link: NewIdentity | null): Promise<IssuedSession> {
   const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.config.refreshTokenTtlSeconds, amr: PROVIDER_AMR };
-  return openSignInSession(context.env, user, { ...signIn, ...linkInSignIn(context.env, link, context.client), operation: 'open provider session' });
+  return openSignInSession(databaseForKey(context.env, user.id), user, { ...signIn, ...linkInSignIn(context.env, link, context.client), operation: 'open provider session' });
 }

@@ -77,7 +77,7 @@ export async function disableTotp(context: SecondFactorContext, caller: Caller, 
   if (!factor || factor.enabledAt === null) throw new AuthError('not_found', 'Two-factor sign-in is not on for this account.');
   const passed = await checkSecondFactor(context, { id: caller.userId, email: caller.email }, factor, input, caller.sessionId);
   const db = databaseForKey(context.env, caller.userId);
-  const ending = endCheckBeside(context.env, caller.userId, passed, 'settle', context.nowSeconds);
+  const ending = endCheckBeside(db, caller.userId, passed, 'settle', context.nowSeconds);
   await runStorage('disable totp', () =>
     db.batch([
       ...deleteTotpStatements(db, caller.userId),

@@ -86,7 +86,7 @@ export async function checkSecondFactor(
     await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
     throw invalidCode(verdict === null ? 'wrong code' : 'code already used');
   }
-  return { emailHash, claim, homeShard: state.homeShard };
+  return { emailHash, claim, homeShard: state.homeShard, homeDb: state.homeDb };
 }
 
 /**

@@ -119,8 +119,7 @@ export interface MfaTokenUse {
  * user, factor and origin, in one batch (one round trip). `null` for an unknown,
  * expired or spent token, or one whose user is gone.
  */
-export async function spendMfaTokenAttempt(env: StorageBindings, tokenHash: string, nowSeconds: number, shardKey: string): Promise<MfaTokenUse | null> {
-  const db = databaseForKey(env, shardKey);
+export async function spendMfaTokenAttempt(db: D1Database, tokenHash: string, nowSeconds: number): Promise<MfaTokenUse | null> {
   const [spent, found] = await runStorage('spend mfa token attempt', () =>
     db.batch([
       db

@@ -85,7 +85,7 @@ export const MUTANTS = [
   {
     id: 'proof-unverified-claim-kept',
     file: 'src/proof/proof.ts',
-    original: "    if (granted) await endCheckOnHomeShard(context.env, granted, 'release', context.nowSeconds);\n",
+    original: "    if (granted) await endCheckOnHomeShard(granted, 'release', context.nowSeconds);\n",
     replacement: '',
     description: 'a refused enrolment leaves its lockout claim pending',
     tests: ['test/security/lifecycle-proof.test.ts'],
