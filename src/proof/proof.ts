@@ -125,8 +125,8 @@ async function checkProof(context: ProofContext, userDb: D1Database, user: UserR
     const normalized = normalizePassword(input.password ?? '');
     if (passwordLength(normalized) > PASSWORD_MAX_CHARACTERS || !(await verifyPassword(normalized, user.passwordHash))) return 'wrong password';
   } else if (kind === 'totp_code') {
-    const factor = await readTotpFactor(context.env, user.id);
-    if (!factor || factor.enabledAt === null || !(await spendSecondFactor(context, user.id, factor, { kind: 'totp', code: input.code ?? '' }))) return 'wrong or used code';
+    const factor = await readTotpFactor(userDb, user.id);
+    if (!factor || factor.enabledAt === null || !(await spendSecondFactor(context, userDb, user.id, factor, { kind: 'totp', code: input.code ?? '' }))) return 'wrong or used code';
   } else {
     const verdict = await checkPasskeyAssertion(context, userDb, user.id, input.credential);
     if (typeof verdict === 'string') return verdict;

@@ -103,7 +103,7 @@ export async function completeMfaSignIn(context: MfaLoginContext, mfaToken: stri
   const { user, factor, origin } = found;
   if (!factor || factor.enabledAt === null) throw invalidMfaToken('totp no longer enabled');
   requireSignInAllowed(user, 'second_step', context.requireEmailVerification);
-  const passed = await checkSecondFactor(context, user, factor, input, null);
+  const passed = await checkSecondFactor(context, userDb, user, factor, input, null);
 
   const amr = secondStepAmr(origin.provider === null ? 'pwd' : 'fed', input.kind);
   const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr };
