@@ -168,7 +168,7 @@ async function checkPasskeyAssertion(
   if (!found.passkey || found.passkey.userId !== userId) return 'not a passkey of this user';
   const verdict = await verifyAssertion(assertion, found.passkey);
   if (!verdict.ok) {
-    if (verdict.reason === 'counter_regressed') await recordCounterRegression(context.env, userId, context.nowSeconds, context.client);
+    if (verdict.reason === 'counter_regressed') await recordCounterRegression(userDb, userId, context.nowSeconds, context.client);
     return verdict.reason;
   }
   return { statement: recordPasskeyUseStatement(userDb, userId, assertion.credentialId, verdict.value.signCount, context.nowSeconds) };

@@ -209,7 +209,7 @@ const IDENTITIES: SignInMethodTable = { table: 'identities', idColumn: 'id', eve
  * records `identity_removed` (one round trip), then forgets its directory entry.
  */
 export async function deleteIdentity(env: StorageBindings, userId: string, identityId: string, nowSeconds: number, client: EventClient): Promise<IdentityRemoval> {
-  const { outcome, removed } = await removeSignInMethod<{ provider: string; subject: string }>(env, IDENTITIES, userId, identityId, nowSeconds, client);
+  const { outcome, removed } = await removeSignInMethod<{ provider: string; subject: string }>(databaseForKey(env, userId), IDENTITIES, userId, identityId, nowSeconds, client);
   if (removed !== null) await unindexIdentity(env, removed.provider, removed.subject, userId);
   return outcome;
 }
