@@ -110,7 +110,7 @@ export async function completeMfaSignIn(context: MfaLoginContext, mfaToken: stri
   const deleteToken = deleteMfaTokenStatement(userDb, tokenHash);
   const link = pendingIdentity(user.id, origin, context.nowSeconds);
   // The provider account of an automatic link is linked only now, with the session the step opens.
-  const linking = linkInSignIn(context.env, link, context.client);
+  const linking = linkInSignIn(context.env, userDb, link, context.client);
   const extraStatements = [...linking.extraStatements, deleteToken];
   const session = await openSignInSession(userDb, user, { ...signIn, check: passed, extraStatements, afterExtraStatements: linking.afterExtraStatements, operation: 'open mfa session' });
   if (link !== null) queueSecurityNotice(context.notices, user.id, 'identity_linked', link.provider);
