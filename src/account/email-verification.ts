@@ -2,7 +2,7 @@
 
 import { AuthError } from '../core/errors';
 import type { MailMessage } from '../mail/messages';
-import { databaseForKey, runStorage } from '../storage/database';
+import { runStorage } from '../storage/database';
 import { claimDirectoryKey, emailDirectoryKey, releaseDirectoryKey } from '../storage/directory';
 import { consumeEmailLinkStatement, readConsumedLink } from './email-link-rows';
 import { findUserById } from '../storage/users';
@@ -46,7 +46,7 @@ export interface VerifiedUser {
 export async function useVerificationLink(context: Pick<LinkContext, 'env' | 'nowSeconds'>, token: string): Promise<VerifiedUser> {
   const link = await findUsableLink(context.env, token, ['verify_email', 'email_change'], context.nowSeconds);
   const { purpose, userId, newEmail, userEmail } = link.record;
-  const db = databaseForKey(context.env, userId);
+  const db = link.db;
   const target = purpose === 'email_change' ? newEmail : null;
   const claimed = target === null ? true : await claimDirectoryKey(context.env, emailDirectoryKey(target), userId, context.nowSeconds);
   const [consumed, applied] = await runStorage('use verification link', () =>

@@ -5,7 +5,7 @@ import { insertAuthEventStatement } from '../sessions/auth-events';
 import type { MailMessage } from '../mail/messages';
 import { hashPassword } from '../password/hash';
 import { findPasswordWeakness } from '../password/policy';
-import { databaseForKey, runStorage } from '../storage/database';
+import { runStorage } from '../storage/database';
 import { consumeEmailLinkStatement, deleteUserEmailLinksStatement, readConsumedLink } from './email-link-rows';
 import { forgetLoginFailuresStatement } from '../password/login-failures';
 import { findUserByEmailStatement, readUser, updatePasswordHashStatement } from '../storage/users';
@@ -70,7 +70,7 @@ export async function resetPassword(context: ResetContext, token: string, newPas
   const weakness = findPasswordWeakness(newPassword, link.record.userEmail);
   if (weakness) throw new AuthError('weak_password', weakness);
   const newHash = await hashPassword(newPassword);
-  const db = databaseForKey(context.env, link.record.userId);
+  const db = link.db;
   const consumed = await runStorage('consume reset link', () => consumeEmailLinkStatement(db, link.tokenHash, 'password_reset', context.nowSeconds).all());
   const userId = readConsumedLink(consumed);
   if (userId === null) throw invalidLink('reset link already used or no longer valid');
