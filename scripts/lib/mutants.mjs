@@ -142,7 +142,7 @@ const CORE = [
   {
     id: 'password-change-uncounted-failure',
     file: 'src/password/change.ts',
-    original: 'await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);',
+    original: 'await countFailedAttempt(state, context.lockout, context.nowSeconds, attempt);',
     replacement: '',
     description: 'wrong current passwords on a password change do not count towards the lockout',
     tests: ['test/security/password-change.test.ts', 'test/security/lockout.test.ts'],

@@ -55,7 +55,7 @@ export async function changePassword(
   const tooLong = passwordLength(currentPassword) > PASSWORD_MAX_CHARACTERS;
   if (tooLong || !(await verifyPassword(currentPassword, user.passwordHash))) {
     const attempt = { email: caller.email, emailHash, userId: user.id, sessionId: caller.sessionId, kind: 'password_change_failed' as const, client: context.client };
-    await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
+    await countFailedAttempt(state, context.lockout, context.nowSeconds, attempt);
     throw new AuthError('invalid_credentials', 'The current password is incorrect.', { logReason: 'wrong current password' });
   }
   const newHash = await hashPassword(newPassword);

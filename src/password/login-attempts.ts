@@ -2,7 +2,7 @@
 
 import { insertAuthEventStatement, type AuthEventInput } from '../sessions/auth-events';
 import { DEFAULT_SHARD, shardOf } from '../core/ids';
-import { databaseForKey, databaseForShard, databaseOfKnownShard, runStorage, shardForEmail, shardMapOf, type StorageBindings } from '../storage/database';
+import { databaseForShard, databaseOfKnownShard, runStorage, shardForEmail, shardMapOf, type StorageBindings } from '../storage/database';
 import { emailDirectoryKey, findDirectoryEntryStatement, readDirectoryUserId } from '../storage/directory';
 import {
   claimCheckStatement,
@@ -161,13 +161,20 @@ export interface FailedLogin {
 }
 
 /**
+ * Where a failed check is recorded, as the first look (`readLoginState`)
+ * resolved it: the email's home shard and its database (the failure
+ * record), and the database of the user's shard (the events of a user
+ * living elsewhere).
+ */
+export type FailureShards = Pick<LoginState, 'homeShard' | 'homeDb' | 'userDb'>;
+
+/**
  * Settles a claimed check that failed, in one batch (one round trip) with
  * its events: the claim is released and the failure counted. Returns the
  * lock it started, if it started one.
  */
-export async function recordFailedLogin(env: StorageBindings, failure: FailedLogin): Promise<{ lockedUntil: number; lockouts: number } | null> {
-  const homeShard = await shardForEmail(env, failure.email);
-  const db = databaseForShard(env, homeShard);
+export async function recordFailedLogin(shards: FailureShards, failure: FailedLogin): Promise<{ lockedUntil: number; lockouts: number } | null> {
+  const { homeShard, homeDb: db, userDb } = shards;
   const userId = failure.failedEvent.userId;
   // Events belong on the user's shard: a user living elsewhere gets them there, and the home batch sends the same statements inserting nothing.
   const eventsElsewhere = userId !== null && shardOf(userId) !== homeShard;
@@ -179,8 +186,7 @@ export async function recordFailedLogin(env: StorageBindings, failure: FailedLog
   statements.push(insertAuthEventStatement(db, here(failure.failedEvent), failure.nowSeconds, { sql: '?2 IS NOT NULL', parameters: [] }));
   const results = await runStorage('record failed login', () => db.batch(statements));
   const lock = readStartedLock(results[lockSlot]);
-  if (eventsElsewhere) {
-    const userDb = databaseForKey(env, userId);
+  if (eventsElsewhere && userDb !== null) {
     const events = lock ? [failure.lockoutEvent, failure.failedEvent] : [failure.failedEvent];
     await runStorage('record failed login events', () => userDb.batch(events.map((event) => insertAuthEventStatement(userDb, event, failure.nowSeconds))));
   }

@@ -63,7 +63,7 @@ export async function loginWithPassword(context: LoginContext, rawEmail: string,
   if (!user || !passwordMatches) {
     if (email && emailHash) {
       const attempt = { email, emailHash, userId: user?.id ?? null, sessionId: null, kind: 'login_failed' as const, client: context.client };
-      await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
+      await countFailedAttempt(state, context.lockout, context.nowSeconds, attempt);
     }
     throw invalidCredentials(!email ? 'malformed email' : user ? 'wrong password' : 'unknown email or over-long password');
   }

@@ -97,7 +97,7 @@ export async function requireProof(context: ProofContext, caller: ProofCaller, a
   const failure = decision === 'wrong' ? `${offered} not accepted by this account` : await checkProof(context, userDb, user, decision, input, check);
   if (failure !== null) {
     const attempt = { email: caller.email, emailHash, userId: user.id, sessionId: caller.sessionId, kind: 'reauthentication_failed' as const, client: context.client };
-    await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
+    await countFailedAttempt(state, context.lockout, context.nowSeconds, attempt);
     throw wrongProof(`${action}: ${failure}`);
   }
   return user;

@@ -85,7 +85,7 @@ export async function checkSecondFactor(
   const used = verdict !== null && (await useSecondFactor(context, userDb, user.id, input.kind, verdict));
   if (!used) {
     const attempt = { email: user.email, emailHash, userId: user.id, sessionId, kind: 'mfa_code_failed' as const, client: context.client };
-    await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
+    await countFailedAttempt({ ...state, userDb }, context.lockout, context.nowSeconds, attempt);
     throw invalidCode(verdict === null ? 'wrong code' : 'code already used');
   }
   return { emailHash, claim, homeShard: state.homeShard, homeDb: state.homeDb };

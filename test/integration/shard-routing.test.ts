@@ -32,6 +32,15 @@ describe('shard routing per request', () => {
     expect(counter.lookups).toBe(1);
   });
 
+  it('a wrong password resolves one database: the failure is counted where the first look found the record', async () => {
+    const client = createTestClient();
+    const email = uniqueEmail();
+    await client.postJson('/auth/register', { email, password: DEFAULT_PASSWORD });
+    const counter = countDatabaseLookups(client);
+    expect((await client.postJson('/auth/login', { email, password: 'not the right passphrase' })).status).toBe(401);
+    expect(counter.lookups).toBe(1);
+  });
+
   it('a refresh resolves one database, the one its token names', async () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);

@@ -21,7 +21,7 @@ export const MUTANTS = [
   {
     id: 'proof-wrong-not-counted',
     file: 'src/proof/proof.ts',
-    original: '    await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);\n    throw wrongProof',
+    original: '    await countFailedAttempt(state, context.lockout, context.nowSeconds, attempt);\n    throw wrongProof',
     replacement: '    void attempt;\n    throw wrongProof',
     description: 'a wrong proof is refused but not counted, so a stolen token can guess the password without ever locking the account',
     tests: ['test/security/lifecycle-proof.test.ts'],
