@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { shardMapOf } from '../../src/storage/database';
 import { REFRESH_COOKIE_NAME } from '../../src/http/cookies';
-import { createTestClient, getMe, logIn, refreshWithCookie, sendWithBearer, signUpAndLogIn, uniqueEmail, DEFAULT_PASSWORD, type TestClient } from '../helpers/client';
+import { createTestClient, getMe, logIn, refreshWithCookie, sendWithBearer, signUpAndLogIn, signUpVerified, uniqueEmail, DEFAULT_PASSWORD, type TestClient } from '../helpers/client';
+import { codeAt, enableTotp, mfaStep, passwordStep } from '../helpers/totp';
+import { addPasskey, signInWithPasskey } from '../helpers/passkeys';
 
 // Puts a counting getter in place of each shard's D1 binding on the client's env: every routing to a database reads one.
 function countDatabaseLookups(client: TestClient): { lookups: number } {
@@ -71,5 +73,26 @@ describe('shard routing per request', () => {
     });
     expect(response.status).toBe(204);
     expect(counter.lookups).toBe(1);
+  });
+
+  it('a sign-in with TOTP resolves one database at the password step and two at the code step (its token names one, the email home shard the other)', async () => {
+    const client = createTestClient();
+    const user = await signUpVerified(client);
+    const totp = await enableTotp(client, user);
+    const counter = countDatabaseLookups(client);
+    const mfaToken = await passwordStep(client, user.email, user.password);
+    expect(counter.lookups).toBe(1);
+    counter.lookups = 0;
+    expect((await mfaStep(client, mfaToken, { code: await codeAt(client, totp.secret) })).status).toBe(200);
+    expect(counter.lookups).toBe(2);
+  });
+
+  it('a passkey sign-in resolves the challenge shard for its options, then the challenge and user handle shards', async () => {
+    const client = createTestClient();
+    const user = await signUpVerified(client);
+    const authenticator = await addPasskey(client, user.accessToken);
+    const counter = countDatabaseLookups(client);
+    expect((await signInWithPasskey(client, authenticator)).status).toBe(200);
+    expect(counter.lookups).toBe(3);
   });
 });
