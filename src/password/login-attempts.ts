@@ -27,6 +27,8 @@ export interface LoginLookup {
   findUser?: boolean;
   /** Find the user by id instead of by email (the email still routes and names the failure record). */
   userId?: string;
+  /** The database of `userId`'s shard, when the request resolved it already: not looked up again. */
+  userDb?: D1Database;
   emailHash: string | null;
   /**
    * Claim a password check on the account's failure record (needs
@@ -62,7 +64,8 @@ export async function readLoginState(env: StorageBindings, lookup: LoginLookup):
     return { user: null, userDb: null, failures: null, claim: null, homeShard: DEFAULT_SHARD, homeDb: databaseForShard(env, DEFAULT_SHARD) };
   }
   const homeShard = lookup.email === null ? DEFAULT_SHARD : await shardForEmail(env, lookup.email);
-  const db = databaseForShard(env, homeShard);
+  const knownUserDb = lookup.userId !== undefined ? lookup.userDb : undefined;
+  const db = knownUserDb !== undefined && shardOf(lookup.userId!) === homeShard ? knownUserDb : databaseForShard(env, homeShard);
   const userElsewhere = lookup.findUser !== false && lookup.userId !== undefined && shardOf(lookup.userId) !== homeShard;
   const statements: D1PreparedStatement[] = [];
   const slot = (statement: D1PreparedStatement | null): number => (statement ? statements.push(statement) - 1 : -1);
@@ -74,7 +77,7 @@ export async function readLoginState(env: StorageBindings, lookup: LoginLookup):
   const claimSlot = slot(lookup.claim && lookup.emailHash !== null ? claimCheckStatement(db, lookup.emailHash, lookup.claim.nowSeconds, lookup.claim.policy) : null);
   const failureSlot = slot(lookup.emailHash !== null ? findLoginFailuresStatement(db, lookup.emailHash) : null);
   // A user id naming no shard of the map names nobody: not found, not a 401.
-  const elsewhereDb = userElsewhere ? databaseOfKnownShard(env, lookup.userId!) : null;
+  const elsewhereDb = userElsewhere ? (knownUserDb ?? databaseOfKnownShard(env, lookup.userId!)) : null;
   const [results, elsewhere] = await Promise.all([
     statements.length === 0 ? Promise.resolve([]) : runStorage('read login state', () => db.batch(statements)),
     elsewhereDb !== null ? findUserIn(elsewhereDb, lookup.userId!) : Promise.resolve(null),

@@ -80,7 +80,7 @@ export async function checkSecondFactor(
 ): Promise<GrantedCheck> {
   const emailHash = await hashEmailForThrottle(user.email);
   const verdict = input.kind === 'totp' ? await matchTotpCode(context, user.id, factor, input.code) : normalizeRecoveryCode(input.code);
-  const state = await readLoginState(context.env, { email: user.email, userId: user.id, emailHash, claim: { nowSeconds: context.nowSeconds, policy: context.lockout } });
+  const state = await readLoginState(context.env, { email: user.email, userId: user.id, userDb, emailHash, claim: { nowSeconds: context.nowSeconds, policy: context.lockout } });
   const claim = requireGrantedClaim(state.claim, state.failures, context.lockout, context.nowSeconds);
   const used = verdict !== null && (await useSecondFactor(context, userDb, user.id, input.kind, verdict));
   if (!used) {
