@@ -9,6 +9,7 @@ import { newSessionId, newUserId } from '../src/core/ids';
 import { invalidToken, readBearerToken } from '../src/sessions/require-auth';
 import { hashPassword } from '../src/password/hash';
 import { openSessionStatements, runBatch } from '../src/sessions/session-rows';
+import { databaseForKey } from '../src/storage/database';
 import { newSessionCredentials } from '../src/sessions/session-credentials';
 import { insertUser, parseRoles } from '../src/storage/users';
 import { getPublicJwks, signAccessToken, verifyAccessToken } from '../src/tokens/access';
@@ -67,11 +68,12 @@ async function seedUsersWithSessions(env: Bindings, count: number, request: Requ
         const user = await insertUser(env, { id: newUserId(), email, passwordHash, createdAt: nowSeconds });
         if (!user) return;
         const sessionId = newSessionId();
-        const statements = openSessionStatements(env, {
+        const db = databaseForKey(env, sessionId);
+        const statements = openSessionStatements(db, {
           sessionId, userId: user.id, ...(await newSessionCredentials(sessionId)),
           createdAt: nowSeconds, expiresAt: nowSeconds + SESSION_LIFETIME_SECONDS, userAgent: 'bench', ip: null, country: null,
         });
-        await runBatch(env, sessionId, statements, 'seed session');
+        await runBatch(db, statements, 'seed session');
         const subject = { userId: user.id, sessionId, email, roles: [] };
         accessTokens.push((await signAccessToken(subject, { ...signing, nowSeconds }, config.accessTokenTtlSeconds)).token);
       }),

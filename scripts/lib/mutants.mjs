@@ -143,7 +143,7 @@ const CORE = [
   {
     id: 'password-change-uncounted-failure',
     file: 'src/password/change.ts',
-    original: 'await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);',
+    original: 'await countFailedAttempt(state, context.lockout, context.nowSeconds, attempt);',
     replacement: '',
     description: 'wrong current passwords on a password change do not count towards the lockout',
     tests: ['test/security/password-change.test.ts', 'test/security/lockout.test.ts'],
@@ -224,7 +224,7 @@ const CORE = [
   {
     id: 'logout-misses-refresh-session',
     file: 'src/sessions/logout.ts',
-    original: 'if (session) sessions.push(session);',
+    original: 'if (found) sessions.push(found.session);',
     replacement: '',
     description: "logout with a refresh cookie does not end the cookie's session",
     tests: ['test/integration/logout.test.ts'],

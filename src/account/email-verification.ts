@@ -2,10 +2,10 @@
 
 import { AuthError } from '../core/errors';
 import type { MailMessage } from '../mail/messages';
-import { databaseForKey, runStorage } from '../storage/database';
+import { runStorage } from '../storage/database';
 import { claimDirectoryKey, emailDirectoryKey, releaseDirectoryKey } from '../storage/directory';
 import { consumeEmailLinkStatement, readConsumedLink } from './email-link-rows';
-import { findUserById } from '../storage/users';
+import { findUserById, findUserIn } from '../storage/users';
 import { invalidToken } from '../sessions/require-auth';
 import { issueLink, tooManyLinks, type LinkContext } from './email-links';
 import { findUsableLink } from './link-check';
@@ -46,7 +46,7 @@ export interface VerifiedUser {
 export async function useVerificationLink(context: Pick<LinkContext, 'env' | 'nowSeconds'>, token: string): Promise<VerifiedUser> {
   const link = await findUsableLink(context.env, token, ['verify_email', 'email_change'], context.nowSeconds);
   const { purpose, userId, newEmail, userEmail } = link.record;
-  const db = databaseForKey(context.env, userId);
+  const db = link.db;
   const target = purpose === 'email_change' ? newEmail : null;
   const claimed = target === null ? true : await claimDirectoryKey(context.env, emailDirectoryKey(target), userId, context.nowSeconds);
   const [consumed, applied] = await runStorage('use verification link', () =>
@@ -62,7 +62,7 @@ export async function useVerificationLink(context: Pick<LinkContext, 'env' | 'no
     ]),
   );
   const row = applied?.results[0] as { id: string; email: string } | undefined;
-  if (target !== null) await settleAddressClaims(context, { userId, oldEmail: userEmail, newEmail: target, moved: row !== undefined, claimed });
+  if (target !== null) await settleAddressClaims(context, db, { userId, oldEmail: userEmail, newEmail: target, moved: row !== undefined, claimed });
   if (readConsumedLink(consumed) === null) throw invalidLink('link already used or no longer valid');
   if (!row) throw new AuthError('email_taken', 'Another account uses this address now.', { logReason: 'email-change target taken before the link was used' });
   return { id: row.id, email: row.email, emailVerified: true };
@@ -75,6 +75,7 @@ export async function useVerificationLink(context: Pick<LinkContext, 'env' | 'no
  */
 async function settleAddressClaims(
   context: Pick<LinkContext, 'env'>,
+  userDb: D1Database,
   change: { userId: string; oldEmail: string; newEmail: string; moved: boolean; claimed: boolean },
 ): Promise<void> {
   if (change.moved) {
@@ -82,6 +83,6 @@ async function settleAddressClaims(
     return;
   }
   if (!change.claimed) return;
-  const current = await findUserById(context.env, change.userId);
+  const current = await findUserIn(userDb, change.userId);
   if (current?.email !== change.newEmail) await releaseDirectoryKey(context.env, emailDirectoryKey(change.newEmail), change.userId);
 }

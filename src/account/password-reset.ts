@@ -5,7 +5,7 @@ import { insertAuthEventStatement } from '../sessions/auth-events';
 import type { MailMessage } from '../mail/messages';
 import { hashPassword } from '../password/hash';
 import { findPasswordWeakness } from '../password/policy';
-import { databaseForKey, runStorage } from '../storage/database';
+import { runStorage } from '../storage/database';
 import { consumeEmailLinkStatement, deleteUserEmailLinksStatement, readConsumedLink } from './email-link-rows';
 import { forgetLoginFailuresStatement } from '../password/login-failures';
 import { findUserByEmailStatement, readUser, updatePasswordHashStatement } from '../storage/users';
@@ -73,14 +73,14 @@ export async function resetPassword(context: ResetContext, token: string, newPas
   const weakness = findPasswordWeakness(newPassword, link.record.userEmail);
   if (weakness) throw new AuthError('weak_password', weakness);
   const newHash = await hashPassword(newPassword);
-  const db = databaseForKey(context.env, link.record.userId);
+  const db = link.db;
   const consumed = await runStorage('consume reset link', () => consumeEmailLinkStatement(db, link.tokenHash, 'password_reset', context.nowSeconds).all());
   const userId = readConsumedLink(consumed);
   if (userId === null) throw invalidLink('reset link already used or no longer valid');
   const emailHash = await hashEmailForThrottle(link.record.userEmail);
   const resetsAccount = provingAddressResetsAccount(link.record.userEmailVerified, 'password_reset');
   let waysIn: WaysInRemoval | undefined;
-  const { extraResults } = await revokeSessionsWithResults(context.env, context.revocation, {
+  const { extraResults } = await revokeSessionsWithResults(context.env, db, context.revocation, {
     target: { userId },
     reason: 'password_reset',
     nowSeconds: context.nowSeconds,
@@ -88,13 +88,13 @@ export async function resetPassword(context: ResetContext, token: string, newPas
     extraStatements: (batchDb) => {
       waysIn = resetsAccount ? removeWaysIn(context.capabilities, batchDb, userId) : undefined;
       return [
-      // First, so their results lead extraResults.
-      ...(waysIn?.statements ?? []),
-      updatePasswordHashStatement(context.env, userId, newHash),
-      batchDb.prepare('UPDATE users SET email_verified = 1 WHERE id = ?1').bind(userId),
-      forgetLoginFailuresStatement(batchDb, emailHash),
-      deleteUserEmailLinksStatement(batchDb, userId),
-      ...(resetsAccount ? [insertAuthEventStatement(batchDb, { type: 'account_reset', userId, sessionId: null, client: context.client }, context.nowSeconds)] : []),
+        // First, so their results lead extraResults.
+        ...(waysIn?.statements ?? []),
+        updatePasswordHashStatement(batchDb, userId, newHash),
+        batchDb.prepare('UPDATE users SET email_verified = 1 WHERE id = ?1').bind(userId),
+        forgetLoginFailuresStatement(batchDb, emailHash),
+        deleteUserEmailLinksStatement(batchDb, userId),
+        ...(resetsAccount ? [insertAuthEventStatement(batchDb, { type: 'account_reset', userId, sessionId: null, client: context.client }, context.nowSeconds)] : []),
       ];
     },
   });

@@ -1,7 +1,7 @@
 // How many ways a user can sign in (a password, each passkey, each linked identity): removing the last one is refused.
 
 import { insertAuthEventStatement, type AuthEventType, type EventClient } from '../sessions/auth-events';
-import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
+import { runStorage } from '../storage/database';
 
 /**
  * SQL counting the sign-in methods of the user whose id is bound at
@@ -15,10 +15,10 @@ export function signInMethodsSql(userParameter: string): string {
     + (SELECT COUNT(*) FROM identities WHERE user_id = ${userParameter}))`;
 }
 
-/** The number of ways the user can sign in now. One round trip. */
-export async function countSignInMethods(env: StorageBindings, userId: string): Promise<number> {
+/** The number of ways the user can sign in now, read on the user's shard. One round trip. */
+export async function countSignInMethods(db: D1Database, userId: string): Promise<number> {
   const row = await runStorage('count sign-in methods', () =>
-    databaseForKey(env, userId).prepare(`SELECT ${signInMethodsSql('?1')} AS methods`).bind(userId).first<{ methods: number }>(),
+    db.prepare(`SELECT ${signInMethodsSql('?1')} AS methods`).bind(userId).first<{ methods: number }>(),
   );
   return row?.methods ?? 0;
 }
@@ -42,16 +42,16 @@ export interface SignInMethodTable {
  * sign in, and records the removal event with it, in one batch (one round
  * trip, one transaction: a concurrent removal cannot take both last rows).
  * Returns the outcome and, when removed, the row's `returning` columns.
+ * `db`: the database of the user's shard.
  */
 export async function removeSignInMethod<Row>(
-  env: StorageBindings,
+  db: D1Database,
   kind: SignInMethodTable,
   userId: string,
   rowId: string,
   nowSeconds: number,
   client: EventClient,
 ): Promise<{ outcome: SignInMethodRemoval; removed: Row | null }> {
-  const db = databaseForKey(env, userId);
   const probe = db.prepare(`SELECT EXISTS (SELECT 1 FROM ${kind.table} WHERE user_id = ?1 AND ${kind.idColumn} = ?2) AS found`).bind(userId, rowId);
   const event = insertAuthEventStatement(db, { type: kind.event, userId, sessionId: null, client }, nowSeconds, {
     sql: `EXISTS (SELECT 1 FROM ${kind.table} WHERE user_id = ?2 AND ${kind.idColumn} = ?8) AND ${signInMethodsSql('?2')} > 1`,

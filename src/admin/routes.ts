@@ -7,7 +7,8 @@ import { AuthError } from '../core/errors';
 import { defineRoute } from '../http/define-route';
 import { logEvent } from '../core/log';
 import { requireAuth, requireRole } from '../sessions/require-auth';
-import { findUserById } from '../storage/users';
+import { findUserIn } from '../storage/users';
+import { databaseOfKnownShard } from '../storage/database';
 
 /** Adds the admin routes to the app. */
 export function addAdminRoutes(app: Hono<AppEnv>): void {
@@ -22,9 +23,11 @@ export function addAdminRoutes(app: Hono<AppEnv>): void {
     requireRole('admin'),
     async (c) => {
       const userId = c.req.param('id') ?? '';
-      const user = await findUserById(c.env, userId);
-      if (!user) throw new AuthError('not_found', 'There is no user with this id.');
-      const revoked = await revokeSessions(c.env, c.var.config, {
+      // An id naming no shard of the map names nobody: not found, not a 401.
+      const db = databaseOfKnownShard(c.env, userId);
+      const user = db === null ? null : await findUserIn(db, userId);
+      if (!db || !user) throw new AuthError('not_found', 'There is no user with this id.');
+      const revoked = await revokeSessions(c.env, db, c.var.config, {
         target: { userId: user.id },
         reason: 'admin_revoked',
         nowSeconds: c.var.nowSeconds,

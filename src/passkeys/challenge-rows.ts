@@ -1,7 +1,7 @@
 // D1 queries on webauthn_challenges: issuing a challenge and consuming it once (DELETE ... RETURNING).
 
 import { DEFAULT_SHARD } from '../core/ids';
-import { databaseForKey, databaseForShard, isKnownShard, runStorage, shardMapOf, type StorageBindings } from '../storage/database';
+import { databaseForShard, isKnownShard, runStorage, shardMapOf, type StorageBindings } from '../storage/database';
 
 /** What a challenge is for: a registration (bound to its user) or a sign-in (no user yet). */
 export type ChallengePurpose = 'register' | 'login';
@@ -29,9 +29,8 @@ export function insertChallengeStatement(db: D1Database, challenge: string, purp
   return db.prepare('INSERT INTO webauthn_challenges (challenge, purpose, user_id, expires_at) VALUES (?1, ?2, ?3, ?4)').bind(challenge, purpose, userId, expiresAt);
 }
 
-/** Stores a registration challenge on its user's shard. One round trip. */
-export async function issueRegistrationChallenge(env: StorageBindings, userId: string, challenge: string, expiresAt: number): Promise<void> {
-  const db = databaseForKey(env, userId);
+/** Stores a registration challenge on its user's shard (`db`). One round trip. */
+export async function issueRegistrationChallenge(db: D1Database, userId: string, challenge: string, expiresAt: number): Promise<void> {
   await runStorage('issue passkey challenge', () => insertChallengeStatement(db, challenge, 'register', userId, expiresAt).run());
 }
 

@@ -89,7 +89,7 @@ export async function finishPasskeyRegistration(context: PasskeyContext, userId:
     transports: registration.transports,
     createdAt: context.nowSeconds,
   };
-  const { added } = await insertPasskeyWithChallenge(context.env, passkey, registration.challenge, context.client);
+  const { added } = await insertPasskeyWithChallenge(databaseForKey(context.env, userId), passkey, registration.challenge, context.client);
   if (!added) throw invalidPasskey('challenge not live for this user, or credential already registered');
   queueSecurityNotice(context.notices, userId, 'passkey_added', passkey.name);
   return { credentialId: passkey.credentialId, name: passkey.name, createdAt: passkey.createdAt, lastUsedAt: null };
@@ -100,7 +100,7 @@ export async function finishPasskeyRegistration(context: PasskeyContext, userId:
  * `last_sign_in_method` when the account would be left with no way to sign in.
  */
 export async function removePasskey(context: PasskeyContext, userId: string, credentialId: string): Promise<void> {
-  const outcome = await deletePasskey(context.env, userId, credentialId, context.nowSeconds, context.client);
+  const outcome = await deletePasskey(databaseForKey(context.env, userId), userId, credentialId, context.nowSeconds, context.client);
   if (outcome === 'not_found') throw new AuthError('not_found', 'There is no such passkey on this account.');
   if (outcome === 'last_sign_in_method') {
     throw new AuthError('last_sign_in_method', 'This is the only way to sign in to the account: add another before removing it.');

@@ -2,7 +2,7 @@
 
 import type { StoredPublicKey } from './webauthn/public-key';
 import { insertAuthEventStatement, type EventClient } from '../sessions/auth-events';
-import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
+import { runStorage } from '../storage/database';
 import { removeSignInMethod, type SignInMethodRemoval, type SignInMethodTable } from '../account/sign-in-methods';
 import { parseRoles, parseStringArray } from '../storage/users';
 import { consumeChallengeStatement, liveRegistrationChallengeSql } from './challenge-rows';
@@ -35,8 +35,7 @@ export interface NewPasskey {
  * passkey. Returns `added: false` when the challenge was gone (used,
  * expired, or another user's) or the account already has this credential.
  */
-export async function insertPasskeyWithChallenge(env: StorageBindings, passkey: NewPasskey, challenge: string, client: EventClient): Promise<{ added: boolean }> {
-  const db = databaseForKey(env, passkey.userId);
+export async function insertPasskeyWithChallenge(db: D1Database, passkey: NewPasskey, challenge: string, client: EventClient): Promise<{ added: boolean }> {
   const now = passkey.createdAt;
   const insert = db
     .prepare(
@@ -77,10 +76,10 @@ export function readCredentialDescriptors(result: D1Result | undefined): { id: s
   return ((result?.results ?? []) as { credential_id: string; transports: string }[]).map((row) => ({ id: row.credential_id, transports: parseStringArray(row.transports) }));
 }
 
-/** The user's passkeys, oldest first. One round trip. */
-export async function listPasskeys(env: StorageBindings, userId: string): Promise<PasskeySummary[]> {
+/** The user's passkeys, oldest first, from the database of the user's shard. One round trip. */
+export async function listPasskeys(db: D1Database, userId: string): Promise<PasskeySummary[]> {
   const { results } = await runStorage('list passkeys', () =>
-    databaseForKey(env, userId)
+    db
       .prepare('SELECT credential_id, name, created_at, last_used_at FROM passkeys WHERE user_id = ?1 ORDER BY created_at, credential_id')
       .bind(userId)
       .all<{ credential_id: string; name: string; created_at: number; last_used_at: number | null }>(),
@@ -148,12 +147,11 @@ export type PasskeyRemoval = SignInMethodRemoval;
 const PASSKEYS: SignInMethodTable = { table: 'passkeys', idColumn: 'credential_id', event: 'passkey_removed', returning: 'credential_id', operation: 'remove passkey' };
 
 /** Removes the user's passkey unless it is their last way to sign in, and records `passkey_removed`: one round trip. */
-export async function deletePasskey(env: StorageBindings, userId: string, credentialId: string, nowSeconds: number, client: EventClient): Promise<PasskeyRemoval> {
-  return (await removeSignInMethod(env, PASSKEYS, userId, credentialId, nowSeconds, client)).outcome;
+export async function deletePasskey(db: D1Database, userId: string, credentialId: string, nowSeconds: number, client: EventClient): Promise<PasskeyRemoval> {
+  return (await removeSignInMethod(db, PASSKEYS, userId, credentialId, nowSeconds, client)).outcome;
 }
 
 /** A passkey sign-in that failed the counter rule: the security event, one row. */
-export async function recordCounterRegression(env: StorageBindings, userId: string, nowSeconds: number, client: EventClient): Promise<void> {
-  const db = databaseForKey(env, userId);
+export async function recordCounterRegression(db: D1Database, userId: string, nowSeconds: number, client: EventClient): Promise<void> {
   await runStorage('record counter regression', () => insertAuthEventStatement(db, { type: 'passkey_counter_regressed', userId, sessionId: null, client }, nowSeconds).run());
 }

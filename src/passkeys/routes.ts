@@ -13,6 +13,7 @@ import { logAuthEvent, logEvent } from '../core/log';
 import { limitPerIp } from '../http/ip-rate-limit';
 import { requireAuth } from '../sessions/require-auth';
 import { listPasskeys } from './passkey-rows';
+import { databaseForKey } from '../storage/database';
 import { parsePasskeyLoginBody, parsePasskeyRegistrationBody, passkeyLoginBody, passkeyRegistrationBody } from './schemas';
 import { PROOF_RESPONSES, proofContextFor } from '../proof/proof-context';
 import { parseProofBody, passkeyRegistrationOptionsBody, passkeyRemovalBody } from '../proof/proof-schemas';
@@ -81,7 +82,7 @@ export function addPasskeyRoutes(app: Hono<AppEnv>): void {
     },
     requireAuth(),
     async (c) => {
-      const passkeys = await listPasskeys(c.env, c.var.auth.userId);
+      const passkeys = await listPasskeys(databaseForKey(c.env, c.var.auth.userId), c.var.auth.userId);
       const body: PasskeysResponse = {
         passkeys: passkeys.map((passkey) => ({
           id: passkey.credentialId,

@@ -1,8 +1,7 @@
 // Signing in with a passkey: request options with a stored challenge, then the assertion opens a session like a password login.
 
 import { AuthError } from '../core/errors';
-import { shardOf } from '../core/ids';
-import { databaseForKey, isKnownShard, runStorage, type StorageBindings } from '../storage/database';
+import { databaseOfKnownShard, runStorage, type StorageBindings } from '../storage/database';
 import { findPasskeyForLoginStatement, readPasskeyForLogin, type PasskeyForLogin, recordCounterRegression, recordPasskeyUseStatement } from './passkey-rows';
 import { consumeChallengeStatement, databaseForLoginChallenge, issueLoginChallenge, shardForLoginChallenge } from './challenge-rows';
 import { parseAssertion, passkeyAmr, verifyAssertion, type ParsedAssertion } from './webauthn/assertion';
@@ -44,22 +43,21 @@ export async function loginWithPasskey(
   const parsed = await parseAssertion(response, context.rp);
   if (!parsed.ok) throw invalidCredentials(parsed.reason);
   const assertion = parsed.value;
-  const { consumed, passkey } = await consumeChallengeAndFindPasskey(context.env, assertion, context.nowSeconds);
+  const { consumed, passkey, userDb } = await consumeChallengeAndFindPasskey(context.env, assertion, context.nowSeconds);
   if (!consumed) throw invalidCredentials('challenge unknown, used or expired');
   if (!passkey) throw invalidCredentials('no such passkey for this user');
   const verdict = await verifyAssertion(assertion, passkey);
   if (!verdict.ok) {
-    if (verdict.reason === 'counter_regressed') await recordCounterRegression(context.env, passkey.userId, context.nowSeconds, context.client);
+    if (verdict.reason === 'counter_regressed') await recordCounterRegression(userDb, passkey.userId, context.nowSeconds, context.client);
     throw invalidCredentials(verdict.reason);
   }
 
-  const db = databaseForKey(context.env, passkey.userId);
   const user = { id: passkey.userId, email: passkey.email, roles: passkey.roles, emailVerified: passkey.emailVerified };
   // Checked only once the assertion passed; no second step: a passkey with user verification is two factors.
   requireSignInAllowed(user, 'passkey', context.requireEmailVerification);
   const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr: passkeyAmr(assertion.flags) };
-  const extraStatements = [recordPasskeyUseStatement(db, passkey.userId, assertion.credentialId, verdict.value.signCount, context.nowSeconds)];
-  return openSignInSession(context.env, user, { ...signIn, extraStatements, operation: 'open passkey session' });
+  const extraStatements = [recordPasskeyUseStatement(userDb, passkey.userId, assertion.credentialId, verdict.value.signCount, context.nowSeconds)];
+  return openSignInSession(userDb, user, { ...signIn, extraStatements, operation: 'open passkey session' });
 }
 
 /**
@@ -67,21 +65,23 @@ export async function loginWithPasskey(
  * (of the assertion's user) with its user. One batch when the challenge and
  * the user live in the same database (one shard today); two parallel reads
  * otherwise. Also how a passkey proves the account holder (see proof.ts).
+ * Returns the database of the user handle's shard too: the sign-in's user
+ * database from here on (the passkey is read there).
  */
 export async function consumeChallengeAndFindPasskey(
   env: StorageBindings,
   assertion: ParsedAssertion,
   nowSeconds: number,
-): Promise<{ consumed: boolean; passkey: PasskeyForLogin | null }> {
+): Promise<{ consumed: boolean; passkey: PasskeyForLogin | null; userDb: D1Database }> {
   const challengeDb = databaseForLoginChallenge(env, shardOfChallenge(assertion.challenge));
   if (challengeDb === null) throw invalidCredentials('challenge names no shard');
-  if (!isKnownShard(env, shardOf(assertion.userId))) throw invalidCredentials('user handle names no shard');
-  const userDb = databaseForKey(env, assertion.userId);
+  const userDb = databaseOfKnownShard(env, assertion.userId);
+  if (userDb === null) throw invalidCredentials('user handle names no shard');
   const consume = consumeChallengeStatement(challengeDb, assertion.challenge, 'login', null, nowSeconds);
   const find = findPasskeyForLoginStatement(userDb, assertion.userId, assertion.credentialId);
   const [consumedResult, passkeyResult] =
     challengeDb === userDb
       ? await runStorage('consume challenge and find passkey', () => userDb.batch([consume, find]))
       : await Promise.all([runStorage('consume challenge', () => consume.all()), runStorage('find passkey', () => find.all())]);
-  return { consumed: (consumedResult?.results.length ?? 0) === 1, passkey: readPasskeyForLogin(passkeyResult) };
+  return { consumed: (consumedResult?.results.length ?? 0) === 1, passkey: readPasskeyForLogin(passkeyResult), userDb };
 }

@@ -50,23 +50,23 @@ export async function changePassword(
   const claim = { nowSeconds: context.nowSeconds, policy: context.lockout };
   const state = await readLoginState(context.env, { email: caller.email, userId: caller.userId, emailHash, claim });
   const granted = requireGrantedClaim(state.claim, state.failures, context.lockout, context.nowSeconds);
-  const user = state.user;
-  if (!user) throw invalidToken(true, 'user no longer exists');
+  const { user, userDb } = state;
+  if (!user || !userDb) throw invalidToken(true, 'user no longer exists');
   const tooLong = passwordLength(currentPassword) > PASSWORD_MAX_CHARACTERS;
   if (tooLong || !(await verifyPassword(currentPassword, user.passwordHash))) {
     const attempt = { email: caller.email, emailHash, userId: user.id, sessionId: caller.sessionId, kind: 'password_change_failed' as const, client: context.client };
-    await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
+    await countFailedAttempt(state, context.lockout, context.nowSeconds, attempt);
     throw new AuthError('invalid_credentials', 'The current password is incorrect.', { logReason: 'wrong current password' });
   }
   const newHash = await hashPassword(newPassword);
   // The claim lives on the email's home shard: settled with the change when that is the user's shard, else right after.
-  const ending = endCheckBeside(context.env, user.id, { emailHash, claim: granted, homeShard: state.homeShard }, 'settle', context.nowSeconds);
-  await revokeSessions(context.env, context.revocation, {
+  const ending = endCheckBeside(userDb, user.id, { emailHash, claim: granted, homeShard: state.homeShard, homeDb: state.homeDb }, 'settle', context.nowSeconds);
+  await revokeSessions(context.env, userDb, context.revocation, {
     target: { userId: user.id, exceptSessionId: caller.sessionId },
     reason: 'password_changed',
     nowSeconds: context.nowSeconds,
     event: { userId: user.id, sessionId: caller.sessionId, client: context.client, always: true },
-    extraStatements: () => [updatePasswordHashStatement(context.env, user.id, newHash), ...ending.statements],
+    extraStatements: () => [updatePasswordHashStatement(userDb, user.id, newHash), ...ending.statements],
   });
   await ending.afterwards();
   queueSecurityNotice(context.notices, user.id, 'password_changed');

@@ -2,8 +2,7 @@
 
 import { logEvent } from '../core/log';
 import type { EventClient } from '../sessions/auth-events';
-import type { StorageBindings } from '../storage/database';
-import { recordFailedLogin } from './login-attempts';
+import { recordFailedLogin, type FailureShards } from './login-attempts';
 import type { LockoutPolicy } from './login-failures';
 
 /** A failed secret check: a password on login, password change or step-up, or a second-factor code. */
@@ -18,14 +17,15 @@ export interface FailedAttempt {
 }
 
 /**
- * Counts the failure (one D1 round trip). When it starts a lock, records a
- * `lockout` event and writes an `account_locked` log line (ids only).
+ * Counts the failure (one D1 round trip, on the shards the first look
+ * resolved: `shards`). When it starts a lock, records a `lockout` event
+ * and writes an `account_locked` log line (ids only).
  */
-export async function countFailedAttempt(env: StorageBindings, policy: LockoutPolicy, nowSeconds: number, attempt: FailedAttempt): Promise<void> {
+export async function countFailedAttempt(shards: FailureShards, policy: LockoutPolicy, nowSeconds: number, attempt: FailedAttempt): Promise<void> {
   const { userId, sessionId, client } = attempt;
   // Unknown emails send the same statements (they insert nothing): equal work either way.
   const event = (type: FailedAttempt['kind'] | 'lockout') => ({ type, userId, sessionId, client });
-  const lock = await recordFailedLogin(env, {
+  const lock = await recordFailedLogin(shards, {
     email: attempt.email,
     emailHash: attempt.emailHash,
     nowSeconds,

@@ -63,26 +63,28 @@ export async function loginWithPassword(context: LoginContext, rawEmail: string,
   if (!user || !passwordMatches) {
     if (email && emailHash) {
       const attempt = { email, emailHash, userId: user?.id ?? null, sessionId: null, kind: 'login_failed' as const, client: context.client };
-      await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
+      await countFailedAttempt(state, context.lockout, context.nowSeconds, attempt);
     }
     throw invalidCredentials(!email ? 'malformed email' : user ? 'wrong password' : 'unknown email or over-long password');
   }
-  const check = emailHash !== null && claim !== null ? { emailHash, claim, homeShard: state.homeShard } : null;
+  const check = emailHash !== null && claim !== null ? { emailHash, claim, homeShard: state.homeShard, homeDb: state.homeDb } : null;
+  // The user's shard, resolved once by the first look: everything from here on runs there.
+  const userDb = state.userDb!;
   // REQUIRE_EMAIL_VERIFICATION (issue 13): checked only once the password matched.
   try {
     requireSignInAllowed(user, 'password', context.requireEmailVerification === true);
   } catch (refusal) {
     // The password was right: give the claim back as a success, or it would hold an attempt until it times out.
-    if (check !== null) await endCheckOnHomeShard(context.env, check, 'settle', context.nowSeconds);
+    if (check !== null) await endCheckOnHomeShard(check, 'settle', context.nowSeconds);
     throw refusal;
   }
   // TOTP on: the right password earns an mfa_token (403 mfa_required), not a session.
-  if (needsSecondStep(user, 'password')) await requireSecondFactor(context.env, user, check, context.nowSeconds);
-  return openSession(context, user, password, check);
+  if (needsSecondStep(user, 'password')) await requireSecondFactor(userDb, user, check, context.nowSeconds);
+  return openSession(context, userDb, user, password, check);
 }
 
-async function openSession(context: LoginContext, user: UserRecord, password: string, check: GrantedCheck | null): Promise<IssuedSession> {
-  const extraStatements = needsRehash(user.passwordHash) ? [updatePasswordHashStatement(context.env, user.id, await hashPassword(password))] : [];
+async function openSession(context: LoginContext, userDb: D1Database, user: UserRecord, password: string, check: GrantedCheck | null): Promise<IssuedSession> {
+  const extraStatements = needsRehash(user.passwordHash) ? [updatePasswordHashStatement(userDb, user.id, await hashPassword(password))] : [];
   const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr: PASSWORD_AMR };
-  return openSignInSession(context.env, user, { ...signIn, check, extraStatements, operation: 'open session' });
+  return openSignInSession(userDb, user, { ...signIn, check, extraStatements, operation: 'open session' });
 }

@@ -5,7 +5,7 @@ import { AuthError } from '../core/errors';
 import { invalidToken } from '../sessions/require-auth';
 import { verifyPassword } from '../password/hash';
 import { normalizePassword, PASSWORD_MAX_CHARACTERS, passwordLength } from '../password/policy';
-import { databaseForKey, runStorage } from '../storage/database';
+import { runStorage } from '../storage/database';
 import { endCheckBeside, endCheckOnHomeShard, readLoginState, type GrantedCheck } from '../password/login-attempts';
 import { recordCounterRegression, recordPasskeyUseStatement } from '../passkeys/passkey-rows';
 import { readTotpFactor } from '../totp/totp-factor-rows';
@@ -81,23 +81,23 @@ export async function requireProof(context: ProofContext, caller: ProofCaller, a
   const emailHash = await hashEmailForThrottle(caller.email);
   const claim = offered === null ? undefined : { nowSeconds: context.nowSeconds, policy: context.lockout };
   const state = await readLoginState(context.env, { email: caller.email, userId: caller.userId, emailHash, claim });
-  const user = state.user;
-  const granted: GrantedCheck | null = state.claim ? { emailHash, claim: state.claim, homeShard: state.homeShard } : null;
+  const { user, userDb } = state;
+  const granted: GrantedCheck | null = state.claim ? { emailHash, claim: state.claim, homeShard: state.homeShard, homeDb: state.homeDb } : null;
   const refusal = user === null ? invalidToken(true, 'user no longer exists') : refusalOf(user, action);
-  if (user === null || refusal !== null) {
+  if (user === null || userDb === null || refusal !== null) {
     // Nothing is checked: give the claim back at once rather than leave it pending.
-    if (granted) await endCheckOnHomeShard(context.env, granted, 'release', context.nowSeconds);
+    if (granted) await endCheckOnHomeShard(granted, 'release', context.nowSeconds);
     throw refusal;
   }
   const session = { authTime: caller.claims.auth_time, amr: caller.claims.amr ?? [] };
   const decision = decideProof({ hasPassword: hasPassword(user), totpEnabled: user.totpEnabled }, offered, session, context.nowSeconds);
   if (decision === 'provider_sign_in') return user;
   if (decision === 'missing') throw reauthenticationRequired(action);
-  const check = { emailHash, claim: requireGrantedClaim(state.claim, state.failures, context.lockout, context.nowSeconds), homeShard: state.homeShard };
-  const failure = decision === 'wrong' ? `${offered} not accepted by this account` : await checkProof(context, user, decision, input, check);
+  const check = { emailHash, claim: requireGrantedClaim(state.claim, state.failures, context.lockout, context.nowSeconds), homeShard: state.homeShard, homeDb: state.homeDb };
+  const failure = decision === 'wrong' ? `${offered} not accepted by this account` : await checkProof(context, userDb, user, decision, input, check);
   if (failure !== null) {
     const attempt = { email: caller.email, emailHash, userId: user.id, sessionId: caller.sessionId, kind: 'reauthentication_failed' as const, client: context.client };
-    await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
+    await countFailedAttempt(state, context.lockout, context.nowSeconds, attempt);
     throw wrongProof(`${action}: ${failure}`);
   }
   return user;
@@ -117,26 +117,25 @@ function refusalOf(user: UserRecord, action: ProtectedAction): AuthError | null 
 /**
  * Checks one proof under a granted claim and, when it passes, settles the
  * claim (with the passkey's new counter, for an assertion). Returns `null`
- * when it passed, else why not (for the log).
+ * when it passed, else why not (for the log). `userDb`: the user's shard.
  */
-async function checkProof(context: ProofContext, user: UserRecord, kind: ProofKind, input: ProofInput, check: GrantedCheck): Promise<string | null> {
+async function checkProof(context: ProofContext, userDb: D1Database, user: UserRecord, kind: ProofKind, input: ProofInput, check: GrantedCheck): Promise<string | null> {
   const extra: D1PreparedStatement[] = [];
   if (kind === 'password') {
     const normalized = normalizePassword(input.password ?? '');
     if (passwordLength(normalized) > PASSWORD_MAX_CHARACTERS || !(await verifyPassword(normalized, user.passwordHash))) return 'wrong password';
   } else if (kind === 'totp_code') {
-    const factor = await readTotpFactor(context.env, user.id);
-    if (!factor || factor.enabledAt === null || !(await spendSecondFactor(context, user.id, factor, { kind: 'totp', code: input.code ?? '' }))) return 'wrong or used code';
+    const factor = await readTotpFactor(userDb, user.id);
+    if (!factor || factor.enabledAt === null || !(await spendSecondFactor(context, userDb, user.id, factor, { kind: 'totp', code: input.code ?? '' }))) return 'wrong or used code';
   } else {
-    const verdict = await checkPasskeyAssertion(context, user.id, input.credential);
+    const verdict = await checkPasskeyAssertion(context, userDb, user.id, input.credential);
     if (typeof verdict === 'string') return verdict;
     extra.push(verdict.statement);
   }
-  const ending = endCheckBeside(context.env, user.id, check, 'settle', context.nowSeconds);
+  const ending = endCheckBeside(userDb, user.id, check, 'settle', context.nowSeconds);
   const statements = [...extra, ...ending.statements];
   if (statements.length > 0) {
-    const db = databaseForKey(context.env, user.id);
-    await runStorage('settle proof', () => db.batch(statements));
+    await runStorage('settle proof', () => userDb.batch(statements));
   }
   await ending.afterwards();
   return null;
@@ -149,6 +148,7 @@ async function checkProof(context: ProofContext, user: UserRecord, kind: ProofKi
  */
 async function checkPasskeyAssertion(
   context: ProofContext,
+  userDb: D1Database,
   userId: string,
   credential: AuthenticationResponseJSON | undefined,
 ): Promise<{ statement: D1PreparedStatement } | string> {
@@ -168,8 +168,8 @@ async function checkPasskeyAssertion(
   if (!found.passkey || found.passkey.userId !== userId) return 'not a passkey of this user';
   const verdict = await verifyAssertion(assertion, found.passkey);
   if (!verdict.ok) {
-    if (verdict.reason === 'counter_regressed') await recordCounterRegression(context.env, userId, context.nowSeconds, context.client);
+    if (verdict.reason === 'counter_regressed') await recordCounterRegression(userDb, userId, context.nowSeconds, context.client);
     return verdict.reason;
   }
-  return { statement: recordPasskeyUseStatement(databaseForKey(context.env, userId), userId, assertion.credentialId, verdict.value.signCount, context.nowSeconds) };
+  return { statement: recordPasskeyUseStatement(userDb, userId, assertion.credentialId, verdict.value.signCount, context.nowSeconds) };
 }

@@ -10,6 +10,7 @@ import { defineRoute } from '../http/define-route';
 import { logEvent } from '../core/log';
 import { requireAuth } from '../sessions/require-auth';
 import { listIdentities } from './identity-rows';
+import { databaseForKey } from '../storage/database';
 import { PROOF_RESPONSES, proofContextFor } from '../proof/proof-context';
 import { identityUnlinkBody, parseProofBody } from '../proof/proof-schemas';
 import { identitiesResponse, type IdentitiesResponse } from './responses';
@@ -29,7 +30,7 @@ export function addIdentityRoutes(app: Hono<AppEnv>): void {
     },
     requireAuth(),
     async (c) => {
-      const identities = await listIdentities(c.env, c.var.auth.userId);
+      const identities = await listIdentities(databaseForKey(c.env, c.var.auth.userId), c.var.auth.userId);
       const body: IdentitiesResponse = {
         identities: identities.map((identity) => ({ id: identity.id, provider: identity.provider, email: identity.email, created_at: isoTime(identity.createdAt) })),
       };

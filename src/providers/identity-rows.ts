@@ -89,10 +89,11 @@ function identityLinkedEvent(db: D1Database, identity: NewIdentity, client: Even
  * link lands with the session or not at all). The identity lands only while
  * the user still holds the identity's address, verified, and the provider
  * account is linked nowhere (a concurrent callback may have won). Read the
- * results with `indexLinkedIdentity` once the batch ran.
+ * results with `indexLinkedIdentity` once the batch ran. `userDb`: the
+ * database of the user's shard.
  */
-function linkIdentityStatements(env: StorageBindings, identity: NewIdentity, client: EventClient): D1PreparedStatement[] {
-  return linkStatements(env, identity, client, 'EXISTS (SELECT 1 FROM users WHERE id = ?2 AND email = ?5 AND email_verified = 1)');
+function linkIdentityStatements(userDb: D1Database, identity: NewIdentity, client: EventClient): D1PreparedStatement[] {
+  return linkStatements(userDb, identity, client, 'EXISTS (SELECT 1 FROM users WHERE id = ?2 AND email = ?5 AND email_verified = 1)');
 }
 
 /** A sign-in batch's part of a first-time link (`null`: none): its statements, and what runs once the batch ran. */
@@ -101,14 +102,17 @@ export interface LinkInSignIn {
   afterExtraStatements: (results: readonly D1Result[]) => Promise<boolean>;
 }
 
-/** The statements of `linkIdentityStatements` with `indexLinkedIdentity` to follow them, for the batch that opens a session. */
-export function linkInSignIn(env: StorageBindings, identity: NewIdentity | null, client: EventClient): LinkInSignIn {
+/**
+ * The statements of `linkIdentityStatements` (on `userDb`, the user's
+ * shard) with `indexLinkedIdentity` to follow them (on the directory key's
+ * own shard), for the batch that opens a session.
+ */
+export function linkInSignIn(env: StorageBindings, userDb: D1Database, identity: NewIdentity | null, client: EventClient): LinkInSignIn {
   if (identity === null) return { extraStatements: [], afterExtraStatements: async () => false };
-  return { extraStatements: linkIdentityStatements(env, identity, client), afterExtraStatements: (results) => indexLinkedIdentity(env, identity, results) };
+  return { extraStatements: linkIdentityStatements(userDb, identity, client), afterExtraStatements: (results) => indexLinkedIdentity(env, identity, results) };
 }
 
-function linkStatements(env: StorageBindings, identity: NewIdentity, client: EventClient, condition: string): D1PreparedStatement[] {
-  const db = databaseForKey(env, identity.userId);
+function linkStatements(db: D1Database, identity: NewIdentity, client: EventClient, condition: string): D1PreparedStatement[] {
   return [insertIdentityStatement(db, identity, condition), identityLinkedEvent(db, identity, client)];
 }
 
@@ -118,8 +122,9 @@ function linkStatements(env: StorageBindings, identity: NewIdentity, client: Eve
  * `false` when the provider account is already linked.
  */
 export async function linkIdentity(env: StorageBindings, identity: NewIdentity, client: EventClient): Promise<boolean> {
-  const statements = linkStatements(env, identity, client, 'EXISTS (SELECT 1 FROM users WHERE id = ?2)');
-  const results = await runStorage('link identity', () => databaseForKey(env, identity.userId).batch(statements));
+  const db = databaseForKey(env, identity.userId);
+  const statements = linkStatements(db, identity, client, 'EXISTS (SELECT 1 FROM users WHERE id = ?2)');
+  const results = await runStorage('link identity', () => db.batch(statements));
   return indexLinkedIdentity(env, identity, results);
 }
 
@@ -178,10 +183,10 @@ export async function createUserWithIdentity(env: StorageBindings, user: NewProv
   return mapUserRow(created);
 }
 
-/** The user's linked identities, oldest first. One round trip. */
-export async function listIdentities(env: StorageBindings, userId: string): Promise<IdentitySummary[]> {
+/** The user's linked identities, oldest first, from the database of the user's shard. One round trip. */
+export async function listIdentities(db: D1Database, userId: string): Promise<IdentitySummary[]> {
   const { results } = await runStorage('list identities', () =>
-    databaseForKey(env, userId)
+    db
       .prepare('SELECT id, provider, email, created_at FROM identities WHERE user_id = ?1 ORDER BY created_at, id')
       .bind(userId)
       .all<{ id: string; provider: string; email: string | null; created_at: number }>(),
@@ -209,7 +214,7 @@ const IDENTITIES: SignInMethodTable = { table: 'identities', idColumn: 'id', eve
  * records `identity_removed` (one round trip), then forgets its directory entry.
  */
 export async function deleteIdentity(env: StorageBindings, userId: string, identityId: string, nowSeconds: number, client: EventClient): Promise<IdentityRemoval> {
-  const { outcome, removed } = await removeSignInMethod<{ provider: string; subject: string }>(env, IDENTITIES, userId, identityId, nowSeconds, client);
+  const { outcome, removed } = await removeSignInMethod<{ provider: string; subject: string }>(databaseForKey(env, userId), IDENTITIES, userId, identityId, nowSeconds, client);
   if (removed !== null) await unindexIdentity(env, removed.provider, removed.subject, userId);
   return outcome;
 }

@@ -10,7 +10,7 @@ import { providerClientFor } from './clients';
 import { hashFlowSecret, newFlowSecrets, OAUTH_FLOW_TTL_SECONDS } from './flow-secrets';
 import { ProviderResponseError } from './profile';
 import type { OAuthProviderConfig } from '../core/provider-config';
-import type { StorageBindings } from '../storage/database';
+import { databaseForKey, type StorageBindings } from '../storage/database';
 import { consumeOAuthFlow, insertOAuthFlow } from './flow-rows';
 import { IdTokenRejection } from '../tokens/id-token';
 import { linkInSignIn, type NewIdentity } from './identity-rows';
@@ -164,21 +164,23 @@ export async function finishOAuthSignIn(context: OAuthContext, providerId: strin
     if (error instanceof AuthError) return fail(flow.redirectTo, 'email_not_verified', error.logReason ?? error.message);
     throw error;
   }
+  // The user's shard, resolved once: the mfa_token or the session (with a first-time link) is written there.
+  const userDb = databaseForKey(context.env, account.user.id);
   if (needsSecondStep(account.user, 'provider')) {
     const pendingLink = link === null ? null : { subject: link.subject, email: link.email ?? account.user.email };
-    const mfaToken = await issueMfaToken(context.env, account.user, null, context.nowSeconds, { provider: providerId, pendingLink });
+    const mfaToken = await issueMfaToken(userDb, account.user, null, context.nowSeconds, { provider: providerId, pendingLink });
     logEvent('info', 'oauth_sign_in_mfa_required', { provider: providerId, user_id: account.user.id, link_pending: link !== null });
     return { location: withErrorFragment(flow.redirectTo, 'mfa_required', { mfa_token: mfaToken }), session: null };
   }
-  const session = await openProviderSession(context, account.user, link);
+  const session = await openProviderSession(context, userDb, account.user, link);
   const linked = account.kind === 'link' ? 'now' : account.linked;
   if (linked === 'now') queueSecurityNotice(context.notices, session.userId, 'identity_linked', providerId);
   logEvent('info', 'oauth_sign_in', { provider: providerId, user_id: session.userId, sid: session.sessionId, linked });
   return { location: flow.redirectTo, session };
 }
 
-/** Opens the session of a provider sign-in and records `login_succeeded`, with a first-time link: one batch. */
-function openProviderSession(context: OAuthContext, user: SignInUser, link: NewIdentity | null): Promise<IssuedSession> {
+/** Opens the session of a provider sign-in and records `login_succeeded`, with a first-time link: one batch on the user's shard. */
+function openProviderSession(context: OAuthContext, userDb: D1Database, user: SignInUser, link: NewIdentity | null): Promise<IssuedSession> {
   const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.config.refreshTokenTtlSeconds, amr: PROVIDER_AMR };
-  return openSignInSession(context.env, user, { ...signIn, ...linkInSignIn(context.env, link, context.client), operation: 'open provider session' });
+  return openSignInSession(userDb, user, { ...signIn, ...linkInSignIn(context.env, userDb, link, context.client), operation: 'open provider session' });
 }

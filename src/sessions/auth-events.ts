@@ -1,6 +1,6 @@
 // D1 queries on auth_events: the security log a user can review (never a token or password).
 
-import { replicaForKey, runStorage, type StorageBindings } from '../storage/database';
+import { runStorage, type ReadableDatabase } from '../storage/database';
 
 /** Every kind of security event the service records. */
 export type AuthEventType =
@@ -116,10 +116,13 @@ export function insertSessionEventStatement(
     .bind(event.type, client?.ip ?? null, client?.userAgent ?? null, client?.country ?? null, event.nowSeconds, ...where.parameters);
 }
 
-/** The user's most recent events, newest first. One round trip, to a read replica (may lag by seconds). */
-export async function listAuthEvents(env: StorageBindings, userId: string, limit: number): Promise<AuthEventRecord[]> {
+/**
+ * The user's most recent events, newest first. One round trip, to a read
+ * replica of the user's shard (`replicaForKey`; may lag by seconds).
+ */
+export async function listAuthEvents(replica: ReadableDatabase, userId: string, limit: number): Promise<AuthEventRecord[]> {
   const { results } = await runStorage('list auth events', () =>
-    replicaForKey(env, userId)
+    replica
       .prepare(
         `SELECT type, session_id, ip, user_agent, country, created_at FROM auth_events
          WHERE user_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2`,

@@ -1,8 +1,8 @@
 // Logging out one session, from a refresh token, a bearer token, or both.
 
-import { parseRefreshToken, shardOf } from '../core/ids';
+import { parseRefreshToken } from '../core/ids';
 import type { EventClient } from './auth-events';
-import { isKnownShard, type StorageBindings } from '../storage/database';
+import { databaseForKey, databaseOfKnownShard, type StorageBindings } from '../storage/database';
 import { findLegacyTokenSession, findSessionOfRefreshToken } from './refresh-token-rows';
 import { hashRefreshToken, hashReuseProof } from './refresh-secrets';
 import { revokeSessions, type RevocationSettings, type SessionRef } from './revoke';
@@ -20,17 +20,18 @@ export interface LogoutRequest {
  * through `revokeSessions`. Idempotent: nothing valid means nothing to do.
  * At most two D1 round trips (find the refresh token's session; the
  * revocation batch) and one KV write per session revoked. Returns the ids
- * of the sessions it ended.
+ * of the sessions it ended. The user's database is resolved once: the
+ * refresh token's shard when it named a session, else the bearer's user's.
  */
 export async function logoutSession(env: StorageBindings, settings: RevocationSettings, request: LogoutRequest, nowSeconds: number): Promise<string[]> {
   const sessions: SessionRef[] = [];
-  const session = request.refreshToken === undefined ? null : await findSessionOfPresentedToken(env, request.refreshToken);
-  if (session) sessions.push(session);
+  const found = request.refreshToken === undefined ? null : await findSessionOfPresentedToken(env, request.refreshToken);
+  if (found) sessions.push(found.session);
   const bearer = request.bearerSession;
   if (bearer && !sessions.some((session) => session.sessionId === bearer.sessionId)) sessions.push(bearer);
   const first = sessions[0];
   if (!first) return [];
-  return revokeSessions(env, settings, {
+  return revokeSessions(env, found?.db ?? databaseForKey(env, first.userId), settings, {
     target: { sessions },
     reason: 'logout',
     nowSeconds,
@@ -38,11 +39,17 @@ export async function logoutSession(env: StorageBindings, settings: RevocationSe
   });
 }
 
-/** The session a presented refresh token proves, or `null` (a new-format token names its session; a legacy one is looked up). */
-async function findSessionOfPresentedToken(env: StorageBindings, token: string): Promise<SessionRef | null> {
+/**
+ * The session a presented refresh token proves, with the database it lives
+ * in (its user's shard), or `null` (a new-format token names its session; a
+ * legacy one is looked up).
+ */
+async function findSessionOfPresentedToken(env: StorageBindings, token: string): Promise<{ session: SessionRef; db: D1Database } | null> {
   const shape = parseRefreshToken(token);
-  if (!shape || !isKnownShard(env, shardOf(token))) return null;
+  const db = shape ? databaseOfKnownShard(env, token) : null;
+  if (!shape || db === null) return null;
   const tokenHash = await hashRefreshToken(token);
-  if (shape.format === 'session') return findSessionOfRefreshToken(env, shape.sessionId, tokenHash, await hashReuseProof(shape.reuseProof));
-  return findLegacyTokenSession(env, tokenHash, token);
+  const session =
+    shape.format === 'session' ? await findSessionOfRefreshToken(db, shape.sessionId, tokenHash, await hashReuseProof(shape.reuseProof)) : await findLegacyTokenSession(db, tokenHash);
+  return session === null ? null : { session, db };
 }

@@ -1,7 +1,7 @@
 // D1 queries on a session's refresh state: the one-batch rotation and the lookups of a presented token.
 
 import { insertSessionEventStatement, type EventClient } from './auth-events';
-import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
+import { runStorage } from '../storage/database';
 import { parseRoles, parseStringArray } from '../storage/users';
 
 /** A session's refresh state as the rotation batch read it back. */
@@ -68,13 +68,9 @@ function mapRefreshStateRow(row: RefreshStateRow): RefreshState {
  * The session of a token issued before migration 0005 (such tokens do not
  * name their session): one round trip, once per such session.
  */
-export async function findLegacyTokenSession(
-  env: StorageBindings,
-  tokenHash: string,
-  routingKey: string,
-): Promise<{ sessionId: string; userId: string } | null> {
+export async function findLegacyTokenSession(db: D1Database, tokenHash: string): Promise<{ sessionId: string; userId: string } | null> {
   const row = await runStorage('find legacy refresh token', () =>
-    databaseForKey(env, routingKey)
+    db
       .prepare('SELECT s.id, s.user_id FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = ?1')
       .bind(tokenHash)
       .first<{ id: string; user_id: string }>(),
@@ -109,9 +105,8 @@ export interface RotationRequest {
  * Two concurrent rotations cannot both win: the row's `refresh_hash` moves once.
  * The caller compares `refreshHash` with its successor to learn who won.
  */
-export async function rotateRefreshToken(env: StorageBindings, request: RotationRequest): Promise<RefreshState | null> {
+export async function rotateRefreshToken(db: D1Database, request: RotationRequest): Promise<RefreshState | null> {
   const { sessionId, presentedHash, successorHash, nowSeconds } = request;
-  const db = databaseForKey(env, sessionId);
   const replayEvent = insertSessionEventStatement(db, { type: 'refresh_token_replayed', client: request.client, nowSeconds }, {
     sql: `s.id = ?1 AND s.previous_hash = ?2 AND s.rotated_at >= ?3 AND s.successor_sealed IS NOT NULL
           AND s.revoked_at IS NULL AND s.expires_at > ?4`,
@@ -143,13 +138,13 @@ export async function rotateRefreshToken(env: StorageBindings, request: Rotation
  * token of it. One round trip; `null` when none matches.
  */
 export async function findSessionOfRefreshToken(
-  env: StorageBindings,
+  db: D1Database,
   sessionId: string,
   presentedHash: string,
   reuseHash: string | null,
 ): Promise<{ sessionId: string; userId: string } | null> {
   const row = await runStorage('find session by refresh token', () =>
-    databaseForKey(env, sessionId)
+    db
       .prepare(
         `SELECT s.id, s.user_id FROM sessions s WHERE s.id = ?1
            AND (s.refresh_hash = ?2 OR s.previous_hash = ?2 OR s.reuse_hash = ?3

@@ -1,9 +1,9 @@
 // Refresh-token rotation in one D1 round trip, with a grace window for concurrent tabs and reuse detection.
 
 import { AuthError } from '../core/errors';
-import { newReuseProof, newRefreshToken, parseRefreshToken, shardOf, type RefreshTokenShape } from '../core/ids';
+import { newReuseProof, newRefreshToken, parseRefreshToken, type RefreshTokenShape } from '../core/ids';
 import { logAuthEvent } from '../core/log';
-import { isKnownShard, type StorageBindings } from '../storage/database';
+import { databaseOfKnownShard, type StorageBindings } from '../storage/database';
 import { findLegacyTokenSession, rotateRefreshToken, type RefreshState } from './refresh-token-rows';
 import { hashRefreshToken, hashReuseProof, sealSuccessor, unsealSuccessor } from './refresh-secrets';
 import type { ClientInfo } from '../http/client-info';
@@ -39,17 +39,19 @@ export function invalidRefreshToken(logReason: string): AuthError {
 export async function refreshSession(context: RefreshContext, presented: string): Promise<IssuedSession> {
   const shape = parseRefreshToken(presented);
   if (!shape) throw invalidRefreshToken('not shaped like a refresh token');
-  if (!isKnownShard(context.env, shardOf(presented))) throw invalidRefreshToken('names no shard of this deployment');
+  // The token's shard is its session's and its user's: the one database this refresh uses.
+  const db = databaseOfKnownShard(context.env, presented);
+  if (db === null) throw invalidRefreshToken('names no shard of this deployment');
   const presentedHash = await hashRefreshToken(presented);
   // A token from before migration 0005 does not name its session: one more
   // round trip finds it, once per such session (its successor names it).
-  const sessionId = shape.format === 'session' ? shape.sessionId : (await findLegacyTokenSession(context.env, presentedHash, presented))?.sessionId ?? null;
+  const sessionId = shape.format === 'session' ? shape.sessionId : (await findLegacyTokenSession(db, presentedHash))?.sessionId ?? null;
   if (sessionId === null) throw invalidRefreshToken('unknown refresh token');
   // A pre-0005 session gets its reuse proof with its first new-format token.
   const reuseProof = shape.format === 'session' ? shape.reuseProof : newReuseProof();
   const successor = newRefreshToken(sessionId, reuseProof);
   const successorHash = await hashRefreshToken(successor);
-  const state = await rotateRefreshToken(context.env, {
+  const state = await rotateRefreshToken(db, {
     sessionId,
     presentedHash,
     successorHash,
@@ -61,12 +63,13 @@ export async function refreshSession(context: RefreshContext, presented: string)
   });
   if (!state) throw invalidRefreshToken('unknown refresh token');
   if (state.refreshHash === successorHash) return issued(state, successor);
-  return answerNonCurrent(context, presented, presentedHash, state, shape);
+  return answerNonCurrent(context, db, presented, presentedHash, state, shape);
 }
 
 /** The presented token is not (or no longer) current: a replay in the window, a reuse, or nothing. */
 async function answerNonCurrent(
   context: RefreshContext,
+  db: D1Database,
   presented: string,
   presentedHash: string,
   state: RefreshState,
@@ -85,22 +88,22 @@ async function answerNonCurrent(
       }
       throw invalidRefreshToken('sealed successor did not open');
     }
-    return revokeForReuse(context, state, secondsSinceRotation);
+    return revokeForReuse(context, db, state, secondsSinceRotation);
   }
   const genuineOlder =
     shape.format === 'session' ? state.reuseHash !== null && (await hashReuseProof(shape.reuseProof)) === state.reuseHash : state.legacyTokenKnown;
-  if (genuineOlder) return revokeForReuse(context, state, secondsSinceRotation);
+  if (genuineOlder) return revokeForReuse(context, db, state, secondsSinceRotation);
   throw invalidRefreshToken('unknown refresh token');
 }
 
-async function revokeForReuse(context: RefreshContext, state: RefreshState, secondsSinceRotation: number | null): Promise<never> {
+async function revokeForReuse(context: RefreshContext, db: D1Database, state: RefreshState, secondsSinceRotation: number | null): Promise<never> {
   logAuthEvent('refresh_token_reused', {
     sid: state.sessionId,
     user_id: state.userId,
     seconds_since_rotation: secondsSinceRotation ?? undefined,
     ip: context.client.ip,
   });
-  await revokeSessions(context.env, context.revocation, {
+  await revokeSessions(context.env, db, context.revocation, {
     target: { sessions: [{ sessionId: state.sessionId, userId: state.userId }] },
     reason: 'refresh_token_reused',
     nowSeconds: context.nowSeconds,

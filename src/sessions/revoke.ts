@@ -2,7 +2,7 @@
 
 import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from '../tokens/access';
 import { insertAuthEventStatement, type EventClient } from './auth-events';
-import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
+import { runStorage, type StorageBindings } from '../storage/database';
 import { endPendingSecondStepsStatements } from '../totp/pending-sign-ins';
 import { forgetNotRevoked } from './revocation-cache';
 import { flagSessionRevoked, readRevocationFlag, revocationFlagTtlSeconds } from './revocations';
@@ -59,24 +59,26 @@ export interface RevocationRequest {
  * pending second steps in the same batch (`endPendingSecondStepsStatements`):
  * a sign-in half done before the change cannot finish after it.
  *
+ * `userDb` is the database of the user's shard (the target's owner, resolved
+ * once by the request): a session id naming another shard is simply not
+ * found there.
+ *
  * @example
- * await revokeSessions(env, config, { target: { userId }, reason: 'logout_all', nowSeconds });
+ * await revokeSessions(env, databaseForKey(env, userId), config, { target: { userId }, reason: 'logout_all', nowSeconds });
  */
-export async function revokeSessions(env: StorageBindings, settings: RevocationSettings, request: RevocationRequest): Promise<string[]> {
-  return (await revokeSessionsWithResults(env, settings, request)).revokedIds;
+export async function revokeSessions(env: StorageBindings, userDb: D1Database, settings: RevocationSettings, request: RevocationRequest): Promise<string[]> {
+  return (await revokeSessionsWithResults(env, userDb, settings, request)).revokedIds;
 }
 
 /** `revokeSessions`, also returning the batch results of `extraStatements`, in their order. */
 export async function revokeSessionsWithResults(
   env: StorageBindings,
+  db: D1Database,
   settings: RevocationSettings,
   request: RevocationRequest,
 ): Promise<{ revokedIds: string[]; extraResults: D1Result[] }> {
   const { target, reason, nowSeconds } = request;
-  // A user's sessions live on the user's shard: routing by the owner makes a session id naming another (or no) shard simply not found.
-  const routingKey = 'sessions' in target ? target.sessions[0]?.userId : target.userId;
-  if (routingKey === undefined) return { revokedIds: [], extraResults: [] };
-  const db = databaseForKey(env, routingKey);
+  if ('sessions' in target && target.sessions.length === 0) return { revokedIds: [], extraResults: [] };
   const revocations =
     'sessions' in target
       ? target.sessions.map((session) => revokeSessionStatement(db, session.sessionId, session.userId, reason, nowSeconds))

@@ -8,6 +8,7 @@ import { AuthError } from '../core/errors';
 import { defineRoute } from '../http/define-route';
 import { requireAuth } from './require-auth';
 import { listAuthEvents } from './auth-events';
+import { databaseForKey, replicaForKey } from '../storage/database';
 import { listLiveSessions, type RevocationReason } from './session-rows';
 import { eventsResponse, sessionsResponse, type EventsResponse, type SessionsResponse } from './responses';
 
@@ -40,7 +41,7 @@ export function addSessionRoutes(app: Hono<AppEnv>): void {
     requireAuth(),
     async (c) => {
       const auth = c.var.auth;
-      const sessions = await listLiveSessions(c.env, auth.userId, c.var.nowSeconds, MAX_LISTED_SESSIONS);
+      const sessions = await listLiveSessions(replicaForKey(c.env, auth.userId), auth.userId, c.var.nowSeconds, MAX_LISTED_SESSIONS);
       const body: SessionsResponse = {
         sessions: sessions.map((session) => ({
           id: session.id,
@@ -97,7 +98,7 @@ export function addSessionRoutes(app: Hono<AppEnv>): void {
     },
     requireAuth(),
     async (c) => {
-      const events = await listAuthEvents(c.env, c.var.auth.userId, MAX_LISTED_EVENTS);
+      const events = await listAuthEvents(replicaForKey(c.env, c.var.auth.userId), c.var.auth.userId, MAX_LISTED_EVENTS);
       const body: EventsResponse = {
         events: events.map((event) => ({
           type: event.type,
@@ -116,7 +117,7 @@ export function addSessionRoutes(app: Hono<AppEnv>): void {
 /** Revokes sessions on the caller's behalf, recording the event under the caller's session and client. */
 function revokeAsCaller(c: Context<AppEnv>, target: RevocationTarget, reason: RevocationReason): Promise<string[]> {
   const auth = c.var.auth;
-  return revokeSessions(c.env, c.var.config, {
+  return revokeSessions(c.env, databaseForKey(c.env, auth.userId), c.var.config, {
     target,
     reason,
     nowSeconds: c.var.nowSeconds,

@@ -1,6 +1,6 @@
 // D1 queries on sessions: opening one with its first refresh token, and revoking.
 
-import { databaseForKey, replicaForKey, runStorage, type StorageBindings } from '../storage/database';
+import { runStorage, type ReadableDatabase } from '../storage/database';
 
 /** Why a session ended; stored in sessions.revoked_reason. */
 export type RevocationReason = 'logout' | 'logout_all' | 'session_deleted' | 'password_changed' | 'admin_revoked' | 'refresh_token_reused' | 'password_reset';
@@ -23,10 +23,10 @@ export interface NewSession {
 /**
  * Statements that open a session with its first refresh token: one row (the
  * token's state lives in it; three rows written with its two index entries).
- * Run them in one `batch()` with anything else the login writes.
+ * Run them in one `batch()` with anything else the login writes, on the
+ * database of the user's shard (the session's id carries that shard).
  */
-export function openSessionStatements(env: StorageBindings, session: NewSession): D1PreparedStatement[] {
-  const db = databaseForKey(env, session.sessionId);
+export function openSessionStatements(db: D1Database, session: NewSession): D1PreparedStatement[] {
   return [
     db
       .prepare(
@@ -48,9 +48,9 @@ export function openSessionStatements(env: StorageBindings, session: NewSession)
   ];
 }
 
-/** Runs statements as one atomic batch: one round trip. */
-export async function runBatch(env: StorageBindings, routingKey: string, statements: D1PreparedStatement[], operation: string): Promise<D1Result[]> {
-  return runStorage(operation, () => databaseForKey(env, routingKey).batch(statements));
+/** Runs statements as one atomic batch on a database: one round trip. */
+export async function runBatch(db: D1Database, statements: D1PreparedStatement[], operation: string): Promise<D1Result[]> {
+  return runStorage(operation, () => db.batch(statements));
 }
 
 /** A statement revoking one live session of a user; returns its id only if this revoked it. */
@@ -124,10 +124,11 @@ interface SessionRow {
  * The user's live (unrevoked, unexpired) sessions, most recently used first.
  * One round trip, to a read replica: a session revoked a second ago may still
  * be listed (its tokens are refused all the same: revocation reads the primary and KV).
+ * `replica`: the user's shard through `replicaOf`.
  */
-export async function listLiveSessions(env: StorageBindings, userId: string, nowSeconds: number, limit: number): Promise<SessionRecord[]> {
+export async function listLiveSessions(replica: ReadableDatabase, userId: string, nowSeconds: number, limit: number): Promise<SessionRecord[]> {
   const { results } = await runStorage('list sessions', () =>
-    replicaForKey(env, userId)
+    replica
       .prepare(
         `SELECT id, created_at, last_used_at, expires_at, user_agent, ip, country FROM sessions
          WHERE user_id = ?1 AND revoked_at IS NULL AND expires_at > ?2

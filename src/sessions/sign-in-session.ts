@@ -2,7 +2,6 @@
 
 import { newSessionId, shardOf } from '../core/ids';
 import { insertAuthEventStatement } from './auth-events';
-import { databaseForKey, type StorageBindings } from '../storage/database';
 import { endCheckBeside, type GrantedCheck } from '../password/login-attempts';
 import { openSessionStatements, runBatch } from './session-rows';
 import type { ClientInfo } from '../http/client-info';
@@ -43,14 +42,15 @@ function isPasswordOnly(amr: readonly string[]): boolean {
  * first refresh token, and writes the session row, `login_succeeded`, the
  * caller's extra statements and the claim's settlement in one batch. A
  * second round trip only when the email's failure record lives on another
- * shard than the user. Returns what the token response needs.
+ * shard than the user. Returns what the token response needs. `userDb`:
+ * the database of the user's shard, resolved once by the sign-in.
  */
-export async function openSignInSession(env: StorageBindings, user: SignInUser, signIn: SignIn): Promise<IssuedSession> {
+export async function openSignInSession(userDb: D1Database, user: SignInUser, signIn: SignIn): Promise<IssuedSession> {
   const { client, nowSeconds } = signIn;
   const sessionId = newSessionId(shardOf(user.id) ?? undefined);
   const credentials = await newSessionCredentials(sessionId);
   const sessionExpiresAt = nowSeconds + signIn.refreshTokenTtlSeconds;
-  const statements = openSessionStatements(env, {
+  const statements = openSessionStatements(userDb, {
     sessionId,
     userId: user.id,
     refreshTokenHash: credentials.refreshTokenHash,
@@ -62,10 +62,10 @@ export async function openSignInSession(env: StorageBindings, user: SignInUser, 
     country: client.country,
     ...(isPasswordOnly(signIn.amr) ? {} : { amr: signIn.amr }),
   });
-  statements.push(insertAuthEventStatement(databaseForKey(env, user.id), { type: 'login_succeeded', userId: user.id, sessionId, client }, nowSeconds));
-  const ending = endCheckBeside(env, user.id, signIn.check ?? null, 'settle', nowSeconds);
+  statements.push(insertAuthEventStatement(userDb, { type: 'login_succeeded', userId: user.id, sessionId, client }, nowSeconds));
+  const ending = endCheckBeside(userDb, user.id, signIn.check ?? null, 'settle', nowSeconds);
   const extraStatements = signIn.extraStatements ?? [];
-  const results = await runBatch(env, sessionId, [...statements, ...ending.statements, ...extraStatements], signIn.operation);
+  const results = await runBatch(userDb, [...statements, ...ending.statements, ...extraStatements], signIn.operation);
   await ending.afterwards();
   if (signIn.afterExtraStatements) await signIn.afterExtraStatements(results.slice(results.length - extraStatements.length));
   return {

@@ -39,9 +39,23 @@ export function databaseForShard(env: StorageBindings, shard: string | null): D1
   return bindingOf(env, entry.binding);
 }
 
-/** The database that owns an id or token, routed by its shard prefix. */
+/**
+ * The database that owns an id or token, routed by its shard prefix. A
+ * request resolves the database of the user it concerns once, with this,
+ * and hands it to the storage functions it calls (issue 24).
+ */
 export function databaseForKey(env: StorageBindings, idOrToken: string): D1Database {
   return databaseForShard(env, shardOf(idOrToken));
+}
+
+/**
+ * The database of the shard an id or token names, or `null` when its prefix
+ * names no shard of this deployment (the caller answers as for an unknown
+ * token, not with `invalid_token`). One lookup.
+ */
+export function databaseOfKnownShard(env: StorageBindings, idOrToken: string): D1Database | null {
+  const entry = shardMapOf(env).byId.get(shardOf(idOrToken) ?? '');
+  return entry ? bindingOf(env, entry.binding) : null;
 }
 
 /** What a lag-tolerant read runs on: a D1 database or a Sessions API session of one. */

@@ -2,7 +2,7 @@
 
 import { shardOf } from '../core/ids';
 import { logEvent } from '../core/log';
-import { databaseForEmail, databaseForKey, isKnownShard, runStorage, shardMapOf, type StorageBindings } from './database';
+import { databaseForEmail, databaseForKey, databaseOfKnownShard, runStorage, shardMapOf, type StorageBindings } from './database';
 import { claimDirectoryKeyStatement, emailDirectoryKey, findDirectoryEntryStatement, readDirectoryUserId, releaseDirectoryKeyStatement } from './directory';
 
 /** A user as the service sees it. */
@@ -85,17 +85,18 @@ export async function insertUser(env: StorageBindings, user: Omit<UserRecord, 'r
 export async function findUserByEmail(env: StorageBindings, email: string): Promise<UserRecord | null> {
   const located = await locateUserByEmail(env, email);
   if (located.user !== null || located.elsewhereUserId === null) return located.user;
-  return followDirectoryEntry(env, email, located.elsewhereUserId);
+  return followDirectoryEntry(databaseOfKnownShard(env, located.elsewhereUserId), email, located.elsewhereUserId);
 }
 
 /**
  * The user a directory entry for `email` names, only if that user still has
  * the address; otherwise `null` (as for an unknown address) and a
  * `stale_directory_entry` line naming the shard and the user id, never the
- * address. One round trip.
+ * address. One round trip. `ownerDb`: the database of the owner's shard
+ * (`databaseOfKnownShard`; `null` when the id names no shard of the map).
  */
-export async function followDirectoryEntry(env: StorageBindings, email: string, ownerId: string): Promise<UserRecord | null> {
-  const owner = await findUserById(env, ownerId);
+export async function followDirectoryEntry(ownerDb: D1Database | null, email: string, ownerId: string): Promise<UserRecord | null> {
+  const owner = ownerDb === null ? null : await findUserIn(ownerDb, ownerId);
   if (owner?.email === email) return owner;
   logEvent('warn', 'stale_directory_entry', { shard: shardOf(ownerId), user_id: ownerId, reason: owner === null ? 'user not found' : 'user has another address' });
   return null;
@@ -140,12 +141,17 @@ export function readUser(result: D1Result | undefined): UserRecord | null {
 /** The user with this id, or `null` (also for an id naming no shard). One round trip. */
 export async function findUserById(env: StorageBindings, userId: string): Promise<UserRecord | null> {
   // An id naming no shard of the map names nobody (an admin route's path, say): not found, not a 401.
-  if (!isKnownShard(env, shardOf(userId))) return null;
-  const row = await runStorage('find user by id', () => findUserByIdStatement(databaseForKey(env, userId), userId).first<UserRow>());
+  const db = databaseOfKnownShard(env, userId);
+  return db === null ? null : findUserIn(db, userId);
+}
+
+/** The user with this id in a database the caller resolved (the user's shard), or `null`. One round trip. */
+export async function findUserIn(db: D1Database, userId: string): Promise<UserRecord | null> {
+  const row = await runStorage('find user by id', () => findUserByIdStatement(db, userId).first<UserRow>());
   return row ? mapUserRow(row) : null;
 }
 
-/** A statement that replaces a user's password hash (for a batch). */
-export function updatePasswordHashStatement(env: StorageBindings, userId: string, passwordHash: string): D1PreparedStatement {
-  return databaseForKey(env, userId).prepare('UPDATE users SET password_hash = ?2 WHERE id = ?1').bind(userId, passwordHash);
+/** A statement that replaces a user's password hash (for a batch on the user's shard). */
+export function updatePasswordHashStatement(db: D1Database, userId: string, passwordHash: string): D1PreparedStatement {
+  return db.prepare('UPDATE users SET password_hash = ?2 WHERE id = ?1').bind(userId, passwordHash);
 }

@@ -38,7 +38,7 @@ export async function setUpTotp(context: SecondFactorContext, caller: Caller, is
   const encryptionSecret = requireEncryptionSecret(context.encryptionSecret);
   const secret = randomBytes(TOTP_SECRET_BYTES);
   const sealed = await sealTotpSecret(secret, caller.userId, encryptionSecret);
-  if (!(await savePendingTotpFactor(context.env, caller.userId, sealed, context.nowSeconds))) throw alreadyEnabled();
+  if (!(await savePendingTotpFactor(databaseForKey(context.env, caller.userId), caller.userId, sealed, context.nowSeconds))) throw alreadyEnabled();
   return { secret: bytesToBase32(secret), otpauthUri: totpUri(secret, issuer, caller.email) };
 }
 
@@ -48,7 +48,8 @@ export async function setUpTotp(context: SecondFactorContext, caller: Caller, is
  * for a wrong code or when setup was not started; 409 when already on.
  */
 export async function enableTotp(context: SecondFactorContext, caller: Caller, code: string): Promise<string[]> {
-  const factor = await readTotpFactor(context.env, caller.userId);
+  const db = databaseForKey(context.env, caller.userId);
+  const factor = await readTotpFactor(db, caller.userId);
   if (factor?.enabledAt !== null && factor?.enabledAt !== undefined) throw alreadyEnabled();
   if (!factor) throw new AuthError('invalid_mfa_code', 'Start the set-up first, then enter the code the app shows.', { logReason: 'no pending factor', alternateStatus: true });
   const step = await matchTotpCode(context, caller.userId, factor, code);
@@ -56,10 +57,9 @@ export async function enableTotp(context: SecondFactorContext, caller: Caller, c
   const encryptionSecret = requireEncryptionSecret(context.encryptionSecret);
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode());
   const hashes = await Promise.all(codes.map((recoveryCode) => hashRecoveryCode(caller.userId, recoveryCode, encryptionSecret)));
-  if (!(await enableTotpFactor(context.env, caller.userId, step, hashes, context.nowSeconds))) {
+  if (!(await enableTotpFactor(db, caller.userId, step, hashes, context.nowSeconds))) {
     throw new AuthError('invalid_mfa_code', 'That code was already used. Wait for the next one.', { logReason: 'enable lost a race or reused a step', alternateStatus: true });
   }
-  const db = databaseForKey(context.env, caller.userId);
   await runStorage('record totp enabled', () =>
     insertAuthEventStatement(db, { type: 'totp_enabled', userId: caller.userId, sessionId: caller.sessionId, client: context.client }, context.nowSeconds).run(),
   );
@@ -73,11 +73,11 @@ export async function enableTotp(context: SecondFactorContext, caller: Caller, c
  * secret, the recovery codes and outstanding mfa_tokens in one batch.
  */
 export async function disableTotp(context: SecondFactorContext, caller: Caller, input: SecondFactorInput): Promise<void> {
-  const factor = await readTotpFactor(context.env, caller.userId);
-  if (!factor || factor.enabledAt === null) throw new AuthError('not_found', 'Two-factor sign-in is not on for this account.');
-  const passed = await checkSecondFactor(context, { id: caller.userId, email: caller.email }, factor, input, caller.sessionId);
   const db = databaseForKey(context.env, caller.userId);
-  const ending = endCheckBeside(context.env, caller.userId, passed, 'settle', context.nowSeconds);
+  const factor = await readTotpFactor(db, caller.userId);
+  if (!factor || factor.enabledAt === null) throw new AuthError('not_found', 'Two-factor sign-in is not on for this account.');
+  const passed = await checkSecondFactor(context, db, { id: caller.userId, email: caller.email }, factor, input, caller.sessionId);
+  const ending = endCheckBeside(db, caller.userId, passed, 'settle', context.nowSeconds);
   await runStorage('disable totp', () =>
     db.batch([
       ...deleteTotpStatements(db, caller.userId),

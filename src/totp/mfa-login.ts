@@ -2,7 +2,7 @@
 
 import { AuthError } from '../core/errors';
 import { newIdentityId, shardOf } from '../core/ids';
-import { databaseForKey, isKnownShard, runStorage, type StorageBindings } from '../storage/database';
+import { databaseOfKnownShard, runStorage, type StorageBindings } from '../storage/database';
 import { endCheckBeside, type GrantedCheck } from '../password/login-attempts';
 import type { LockoutPolicy } from '../password/login-failures';
 import { linkInSignIn, type NewIdentity } from '../providers/identity-rows';
@@ -28,20 +28,21 @@ export const MFA_METHODS = ['totp', 'recovery_code'] as const;
  * a provider sign-in with `origin` naming the provider and any link still to
  * write) and gives a password's lockout claim back without forgetting
  * earlier failures (only a completed sign-in does that), in one batch.
- * Returns the token; no session is opened.
+ * Returns the token; no session is opened. `userDb`: the database of the
+ * user's shard.
  */
 export async function issueMfaToken(
-  env: StorageBindings,
+  userDb: D1Database,
   user: Pick<UserRecord, 'id'>,
   check: GrantedCheck | null,
   nowSeconds: number,
   origin: MfaTokenOrigin = PASSWORD_ORIGIN,
 ): Promise<string> {
   const token = newMfaToken(shardOf(user.id) ?? undefined);
-  const db = databaseForKey(env, user.id);
+  const db = userDb;
   const insert = insertMfaTokenStatement(db, await hashMfaToken(token), user.id, MFA_TOKEN_ATTEMPTS, nowSeconds + MFA_TOKEN_TTL_SECONDS, origin);
   // The claim lives on the email's home shard: given back in this batch when that is the user's shard, else right after.
-  const ending = endCheckBeside(env, user.id, check, 'release', nowSeconds);
+  const ending = endCheckBeside(db, user.id, check, 'release', nowSeconds);
   await runStorage('issue mfa token', () => db.batch([insert, ...ending.statements]));
   await ending.afterwards();
   return token;
@@ -52,12 +53,12 @@ export async function issueMfaToken(
  * (`issueMfaToken`), then answers 403 `mfa_required` with it.
  */
 export async function requireSecondFactor(
-  env: StorageBindings,
+  userDb: D1Database,
   user: Pick<UserRecord, 'id'>,
   check: GrantedCheck | null,
   nowSeconds: number,
 ): Promise<never> {
-  const token = await issueMfaToken(env, user, check, nowSeconds);
+  const token = await issueMfaToken(userDb, user, check, nowSeconds);
   throw new AuthError('mfa_required', 'Enter the code from your authenticator app, or a recovery code.', {
     details: { mfa_token: token, methods: [...MFA_METHODS] },
     logReason: 'second factor required',
@@ -93,23 +94,25 @@ function invalidMfaToken(logReason: string): AuthError {
  */
 export async function completeMfaSignIn(context: MfaLoginContext, mfaToken: string, input: SecondFactorInput): Promise<IssuedSession> {
   if (!looksLikeMfaToken(mfaToken)) throw invalidMfaToken('malformed mfa token');
-  if (!isKnownShard(context.env, shardOf(mfaToken))) throw invalidMfaToken('names no shard of this deployment');
+  // The token's shard is its user's: the database this step writes the session to.
+  const userDb = databaseOfKnownShard(context.env, mfaToken);
+  if (userDb === null) throw invalidMfaToken('names no shard of this deployment');
   const tokenHash = await hashMfaToken(mfaToken);
-  const found = await spendMfaTokenAttempt(context.env, tokenHash, context.nowSeconds, mfaToken);
+  const found = await spendMfaTokenAttempt(userDb, tokenHash, context.nowSeconds);
   if (!found) throw invalidMfaToken('mfa token unknown, expired, spent or used');
   const { user, factor, origin } = found;
   if (!factor || factor.enabledAt === null) throw invalidMfaToken('totp no longer enabled');
   requireSignInAllowed(user, 'second_step', context.requireEmailVerification);
-  const passed = await checkSecondFactor(context, user, factor, input, null);
+  const passed = await checkSecondFactor(context, userDb, user, factor, input, null);
 
   const amr = secondStepAmr(origin.provider === null ? 'pwd' : 'fed', input.kind);
   const signIn = { client: context.client, nowSeconds: context.nowSeconds, refreshTokenTtlSeconds: context.refreshTokenTtlSeconds, amr };
-  const deleteToken = deleteMfaTokenStatement(databaseForKey(context.env, user.id), tokenHash);
+  const deleteToken = deleteMfaTokenStatement(userDb, tokenHash);
   const link = pendingIdentity(user.id, origin, context.nowSeconds);
   // The provider account of an automatic link is linked only now, with the session the step opens.
-  const linking = linkInSignIn(context.env, link, context.client);
+  const linking = linkInSignIn(context.env, userDb, link, context.client);
   const extraStatements = [...linking.extraStatements, deleteToken];
-  const session = await openSignInSession(context.env, user, { ...signIn, check: passed, extraStatements, afterExtraStatements: linking.afterExtraStatements, operation: 'open mfa session' });
+  const session = await openSignInSession(userDb, user, { ...signIn, check: passed, extraStatements, afterExtraStatements: linking.afterExtraStatements, operation: 'open mfa session' });
   if (link !== null) queueSecurityNotice(context.notices, user.id, 'identity_linked', link.provider);
   return session;
 }

@@ -1,7 +1,7 @@
 // Checking a TOTP or recovery code under the account lockout: the one rule shared by the second sign-in step and disabling TOTP.
 
 import { AuthError } from '../core/errors';
-import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
+import { runStorage, type StorageBindings } from '../storage/database';
 import { readLoginState, type GrantedCheck } from '../password/login-attempts';
 import type { LockoutPolicy } from '../password/login-failures';
 import { useRecoveryCodeStatement, useTotpStepStatement, type TotpFactorRecord } from './totp-factor-rows';
@@ -68,9 +68,11 @@ function invalidCode(logReason: string): AuthError {
  * on only under a granted claim. A replayed code or used recovery code is a
  * wrong code (401 `invalid_mfa_code`) and counts towards the lockout.
  * Returns the claim, for the caller to settle as a success in its own batch.
+ * `userDb`: the database of the user's shard.
  */
 export async function checkSecondFactor(
   context: SecondFactorContext,
+  userDb: D1Database,
   user: Pick<UserRecord, 'id' | 'email'>,
   factor: TotpFactorRecord,
   input: SecondFactorInput,
@@ -78,15 +80,15 @@ export async function checkSecondFactor(
 ): Promise<GrantedCheck> {
   const emailHash = await hashEmailForThrottle(user.email);
   const verdict = input.kind === 'totp' ? await matchTotpCode(context, user.id, factor, input.code) : normalizeRecoveryCode(input.code);
-  const state = await readLoginState(context.env, { email: user.email, userId: user.id, emailHash, claim: { nowSeconds: context.nowSeconds, policy: context.lockout } });
+  const state = await readLoginState(context.env, { email: user.email, userId: user.id, userDb, emailHash, claim: { nowSeconds: context.nowSeconds, policy: context.lockout } });
   const claim = requireGrantedClaim(state.claim, state.failures, context.lockout, context.nowSeconds);
-  const used = verdict !== null && (await useSecondFactor(context, user.id, input.kind, verdict));
+  const used = verdict !== null && (await useSecondFactor(context, userDb, user.id, input.kind, verdict));
   if (!used) {
     const attempt = { email: user.email, emailHash, userId: user.id, sessionId, kind: 'mfa_code_failed' as const, client: context.client };
-    await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);
+    await countFailedAttempt({ ...state, userDb }, context.lockout, context.nowSeconds, attempt);
     throw invalidCode(verdict === null ? 'wrong code' : 'code already used');
   }
-  return { emailHash, claim, homeShard: state.homeShard };
+  return { emailHash, claim, homeShard: state.homeShard, homeDb: state.homeDb };
 }
 
 /**
@@ -94,14 +96,13 @@ export async function checkSecondFactor(
  * when it is wrong or already used. For a caller that already holds a
  * granted claim on the account's failure record.
  */
-export async function spendSecondFactor(context: SecondFactorContext, userId: string, factor: TotpFactorRecord, input: SecondFactorInput): Promise<boolean> {
+export async function spendSecondFactor(context: SecondFactorContext, userDb: D1Database, userId: string, factor: TotpFactorRecord, input: SecondFactorInput): Promise<boolean> {
   const verdict = input.kind === 'totp' ? await matchTotpCode(context, userId, factor, input.code) : normalizeRecoveryCode(input.code);
-  return verdict !== null && (await useSecondFactor(context, userId, input.kind, verdict));
+  return verdict !== null && (await useSecondFactor(context, userDb, userId, input.kind, verdict));
 }
 
 /** Uses a matched step or a recovery code, once (one round trip); false when it was already used. */
-async function useSecondFactor(context: SecondFactorContext, userId: string, kind: SecondFactorInput['kind'], verdict: number | string): Promise<boolean> {
-  const db = databaseForKey(context.env, userId);
+async function useSecondFactor(context: SecondFactorContext, db: D1Database, userId: string, kind: SecondFactorInput['kind'], verdict: number | string): Promise<boolean> {
   const statement =
     kind === 'totp' ? useTotpStepStatement(db, userId, verdict as number) : useRecoveryCodeStatement(db, userId, await hashRecoveryCode(userId, verdict as string, requireEncryptionSecret(context.encryptionSecret)));
   const row = await runStorage('use second factor', () => statement.first());

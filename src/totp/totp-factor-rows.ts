@@ -1,6 +1,6 @@
 // D1 queries on totp_factors, recovery_codes and mfa_tokens: the TOTP second factor, all on the user's shard.
 
-import { databaseForKey, runStorage, type StorageBindings } from '../storage/database';
+import { runStorage } from '../storage/database';
 import { endPendingSecondStepsStatements } from './pending-sign-ins';
 import { readUser, type UserRecord } from '../storage/users';
 
@@ -23,9 +23,8 @@ function mapFactor(row: TotpFactorRow | null | undefined): TotpFactorRecord | nu
   return row ? { sealedSecret: row.sealed_secret, enabledAt: row.enabled_at, lastUsedStep: row.last_used_step } : null;
 }
 
-/** The user's TOTP factor (pending or enabled), or `null`. One round trip. */
-export async function readTotpFactor(env: StorageBindings, userId: string): Promise<TotpFactorRecord | null> {
-  const db = databaseForKey(env, userId);
+/** The user's TOTP factor (pending or enabled), or `null`, from the database of the user's shard. One round trip. */
+export async function readTotpFactor(db: D1Database, userId: string): Promise<TotpFactorRecord | null> {
   const row = await runStorage('read totp factor', () =>
     db.prepare('SELECT sealed_secret, enabled_at, last_used_step FROM totp_factors WHERE user_id = ?1').bind(userId).first<TotpFactorRow>(),
   );
@@ -37,8 +36,7 @@ export async function readTotpFactor(env: StorageBindings, userId: string): Prom
  * false (nothing written) when TOTP is already enabled: atomic, so setup
  * can never overwrite a live factor. One round trip.
  */
-export async function savePendingTotpFactor(env: StorageBindings, userId: string, sealedSecret: string, nowSeconds: number): Promise<boolean> {
-  const db = databaseForKey(env, userId);
+export async function savePendingTotpFactor(db: D1Database, userId: string, sealedSecret: string, nowSeconds: number): Promise<boolean> {
   const row = await runStorage('save totp setup', () =>
     db
       .prepare(
@@ -60,8 +58,7 @@ export async function savePendingTotpFactor(env: StorageBindings, userId: string
  * so a concurrent enable leaves one set. Returns false when nothing was
  * enabled (already enabled, or the step already used).
  */
-export async function enableTotpFactor(env: StorageBindings, userId: string, step: number, recoveryCodeHashes: readonly string[], nowSeconds: number): Promise<boolean> {
-  const db = databaseForKey(env, userId);
+export async function enableTotpFactor(db: D1Database, userId: string, step: number, recoveryCodeHashes: readonly string[], nowSeconds: number): Promise<boolean> {
   const results = await runStorage('enable totp', () =>
     db.batch([
       db.prepare('DELETE FROM recovery_codes WHERE user_id = ?1 AND NOT EXISTS (SELECT 1 FROM totp_factors WHERE user_id = ?1 AND enabled_at IS NOT NULL)').bind(userId),
@@ -119,8 +116,7 @@ export interface MfaTokenUse {
  * user, factor and origin, in one batch (one round trip). `null` for an unknown,
  * expired or spent token, or one whose user is gone.
  */
-export async function spendMfaTokenAttempt(env: StorageBindings, tokenHash: string, nowSeconds: number, shardKey: string): Promise<MfaTokenUse | null> {
-  const db = databaseForKey(env, shardKey);
+export async function spendMfaTokenAttempt(db: D1Database, tokenHash: string, nowSeconds: number): Promise<MfaTokenUse | null> {
   const [spent, found] = await runStorage('spend mfa token attempt', () =>
     db.batch([
       db
@@ -162,8 +158,7 @@ export function useRecoveryCodeStatement(db: D1Database, userId: string, codeHas
 }
 
 /** How many unused recovery codes a user has. One round trip. */
-export async function countRecoveryCodes(env: StorageBindings, userId: string): Promise<number> {
-  const db = databaseForKey(env, userId);
+export async function countRecoveryCodes(db: D1Database, userId: string): Promise<number> {
   const row = await runStorage('count recovery codes', () => db.prepare('SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = ?1').bind(userId).first<{ n: number }>());
   return row?.n ?? 0;
 }

@@ -163,7 +163,7 @@ describe('POST /auth/password/reset of an address nobody proved (pre-registratio
     const client = createMailTestClient();
     const planted = await plantedAccount(client);
     // A registration started and never finished: its challenge names the user.
-    await issueRegistrationChallenge(client.env, planted.userId, `planted-${crypto.randomUUID()}`, Math.floor(client.clock.now() / 1000) + 300);
+    await issueRegistrationChallenge(databaseForKey(client.env, planted.userId), planted.userId, `planted-${crypto.randomUUID()}`, Math.floor(client.clock.now() / 1000) + 300);
     // What migration 0013 records for such an account from before the enrolment rule.
     await databaseForKey(env, planted.userId).prepare('INSERT INTO lifecycle_review (user_id, passkeys, totp, identities, recorded_at) VALUES (?1, 1, 1, 1, 0)').bind(planted.userId).run();
     expect(await waysInRows(planted.userId)).toMatchObject({ passkeys: 1, webauthn_challenges: 1, identities: 1, totp_factors: 1, mfa_tokens: 1, lifecycle_review: 1 });

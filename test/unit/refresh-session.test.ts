@@ -74,7 +74,7 @@ async function rotationAttempt(token: string, nowSeconds: number): Promise<{ suc
   if (shape?.format !== 'session') throw new Error('expected a session-format refresh token');
   const successor = newRefreshToken(shape.sessionId, shape.reuseProof);
   const successorHash = await hashRefreshToken(successor);
-  const state = await rotateRefreshToken(env, {
+  const state = await rotateRefreshToken(databaseForKey(env, shape.sessionId), {
     sessionId: shape.sessionId,
     presentedHash: await hashRefreshToken(token),
     successorHash,

@@ -15,19 +15,19 @@ async function storedCodes(userId: string): Promise<string[]> {
 describe('enableTotpFactor', () => {
   it('stores the codes of the call that enabled the factor, and none of a second call for the same step', async () => {
     const user = await signUpAndLogIn(createTestClient());
-    expect(await savePendingTotpFactor(env, user.userId, 'sealed-secret', NOW)).toBe(true);
+    expect(await savePendingTotpFactor(databaseForKey(env, user.userId), user.userId, 'sealed-secret', NOW)).toBe(true);
     const first = Array.from({ length: 10 }, (_, index) => `first-${index}`);
     const second = Array.from({ length: 10 }, (_, index) => `second-${index}`);
-    expect(await enableTotpFactor(env, user.userId, 100, first, NOW)).toBe(true);
-    expect(await enableTotpFactor(env, user.userId, 100, second, NOW)).toBe(false);
-    expect(await enableTotpFactor(env, user.userId, 101, second, NOW)).toBe(false);
+    expect(await enableTotpFactor(databaseForKey(env, user.userId), user.userId, 100, first, NOW)).toBe(true);
+    expect(await enableTotpFactor(databaseForKey(env, user.userId), user.userId, 100, second, NOW)).toBe(false);
+    expect(await enableTotpFactor(databaseForKey(env, user.userId), user.userId, 101, second, NOW)).toBe(false);
     expect(await storedCodes(user.userId)).toEqual([...first].sort());
   });
 
   it('refuses a step not newer than the last one used, and then stores no code', async () => {
     const user = await signUpAndLogIn(createTestClient());
-    await savePendingTotpFactor(env, user.userId, 'sealed-secret', NOW);
-    expect(await enableTotpFactor(env, user.userId, 0, ['only'], NOW)).toBe(false);
+    await savePendingTotpFactor(databaseForKey(env, user.userId), user.userId, 'sealed-secret', NOW);
+    expect(await enableTotpFactor(databaseForKey(env, user.userId), user.userId, 0, ['only'], NOW)).toBe(false);
     expect(await storedCodes(user.userId)).toEqual([]);
   });
 });

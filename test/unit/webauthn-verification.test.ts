@@ -2,6 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { insertPasskeyWithChallenge } from '../../src/passkeys/passkey-rows';
+import { databaseForKey } from '../../src/storage/database';
 import { consumeChallengeStatement, insertChallengeStatement, issueRegistrationChallenge } from '../../src/passkeys/challenge-rows';
 import { parseAssertion, verifyAssertion, type ParsedAssertion } from '../../src/passkeys/webauthn/assertion';
 import { type RelyingParty } from '../../src/passkeys/webauthn/ceremony';
@@ -137,19 +138,19 @@ describe('insertPasskeyWithChallenge', () => {
     const alice = await signUpAndLogIn(client);
     const mallory = await signUpAndLogIn(client);
     const challenge = newChallenge('00');
-    await issueRegistrationChallenge(env, alice.userId, challenge, NOW + 300);
-    expect(await insertPasskeyWithChallenge(env, await newPasskeyFor(mallory.userId, NOW), challenge, CLIENT)).toEqual({ added: false });
-    expect(await insertPasskeyWithChallenge(env, await newPasskeyFor(alice.userId, NOW), challenge, CLIENT)).toEqual({ added: true });
+    await issueRegistrationChallenge(databaseForKey(env, alice.userId), alice.userId, challenge, NOW + 300);
+    expect(await insertPasskeyWithChallenge(databaseForKey(env, mallory.userId), await newPasskeyFor(mallory.userId, NOW), challenge, CLIENT)).toEqual({ added: false });
+    expect(await insertPasskeyWithChallenge(databaseForKey(env, alice.userId), await newPasskeyFor(alice.userId, NOW), challenge, CLIENT)).toEqual({ added: true });
   });
 
   it('refuses an expired registration challenge, and a challenge twice', async () => {
     const user = await signUpAndLogIn(createTestClient());
     const expired = newChallenge('00');
-    await issueRegistrationChallenge(env, user.userId, expired, NOW + 300);
-    expect(await insertPasskeyWithChallenge(env, await newPasskeyFor(user.userId, NOW + 300), expired, CLIENT)).toEqual({ added: false });
+    await issueRegistrationChallenge(databaseForKey(env, user.userId), user.userId, expired, NOW + 300);
+    expect(await insertPasskeyWithChallenge(databaseForKey(env, user.userId), await newPasskeyFor(user.userId, NOW + 300), expired, CLIENT)).toEqual({ added: false });
     const live = newChallenge('00');
-    await issueRegistrationChallenge(env, user.userId, live, NOW + 300);
-    expect(await insertPasskeyWithChallenge(env, await newPasskeyFor(user.userId, NOW + 299), live, CLIENT)).toEqual({ added: true });
-    expect(await insertPasskeyWithChallenge(env, await newPasskeyFor(user.userId, NOW + 299), live, CLIENT)).toEqual({ added: false });
+    await issueRegistrationChallenge(databaseForKey(env, user.userId), user.userId, live, NOW + 300);
+    expect(await insertPasskeyWithChallenge(databaseForKey(env, user.userId), await newPasskeyFor(user.userId, NOW + 299), live, CLIENT)).toEqual({ added: true });
+    expect(await insertPasskeyWithChallenge(databaseForKey(env, user.userId), await newPasskeyFor(user.userId, NOW + 299), live, CLIENT)).toEqual({ added: false });
   });
 });

@@ -98,8 +98,8 @@ export const MUTANTS = [
   {
     id: 'passkey-counter-not-stored',
     file: 'src/passkeys/sign-in.ts',
-    original: 'const extraStatements = [recordPasskeyUseStatement(db, passkey.userId, assertion.credentialId, verdict.value.signCount, context.nowSeconds)];',
-    replacement: 'const extraStatements = [recordPasskeyUseStatement(db, passkey.userId, assertion.credentialId, passkey.signCount, context.nowSeconds)];',
+    original: 'const extraStatements = [recordPasskeyUseStatement(userDb, passkey.userId, assertion.credentialId, verdict.value.signCount, context.nowSeconds)];',
+    replacement: 'const extraStatements = [recordPasskeyUseStatement(userDb, passkey.userId, assertion.credentialId, passkey.signCount, context.nowSeconds)];',
     description: 'a sign-in stores the old counter back, so the counter check never moves on',
     tests: ['test/security/passkeys.test.ts'],
   },

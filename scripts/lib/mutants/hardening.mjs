@@ -131,9 +131,9 @@ export const MUTANTS = [
   {
     id: 'mfa-token-unknown-shard-invalid-token',
     file: 'src/totp/mfa-login.ts',
-    original: "  if (!isKnownShard(context.env, shardOf(mfaToken))) throw invalidMfaToken('names no shard of this deployment');\n",
+    original: "  if (userDb === null) throw invalidMfaToken('names no shard of this deployment');\n",
     replacement: '',
-    description: 'an mfa_token naming no shard answers invalid_token instead of invalid_mfa_token',
+    description: 'an mfa_token naming no shard is not answered invalid_mfa_token (it reaches storage with no database)',
     tests: ['test/security/stale-lookups.test.ts'],
   },
   // --- Per-IP limit ---

@@ -21,7 +21,7 @@ export const MUTANTS = [
   {
     id: 'proof-wrong-not-counted',
     file: 'src/proof/proof.ts',
-    original: '    await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);\n    throw wrongProof',
+    original: '    await countFailedAttempt(state, context.lockout, context.nowSeconds, attempt);\n    throw wrongProof',
     replacement: '    void attempt;\n    throw wrongProof',
     description: 'a wrong proof is refused but not counted, so a stolen token can guess the password without ever locking the account',
     tests: ['test/security/lifecycle-proof.test.ts'],
@@ -85,7 +85,7 @@ export const MUTANTS = [
   {
     id: 'proof-unverified-claim-kept',
     file: 'src/proof/proof.ts',
-    original: "    if (granted) await endCheckOnHomeShard(context.env, granted, 'release', context.nowSeconds);\n",
+    original: "    if (granted) await endCheckOnHomeShard(granted, 'release', context.nowSeconds);\n",
     replacement: '',
     description: 'a refused enrolment leaves its lockout claim pending',
     tests: ['test/security/lifecycle-proof.test.ts'],

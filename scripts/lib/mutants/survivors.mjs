@@ -22,7 +22,7 @@ export const MUTANTS = [
   {
     id: 'second-factor-replay-uncounted',
     file: 'src/totp/second-factor.ts',
-    original: '    await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);\n',
+    original: '    await countFailedAttempt({ ...state, userDb }, context.lockout, context.nowSeconds, attempt);\n',
     replacement:
       "    if (verdict !== null) await (await import('../storage/login-attempts')).endCheckOnHomeShard(context.env, { emailHash, claim, homeShard: state.homeShard }, 'release', context.nowSeconds);\n    else await countFailedAttempt(context.env, context.lockout, context.nowSeconds, attempt);\n",
     description: 'a replayed TOTP code or used recovery code gives its claim back instead of counting towards the lockout',
