@@ -2,16 +2,9 @@
 
 import * as v from 'valibot';
 import { isoTime, namedSchema, nullableText } from '../http/schema';
+import { eventItem, sessionFields } from '../sessions/responses';
 
-const sessionItem = v.strictObject({
-  id: v.string(),
-  created_at: isoTime('When the session signed in.'),
-  last_used_at: isoTime('The last refresh.'),
-  expires_at: isoTime('When the session ends unless refreshed.'),
-  user_agent: nullableText('User-Agent at sign-in.'),
-  ip: nullableText('Client address at sign-in.'),
-  country: nullableText('Country at sign-in, when Cloudflare knows it.'),
-});
+const sessionItem = v.strictObject(sessionFields);
 
 const factorItem = v.strictObject({
   id: v.pipe(v.string(), v.description('The passkey\'s credential id, or "totp".')),
@@ -26,15 +19,6 @@ const identityItem = v.strictObject({
   provider: v.string(),
   email: nullableText('The address the provider gave, if any.'),
   created_at: isoTime('When it was linked.'),
-});
-
-const eventItem = v.strictObject({
-  type: v.pipe(v.string(), v.description('What happened, e.g. login_succeeded, lockout, session_deleted.')),
-  created_at: isoTime('When it happened.'),
-  session_id: nullableText('The session it concerns.'),
-  ip: nullableText('Client address.'),
-  user_agent: nullableText('User-Agent.'),
-  country: nullableText('Country, when Cloudflare knows it.'),
 });
 
 /** The answer of GET /admin/users/:id. */

@@ -1,16 +1,25 @@
 // Admin routes: they need the "admin" role from the verified access token.
 
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import type { AppEnv } from '../http/app-env';
 import { revokeSessions } from '../sessions/revoke';
 import { AuthError } from '../core/errors';
 import { defineRoute } from '../http/define-route';
 import { logEvent } from '../core/log';
 import { requireAuth, requireRole } from '../sessions/require-auth';
-import { findUserIn } from '../storage/users';
+import { findUserIn, type UserRecord } from '../storage/users';
 import { databaseOfKnownShard } from '../storage/database';
 import { isoFromSeconds } from '../core/time';
 import { adminUserResponse, type AdminUserResponse, type AdminViewPart } from './responses';
+
+/** The user a route's `:id` names, with their shard's database; an id naming no shard of the map names nobody (404, not 401). */
+async function findTargetUser(c: Context<AppEnv>): Promise<{ db: D1Database; user: UserRecord }> {
+  const userId = c.req.param('id') ?? '';
+  const db = databaseOfKnownShard(c.env, userId);
+  const user = db === null ? null : await findUserIn(db, userId);
+  if (!db || !user) throw new AuthError('not_found', 'There is no user with this id.');
+  return { db, user };
+}
 
 /**
  * Joins the capabilities' parts of the admin view: lists of one name (both
@@ -45,10 +54,7 @@ export function addAdminRoutes(app: Hono<AppEnv>): void {
     requireAuth(),
     requireRole('admin'),
     async (c) => {
-      const userId = c.req.param('id') ?? '';
-      const db = databaseOfKnownShard(c.env, userId);
-      const user = db === null ? null : await findUserIn(db, userId);
-      if (!db || !user) throw new AuthError('not_found', 'There is no user with this id.');
+      const { db, user } = await findTargetUser(c);
       const parts = await Promise.all(c.var.capabilities.map((capability) => capability.adminView?.(db, user.id, c.var.nowSeconds) ?? {}));
       const body: AdminUserResponse = {
         user: { id: user.id, email: user.email, email_verified: user.emailVerified, roles: user.roles, created_at: isoFromSeconds(user.createdAt) },
@@ -69,11 +75,7 @@ export function addAdminRoutes(app: Hono<AppEnv>): void {
     requireAuth(),
     requireRole('admin'),
     async (c) => {
-      const userId = c.req.param('id') ?? '';
-      // An id naming no shard of the map names nobody: not found, not a 401.
-      const db = databaseOfKnownShard(c.env, userId);
-      const user = db === null ? null : await findUserIn(db, userId);
-      if (!db || !user) throw new AuthError('not_found', 'There is no user with this id.');
+      const { db, user } = await findTargetUser(c);
       const revoked = await revokeSessions(c.env, db, c.var.config, {
         target: { userId: user.id },
         reason: 'admin_revoked',
