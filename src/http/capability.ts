@@ -29,4 +29,10 @@ export interface Capability {
   waysIn?: UserRows;
   /** What the cron deletes once it no longer does anything. */
   sweeps?: readonly SweepStep[];
+  /**
+   * Its part of the admin view of a user (GET /admin/users/:id): named lists
+   * (`sessions`, `factors`, `identities`, `events`) merged with the other
+   * capabilities' parts. Read from the user's shard database.
+   */
+  adminView?(db: D1Database, userId: string, nowSeconds: number): Promise<Record<string, readonly unknown[]>>;
 }

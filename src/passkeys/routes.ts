@@ -1,6 +1,7 @@
 // Routes for passkeys: registration options and registration, the list, removal, sign-in options and sign-in.
 
 import type { Context, Hono } from 'hono';
+import { isoFromSeconds } from '../core/time';
 import type { AppEnv } from '../http/app-env';
 import { readClientInfo } from '../http/client-info';
 import { loginWithPasskey, startPasskeyLogin } from './sign-in';
@@ -27,7 +28,7 @@ function passkeyContext(c: Context<AppEnv>): PasskeyContext {
   return { env: c.env, nowSeconds: c.var.nowSeconds, rp: relyingPartyFor(c.var.config, c.req.raw), client: readClientInfo(c.req.raw), notices: securityNoticesFor(c) };
 }
 
-const isoTime = (seconds: number) => new Date(seconds * 1000).toISOString();
+const isoTime = isoFromSeconds;
 
 /** Adds the passkey routes to the app. */
 export function addPasskeyRoutes(app: Hono<AppEnv>): void {

@@ -1,8 +1,13 @@
 // The sessions capability: refresh, logout, /auth/me, the session list, security events; its rows' cleanup.
 
+import type { AdminViewPart } from '../admin/responses';
+import { isoFromSeconds } from '../core/time';
 import type { Capability } from '../http/capability';
+import { replicaOf } from '../storage/database';
+import { listAuthEvents } from './auth-events';
 import { addAuthRoutes } from './routes';
-import { addSessionRoutes } from './session-routes';
+import { addSessionRoutes, MAX_LISTED_EVENTS, MAX_LISTED_SESSIONS } from './session-routes';
+import { listLiveSessions } from './session-rows';
 
 const ENDED_SESSION = '(s.expires_at <= ?1 OR (s.revoked_at IS NOT NULL AND s.revoked_at <= ?1))';
 
@@ -13,6 +18,32 @@ export const sessionsCapability: Capability = {
   addRoutes(app) {
     addAuthRoutes(app);
     addSessionRoutes(app);
+  },
+  async adminView(db, userId, nowSeconds): Promise<AdminViewPart> {
+    const replica = replicaOf(db);
+    const [sessions, events] = await Promise.all([
+      listLiveSessions(replica, userId, nowSeconds, MAX_LISTED_SESSIONS),
+      listAuthEvents(replica, userId, MAX_LISTED_EVENTS),
+    ]);
+    return {
+      sessions: sessions.map((session) => ({
+        id: session.id,
+        created_at: isoFromSeconds(session.createdAt),
+        last_used_at: isoFromSeconds(session.lastUsedAt),
+        expires_at: isoFromSeconds(session.expiresAt),
+        user_agent: session.userAgent,
+        ip: session.ip,
+        country: session.country,
+      })),
+      events: events.map((event) => ({
+        type: event.type,
+        created_at: isoFromSeconds(event.createdAt),
+        session_id: event.sessionId,
+        ip: event.ip,
+        user_agent: event.userAgent,
+        country: event.country,
+      })),
+    };
   },
   sweeps: [
     // A refresh token lives no longer than its session.

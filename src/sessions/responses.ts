@@ -28,22 +28,32 @@ export const meResponse = namedSchema(
 );
 export type MeResponse = v.InferOutput<typeof meResponse.schema>;
 
+/** The fields of a listed session (the owner's own list adds `current`; the admin view lists them as they are). */
+export const sessionFields = {
+  id: v.string(),
+  created_at: isoTime('When the session signed in.'),
+  last_used_at: isoTime('The last refresh.'),
+  expires_at: isoTime('When the session ends unless refreshed.'),
+  user_agent: nullableText('User-Agent at sign-in.'),
+  ip: nullableText('Client address at sign-in.'),
+  country: nullableText('Country at sign-in, when Cloudflare knows it.'),
+};
+
+/** One listed security event. */
+export const eventItem = v.strictObject({
+  type: v.pipe(v.string(), v.description('What happened, e.g. login_succeeded, lockout, session_deleted.')),
+  created_at: isoTime('When it happened.'),
+  session_id: nullableText('The session it concerns.'),
+  ip: nullableText('Client address.'),
+  user_agent: nullableText('User-Agent.'),
+  country: nullableText('Country, when Cloudflare knows it.'),
+});
+
 /** The answer of GET /auth/sessions. */
 export const sessionsResponse = namedSchema(
   'SessionsResponse',
   v.strictObject({
-    sessions: v.array(
-      v.strictObject({
-        id: v.string(),
-        created_at: isoTime('When the session signed in.'),
-        last_used_at: isoTime('The last refresh.'),
-        expires_at: isoTime('When the session ends unless refreshed.'),
-        user_agent: nullableText('User-Agent at sign-in.'),
-        ip: nullableText('Client address at sign-in.'),
-        country: nullableText('Country at sign-in, when Cloudflare knows it.'),
-        current: v.pipe(v.boolean(), v.description('True for the session of the token that asked.')),
-      }),
-    ),
+    sessions: v.array(v.strictObject({ ...sessionFields, current: v.pipe(v.boolean(), v.description('True for the session of the token that asked.')) })),
   }),
 );
 export type SessionsResponse = v.InferOutput<typeof sessionsResponse.schema>;
@@ -52,16 +62,7 @@ export type SessionsResponse = v.InferOutput<typeof sessionsResponse.schema>;
 export const eventsResponse = namedSchema(
   'EventsResponse',
   v.strictObject({
-    events: v.array(
-      v.strictObject({
-        type: v.pipe(v.string(), v.description('What happened, e.g. login_succeeded, lockout, session_deleted.')),
-        created_at: isoTime('When it happened.'),
-        session_id: nullableText('The session it concerns.'),
-        ip: nullableText('Client address.'),
-        user_agent: nullableText('User-Agent.'),
-        country: nullableText('Country, when Cloudflare knows it.'),
-      }),
-    ),
+    events: v.array(eventItem),
   }),
 );
 export type EventsResponse = v.InferOutput<typeof eventsResponse.schema>;

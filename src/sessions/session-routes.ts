@@ -1,6 +1,7 @@
 // Routes for the signed-in user's sessions, security events and logout everywhere.
 
 import type { Context, Hono } from 'hono';
+import { isoFromSeconds } from '../core/time';
 import type { AppEnv } from '../http/app-env';
 import { readClientInfo } from '../http/client-info';
 import { revokeSessions, type RevocationTarget } from './revoke';
@@ -20,7 +21,7 @@ export const MAX_LISTED_EVENTS = 50;
 
 /** Unix seconds as an ISO 8601 timestamp. */
 export function isoTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString();
+  return isoFromSeconds(seconds);
 }
 
 /** Adds the session-management routes to the app. */

@@ -266,11 +266,15 @@ describe('a whole user journey through a response validator', () => {
     const admin = await logIn(email, newPassword);
     expect((await call('POST', '/admin/users/00.nobody/revoke-sessions', { headers: bearer(admin.accessToken) })).status).toBe(403);
     expect((await call('POST', '/admin/users/00.nobody/revoke-sessions')).status).toBe(401);
+    expect((await call('GET', '/admin/users/00.nobody', { headers: bearer(admin.accessToken) })).status).toBe(403);
+    expect((await call('GET', '/admin/users/00.nobody')).status).toBe(401);
     const granted = spawnSync(process.execPath, ['scripts/admin.mjs', 'grant', email], { encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
     expect(granted.status, granted.stderr).toBe(0);
     const realAdmin = await logIn(email, newPassword);
     const adminSelf = ((await (await fetch(`${server.url}/auth/me`, { headers: bearer(realAdmin.accessToken) })).json()) as { user: { id: string } }).user.id;
     expect((await call('POST', '/admin/users/00.nobody/revoke-sessions', { headers: bearer(realAdmin.accessToken) })).status).toBe(404);
+    expect((await call('GET', '/admin/users/00.nobody', { headers: bearer(realAdmin.accessToken) })).status).toBe(404);
+    expect((await call('GET', `/admin/users/${adminSelf}`, { headers: bearer(realAdmin.accessToken) })).status).toBe(200);
     expect((await call('POST', `/admin/users/${adminSelf}/revoke-sessions`, { headers: bearer(realAdmin.accessToken) })).status).toBe(204);
 
     // Account recovery, with the links npm start mails to its console (mail_console lines).

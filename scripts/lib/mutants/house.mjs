@@ -60,4 +60,20 @@ export const MUTANTS = [
     description: 'routes are not recorded under their capability, so turning one off leaves its routes up',
     tests: [CAPABILITIES_TEST],
   },
+  {
+    id: 'house-admin-view-some-capabilities',
+    file: 'src/admin/routes.ts',
+    original: 'const parts = await Promise.all(c.var.capabilities.map((capability) =>',
+    replacement: 'const parts = await Promise.all(c.var.capabilities.slice(0, 3).map((capability) =>',
+    description: "the admin view asks only the first capabilities for their part: an operator does not see the user's passkeys, TOTP or linked identities",
+    tests: ['test/integration/admin-view.test.ts'],
+  },
+  {
+    id: 'house-admin-view-pending-totp',
+    file: 'src/totp/index.ts',
+    original: '    if (factor?.enabledAt == null) return { factors: [] };',
+    replacement: '    if (factor == null) return { factors: [] };',
+    description: 'the admin view lists a TOTP factor that was set up but never enabled, as if it guarded the account',
+    tests: ['test/integration/admin-view.test.ts'],
+  },
 ];
