@@ -27,15 +27,15 @@ function sourceFiles(dir: string): string[] {
 /** The top-level place a file is in: its folder under src/, or `root` for src/*.ts. */
 function placeOf(path: string): string {
   const parts = relative(src, path).split('/');
-  return parts.length === 1 ? 'root' : parts[0];
+  return parts.length === 1 ? 'root' : (parts[0] ?? 'root');
 }
 
 function importedPlaces(file: string): { specifier: string; place: string }[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((match) => ({
-    specifier: match[1],
-    place: placeOf(resolve(dirname(file), match[1])),
-  }));
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((match) => {
+    const specifier = match[1] ?? '';
+    return { specifier, place: placeOf(resolve(dirname(file), specifier)) };
+  });
 }
 
 describe('the source layout', () => {
