@@ -1,0 +1,15 @@
+// The authorization server (OAuth 2.1 and OpenID Connect, issue 25): clients, discovery, and the flows built on them.
+
+import type { Capability } from '../http/capability';
+import { addAdminClientRoutes } from './admin-client-routes';
+import { addMetadataRoutes } from './metadata-routes';
+
+/** Off with DISABLED_CAPABILITIES=oauth-server or OAUTH_SERVER=off: its routes answer 404 and leave /openapi.json. */
+export const oauthServerCapability: Capability = {
+  name: 'oauth-server',
+  canBeDisabled: true,
+  addRoutes(app) {
+    addMetadataRoutes(app);
+    addAdminClientRoutes(app);
+  },
+};
