@@ -2,6 +2,7 @@
 
 import type { Capability } from '../http/capability';
 import { addAdminClientRoutes } from './admin-client-routes';
+import { addAuthorizeRoute } from './authorize-route';
 import { addMetadataRoutes } from './metadata-routes';
 
 /** Off with DISABLED_CAPABILITIES=oauth-server or OAUTH_SERVER=off: its routes answer 404 and leave /openapi.json. */
@@ -11,5 +12,6 @@ export const oauthServerCapability: Capability = {
   addRoutes(app) {
     addMetadataRoutes(app);
     addAdminClientRoutes(app);
+    addAuthorizeRoute(app);
   },
 };

@@ -1,6 +1,7 @@
 // Helpers for the authorization server's tests: an admin's access token, a registered client, oauth4webapi over the test client.
 
 import * as oauth from 'oauth4webapi';
+import { signInStateCookie } from '../../src/sessions/sign-in-state';
 import { databaseForKey } from '../../src/storage/database';
 import { BASE_URL, sendWithBearer, signUpVerified, type TestClient } from './client';
 
@@ -42,3 +43,23 @@ export function viaTestClient(client: TestClient): { [oauth.customFetch]: typeof
 
 /** The issuer the tests' app uses (the request origin of a local run). */
 export const TEST_ISSUER = new URL(BASE_URL);
+
+/** The Cookie header of a browser signed in as this session (the sign-in state cookie the hosted page sets). */
+export async function signedInBrowser(client: TestClient, userId: string, sessionId: string): Promise<string> {
+  const secret = (client.env as unknown as { KEY_ENCRYPTION_SECRET: string }).KEY_ENCRYPTION_SECRET;
+  return (await signInStateCookie(secret, userId, sessionId, 3600)).split(';')[0]!;
+}
+
+/** An authorization URL as oauth4webapi's users build it: PKCE S256, state and nonce. */
+export async function authorizationUrl(registered: RegisteredClient, extra: Record<string, string> = {}) {
+  const codeVerifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const nonce = oauth.generateRandomNonce();
+  const url = new URL('/oauth2/authorize', BASE_URL);
+  const parameters = {
+    response_type: 'code', client_id: registered.client_id, redirect_uri: registered.redirect_uris[0]!, scope: 'openid email',
+    code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256', state, nonce, ...extra,
+  };
+  for (const [name, value] of Object.entries(parameters)) url.searchParams.set(name, value);
+  return { url, codeVerifier, state, nonce };
+}

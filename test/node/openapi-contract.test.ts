@@ -285,6 +285,9 @@ describe('a whole user journey through a response validator', () => {
     const registeredClient = await call('POST', '/admin/oauth/clients', { headers: { ...JSON_HEADERS, ...bearer(realAdmin.accessToken) }, body: clientMetadata });
     expect(registeredClient.status).toBe(201);
     const journeyClientId = ((await registeredClient.json()) as { client_id: string }).client_id;
+    const authorizeQuery = new URLSearchParams({ response_type: 'code', client_id: journeyClientId, redirect_uri: 'https://app.example.test/callback', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256', scope: 'openid', state: 'journey' });
+    expect((await call('GET', `/oauth2/authorize?${authorizeQuery}`)).status).toBe(302);
+    expect((await call('GET', '/oauth2/authorize?client_id=00.nobody')).status).toBe(400);
     expect((await call('GET', '/admin/oauth/clients', { headers: bearer(realAdmin.accessToken) })).status).toBe(200);
     expect((await call('GET', '/admin/oauth/clients', { headers: bearer(admin.accessToken) })).status).toBe(403);
     expect((await call('GET', '/admin/oauth/clients')).status).toBe(401);
