@@ -88,9 +88,8 @@ export function readAuthorizeRequest(target: AuthorizeTarget, url: URL, resource
   const responseType = single(url, 'response_type', fail);
   if (responseType !== 'code') throw new RedirectedError('unsupported_response_type', 'Only response_type=code is supported.');
   const codeChallenge = single(url, 'code_challenge', fail);
-  if (codeChallenge === undefined) fail('PKCE is required: send code_challenge and code_challenge_method=S256.');
+  if (codeChallenge === undefined || !PKCE_CHALLENGE.test(codeChallenge)) fail('PKCE is required: send code_challenge, a base64url SHA-256.');
   if (single(url, 'code_challenge_method', fail) !== 'S256') fail('Only code_challenge_method=S256 is supported.');
-  if (!PKCE_CHALLENGE.test(codeChallenge!)) fail('The code_challenge is not a base64url SHA-256.');
 
   const resource = single(url, 'resource', fail);
   if (resource !== undefined && !resources.has(resource)) throw new RedirectedError('invalid_target', 'The resource is not one this server issues tokens for.');

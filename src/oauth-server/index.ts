@@ -14,4 +14,13 @@ export const oauthServerCapability: Capability = {
     addAdminClientRoutes(app);
     addAuthorizeRoute(app);
   },
+  // Grants and codes reference the user (ON DELETE CASCADE): account deletion removes them with the users row.
+  sweeps: [
+    // A code past its expiry can never be redeemed.
+    {
+      key: 'oauthCodes',
+      sql: 'DELETE FROM oauth_codes WHERE code_hash IN (SELECT code_hash FROM oauth_codes WHERE expires_at <= ?1 LIMIT ?2)',
+      cutoff: (now) => now,
+    },
+  ],
 };

@@ -3,6 +3,7 @@
 const CLIENTS_TEST = 'test/integration/oauth-clients.test.ts';
 const METADATA_TEST = 'test/integration/oauth-metadata.test.ts';
 const CONFIG_TEST = 'test/unit/config-oauth-server.test.ts';
+const AUTHORIZE_TEST = 'test/integration/oauth-authorize.test.ts';
 
 /** @type {import('../mutation.mjs').Mutant[]} */
 export const MUTANTS = [
@@ -93,5 +94,77 @@ export const MUTANTS = [
     replacement: "    code_challenge_methods_supported: ['S256', 'plain'],",
     description: 'the metadata offers the plain PKCE method OAuth 2.1 forbids',
     tests: [METADATA_TEST],
+  },
+  {
+    id: 'oauth-authorize-pkce-optional',
+    file: 'src/oauth-server/authorize-request.ts',
+    original: "  if (codeChallenge === undefined || !PKCE_CHALLENGE.test(codeChallenge)) fail(",
+    replacement: "  if (codeChallenge !== undefined && !PKCE_CHALLENGE.test(codeChallenge)) fail(",
+    description: 'an authorization request without a PKCE challenge gets a code',
+    tests: [AUTHORIZE_TEST],
+  },
+  {
+    id: 'oauth-authorize-pkce-plain',
+    file: 'src/oauth-server/authorize-request.ts',
+    original: "  if (single(url, 'code_challenge_method', fail) !== 'S256') fail(",
+    replacement: "  if (!['S256', 'plain'].includes(single(url, 'code_challenge_method', fail) ?? 'S256')) fail(",
+    description: 'the plain PKCE method (or none named) is accepted',
+    tests: [AUTHORIZE_TEST],
+  },
+  {
+    id: 'oauth-authorize-redirect-prefix',
+    file: 'src/oauth-server/authorize-request.ts',
+    original: '  if (client.redirectUris.includes(candidate)) return true;',
+    replacement: '  if (client.redirectUris.some((registered) => candidate.startsWith(registered))) return true;',
+    description: 'a redirect URI that only starts with a registered one is accepted (open redirect, code theft)',
+    tests: [AUTHORIZE_TEST],
+  },
+  {
+    id: 'oauth-authorize-loopback-any-path',
+    file: 'src/oauth-server/authorize-request.ts',
+    original: "  url.port = '';",
+    replacement: "  url.port = ''; url.pathname = '/'; url.search = '';",
+    description: "a native client's loopback redirect matches on any path, not only any port",
+    tests: [AUTHORIZE_TEST],
+  },
+  {
+    id: 'oauth-authorize-error-without-iss',
+    file: 'src/oauth-server/authorize-route.ts',
+    original: "  location.searchParams.set('iss', issuerFor(c.var.config, c.req.raw));",
+    replacement: '',
+    description: 'authorization responses carry no iss (RFC 9207 mix-up defence)',
+    tests: [AUTHORIZE_TEST],
+  },
+  {
+    id: 'oauth-authorize-ignores-max-age',
+    file: 'src/oauth-server/authorize-route.ts',
+    original: '  return request.maxAgeSeconds !== undefined && nowSeconds - state.authTimeSeconds > request.maxAgeSeconds;',
+    replacement: '  return false;',
+    description: 'an old sign-in satisfies max_age',
+    tests: [AUTHORIZE_TEST],
+  },
+  {
+    id: 'oauth-authorize-third-party-skips-consent',
+    file: 'src/oauth-server/authorize-route.ts',
+    original: '    if (!request.client.firstParty) {',
+    replacement: '    if (false) {',
+    description: 'a third-party client gets a code without the user consenting',
+    tests: [AUTHORIZE_TEST],
+  },
+  {
+    id: 'oauth-authorize-redirects-unknown-client',
+    file: 'src/oauth-server/authorize-request.ts',
+    original: "  if (redirectUri === undefined || !redirectUriMatches(client!, redirectUri)) fail(",
+    replacement: "  if (redirectUri === undefined) fail(",
+    description: 'an unregistered redirect URI is used, to carry codes and errors anywhere',
+    tests: [AUTHORIZE_TEST],
+  },
+  {
+    id: 'oauth-codes-swept-early',
+    file: 'src/oauth-server/index.ts',
+    original: '      cutoff: (now) => now,',
+    replacement: '      cutoff: (now) => now + 3600,',
+    description: 'the cron deletes codes that could still be redeemed',
+    tests: ['test/integration/oauth-lifecycle.test.ts'],
   },
 ];
