@@ -3,6 +3,7 @@
 import type { Capability } from '../http/capability';
 import { addAdminClientRoutes } from './admin-client-routes';
 import { addAuthorizeRoute } from './authorize-route';
+import { addGrantRoutes } from './grant-routes';
 import { addMetadataRoutes } from './metadata-routes';
 
 /** Off with DISABLED_CAPABILITIES=oauth-server or OAUTH_SERVER=off: its routes answer 404 and leave /openapi.json. */
@@ -13,6 +14,7 @@ export const oauthServerCapability: Capability = {
     addMetadataRoutes(app);
     addAdminClientRoutes(app);
     addAuthorizeRoute(app);
+    addGrantRoutes(app);
   },
   // Grants and codes reference the user (ON DELETE CASCADE): account deletion removes them with the users row.
   sweeps: [

@@ -288,6 +288,10 @@ describe('a whole user journey through a response validator', () => {
     const authorizeQuery = new URLSearchParams({ response_type: 'code', client_id: journeyClientId, redirect_uri: 'https://app.example.test/callback', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256', scope: 'openid', state: 'journey' });
     expect((await call('GET', `/oauth2/authorize?${authorizeQuery}`)).status).toBe(302);
     expect((await call('GET', '/oauth2/authorize?client_id=00.nobody')).status).toBe(400);
+    expect((await call('GET', '/auth/grants', { headers: bearer(realAdmin.accessToken) })).status).toBe(200);
+    expect((await call('GET', '/auth/grants')).status).toBe(401);
+    expect((await call('DELETE', '/auth/grants/00.nobody', { headers: bearer(realAdmin.accessToken) })).status).toBe(404);
+    expect((await call('DELETE', '/auth/grants/00.nobody')).status).toBe(401);
     expect((await call('GET', '/admin/oauth/clients', { headers: bearer(realAdmin.accessToken) })).status).toBe(200);
     expect((await call('GET', '/admin/oauth/clients', { headers: bearer(admin.accessToken) })).status).toBe(403);
     expect((await call('GET', '/admin/oauth/clients')).status).toBe(401);

@@ -4,6 +4,7 @@ const CLIENTS_TEST = 'test/integration/oauth-clients.test.ts';
 const METADATA_TEST = 'test/integration/oauth-metadata.test.ts';
 const CONFIG_TEST = 'test/unit/config-oauth-server.test.ts';
 const AUTHORIZE_TEST = 'test/integration/oauth-authorize.test.ts';
+const GRANTS_TEST = 'test/integration/oauth-grants.test.ts';
 
 /** @type {import('../mutation.mjs').Mutant[]} */
 export const MUTANTS = [
@@ -166,5 +167,29 @@ export const MUTANTS = [
     replacement: '      cutoff: (now) => now + 3600,',
     description: 'the cron deletes codes that could still be redeemed',
     tests: ['test/integration/oauth-lifecycle.test.ts'],
+  },
+  {
+    id: 'oauth-grant-revoke-any-user',
+    file: 'src/oauth-server/grant-rows.ts',
+    original: '           WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL`,',
+    replacement: '           WHERE id = ?1 AND ?2 IS NOT NULL AND revoked_at IS NULL`,',
+    description: "a user can revoke someone else's grant by its id",
+    tests: [GRANTS_TEST],
+  },
+  {
+    id: 'oauth-grant-revoke-no-flag',
+    file: 'src/oauth-server/grant-routes.ts',
+    original: '      await flagEndedSessions(c.env, [grantId], c.var.nowSeconds);',
+    replacement: '',
+    description: "revoking a grant leaves the access tokens issued under it working until they expire",
+    tests: [GRANTS_TEST],
+  },
+  {
+    id: 'oauth-grant-revoke-keeps-codes',
+    file: 'src/oauth-server/grant-rows.ts',
+    original: "      db.prepare('DELETE FROM oauth_codes WHERE grant_id = ?1 AND user_id = ?2').bind(grantId, userId),",
+    replacement: "      db.prepare('SELECT ?1, ?2').bind(grantId, userId),",
+    description: 'a code issued before the grant was revoked can still be redeemed',
+    tests: [GRANTS_TEST],
   },
 ];
