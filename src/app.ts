@@ -11,6 +11,7 @@ import { methodsForPath, registerCapabilityRoutes } from './http/route-registry'
 import { accountCapability } from './account';
 import { adminCapability } from './admin';
 import { discoveryCapability } from './discovery';
+import { oauthServerCapability } from './oauth-server';
 import { passkeysCapability } from './passkeys';
 import { passwordCapability } from './password';
 import { providersCapability } from './providers';
@@ -46,6 +47,7 @@ export const CAPABILITIES: readonly Capability[] = [
   totpCapability,
   adminCapability,
   discoveryCapability,
+  oauthServerCapability,
 ];
 
 const defaultDependencies: AppDependencies = { now: () => Date.now() };

@@ -1,6 +1,7 @@
 // Parses the worker's vars and secrets once into a typed, validated Config.
 
 import { ConfigError } from './errors';
+import { checkIssuerMatchesOrigin, parseOAuthResources, parseOAuthServerSwitch, type OAuthServerSettings } from './oauth-server-config';
 import { parseOAuthProviders, type OAuthProviderConfig } from './provider-config';
 import { parseShardMap, requireShardBindings } from './shard-map';
 import { parseSigningKeySet, type SigningKeySet } from './signing-keys';
@@ -38,6 +39,8 @@ export interface Config {
   keyEncryptionSecret: string | undefined;
   /** DISABLED_CAPABILITIES: capabilities whose routes answer 404 and leave /openapi.json (the app checks the names). */
   disabledCapabilities: ReadonlySet<string>;
+  /** The authorization server: OAUTH_SERVER (`off` also puts `oauth-server` in disabledCapabilities) and OAUTH_RESOURCES. */
+  oauthServer: OAuthServerSettings;
 }
 
 /** How mail leaves the worker (always through the mail queue). */
@@ -94,6 +97,8 @@ const KNOWN_VARIABLES = [
   'D1_SHARDS',
   'PUBLIC_ORIGIN',
   'DISABLED_CAPABILITIES',
+  'OAUTH_SERVER',
+  'OAUTH_RESOURCES',
 ] as const;
 
 const configCache = new WeakMap<object, Config>();
@@ -126,10 +131,15 @@ export function parseConfig(env: RawVars): Config {
   // The shard map is read where storage routes; parsing it here makes a bad map fail at first use, naming D1_SHARDS.
   const shardMap = parseShardMap(env.D1_SHARDS);
   if (!isUnset(env.D1_SHARDS)) requireShardBindings(shardMap, env);
+  const issuer = parseIssuer(env.JWT_ISSUER);
+  const publicOrigin = parsePublicOrigin(env.PUBLIC_ORIGIN);
+  const oauthServerOn = parseOAuthServerSwitch(env.OAUTH_SERVER);
+  checkIssuerMatchesOrigin(oauthServerOn, issuer, publicOrigin);
+  const disabledCapabilities = parseNameList('DISABLED_CAPABILITIES', env.DISABLED_CAPABILITIES);
   return {
     signingKeys: parseSigningKeySet(readString('JWT_SIGNING_KEYS', env.JWT_SIGNING_KEYS)),
-    issuer: parseIssuer(env.JWT_ISSUER),
-    publicOrigin: parsePublicOrigin(env.PUBLIC_ORIGIN),
+    issuer,
+    publicOrigin,
     audience: parseAudience(env.JWT_AUDIENCE),
     accessTokenTtlSeconds,
     refreshTokenTtlSeconds,
@@ -146,7 +156,8 @@ export function parseConfig(env: RawVars): Config {
     webauthn: { rpId: parseRpId(env.WEBAUTHN_RP_ID), rpName: parseRpName(env.WEBAUTHN_RP_NAME) },
     oauthProviders: parseOAuthProviders(env.OAUTH_PROVIDERS),
     keyEncryptionSecret: parseKeyEncryptionSecret(env.KEY_ENCRYPTION_SECRET),
-    disabledCapabilities: parseNameList('DISABLED_CAPABILITIES', env.DISABLED_CAPABILITIES),
+    disabledCapabilities: oauthServerOn ? disabledCapabilities : new Set([...disabledCapabilities, 'oauth-server']),
+    oauthServer: { on: oauthServerOn, resources: parseOAuthResources(env.OAUTH_RESOURCES) },
   };
 }
 

@@ -275,6 +275,30 @@ describe('a whole user journey through a response validator', () => {
     expect((await call('POST', '/admin/users/00.nobody/revoke-sessions', { headers: bearer(realAdmin.accessToken) })).status).toBe(404);
     expect((await call('GET', '/admin/users/00.nobody', { headers: bearer(realAdmin.accessToken) })).status).toBe(404);
     expect((await call('GET', `/admin/users/${adminSelf}`, { headers: bearer(realAdmin.accessToken) })).status).toBe(200);
+    // The authorization server: its metadata, and clients registered, listed and deleted by the admin.
+    expect((await call('GET', '/.well-known/openid-configuration')).status).toBe(200);
+    expect((await call('GET', '/.well-known/oauth-authorization-server')).status).toBe(200);
+    const clientMetadata = json({ client_name: 'Journey app', redirect_uris: ['https://app.example.test/callback'] });
+    expect((await call('POST', '/admin/oauth/clients', { headers: JSON_HEADERS, body: clientMetadata })).status).toBe(401);
+    expect((await call('POST', '/admin/oauth/clients', { headers: { ...JSON_HEADERS, ...bearer(admin.accessToken) }, body: clientMetadata })).status).toBe(403);
+    expect((await call('POST', '/admin/oauth/clients', { headers: { ...JSON_HEADERS, ...bearer(realAdmin.accessToken) }, body: json({ redirect_uris: ['http://app.example.test/cb'] }) })).status).toBe(400);
+    const registeredClient = await call('POST', '/admin/oauth/clients', { headers: { ...JSON_HEADERS, ...bearer(realAdmin.accessToken) }, body: clientMetadata });
+    expect(registeredClient.status).toBe(201);
+    const journeyClientId = ((await registeredClient.json()) as { client_id: string }).client_id;
+    const authorizeQuery = new URLSearchParams({ response_type: 'code', client_id: journeyClientId, redirect_uri: 'https://app.example.test/callback', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256', scope: 'openid', state: 'journey' });
+    expect((await call('GET', `/oauth2/authorize?${authorizeQuery}`)).status).toBe(302);
+    expect((await call('GET', '/oauth2/authorize?client_id=00.nobody')).status).toBe(400);
+    expect((await call('GET', '/auth/grants', { headers: bearer(realAdmin.accessToken) })).status).toBe(200);
+    expect((await call('GET', '/auth/grants')).status).toBe(401);
+    expect((await call('DELETE', '/auth/grants/00.nobody', { headers: bearer(realAdmin.accessToken) })).status).toBe(404);
+    expect((await call('DELETE', '/auth/grants/00.nobody')).status).toBe(401);
+    expect((await call('GET', '/admin/oauth/clients', { headers: bearer(realAdmin.accessToken) })).status).toBe(200);
+    expect((await call('GET', '/admin/oauth/clients', { headers: bearer(admin.accessToken) })).status).toBe(403);
+    expect((await call('GET', '/admin/oauth/clients')).status).toBe(401);
+    expect((await call('DELETE', `/admin/oauth/clients/${journeyClientId}`, { headers: bearer(realAdmin.accessToken) })).status).toBe(204);
+    expect((await call('DELETE', `/admin/oauth/clients/${journeyClientId}`, { headers: bearer(realAdmin.accessToken) })).status).toBe(404);
+    expect((await call('DELETE', '/admin/oauth/clients/00.nobody', { headers: bearer(admin.accessToken) })).status).toBe(403);
+    expect((await call('DELETE', '/admin/oauth/clients/00.nobody')).status).toBe(401);
     expect((await call('POST', `/admin/users/${adminSelf}/revoke-sessions`, { headers: bearer(realAdmin.accessToken) })).status).toBe(204);
 
     // Account recovery, with the links npm start mails to its console (mail_console lines).

@@ -2,20 +2,10 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config';
-import { ConfigError } from '../../src/core/errors';
+import { configError } from '../helpers/config';
 import { createTestClient } from '../helpers/client';
 
 const base = { JWT_SIGNING_KEYS: env.JWT_SIGNING_KEYS };
-
-function configError(vars: Record<string, unknown>): ConfigError {
-  try {
-    parseConfig({ ...base, ...vars });
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('configuration', () => {
   it('uses the contract defaults when only the signing keys are set', () => {
