@@ -5,6 +5,7 @@ import { parseOAuthProviders, type OAuthProviderConfig } from './provider-config
 import { parseShardMap, requireShardBindings } from './shard-map';
 import { parseSigningKeySet, type SigningKeySet } from './signing-keys';
 import { MAX_ACCESS_TOKEN_TTL_SECONDS } from './token-verification';
+import { parseSignInPageSettings, type SignInPageSettings } from './sign-in-page-config';
 
 export type SameSite = 'Strict' | 'Lax' | 'None';
 
@@ -38,6 +39,8 @@ export interface Config {
   keyEncryptionSecret: string | undefined;
   /** DISABLED_CAPABILITIES: capabilities whose routes answer 404 and leave /openapi.json (the app checks the names). */
   disabledCapabilities: ReadonlySet<string>;
+  /** SIGN_IN_PAGE_TITLE and SIGN_IN_PAGE_STYLESHEET: the hosted sign-in page's branding. */
+  signInPage: SignInPageSettings;
 }
 
 /** How mail leaves the worker (always through the mail queue). */
@@ -94,6 +97,8 @@ const KNOWN_VARIABLES = [
   'D1_SHARDS',
   'PUBLIC_ORIGIN',
   'DISABLED_CAPABILITIES',
+  'SIGN_IN_PAGE_TITLE',
+  'SIGN_IN_PAGE_STYLESHEET',
 ] as const;
 
 const configCache = new WeakMap<object, Config>();
@@ -147,6 +152,7 @@ export function parseConfig(env: RawVars): Config {
     oauthProviders: parseOAuthProviders(env.OAUTH_PROVIDERS),
     keyEncryptionSecret: parseKeyEncryptionSecret(env.KEY_ENCRYPTION_SECRET),
     disabledCapabilities: parseNameList('DISABLED_CAPABILITIES', env.DISABLED_CAPABILITIES),
+    signInPage: parseSignInPageSettings(env.SIGN_IN_PAGE_TITLE, env.SIGN_IN_PAGE_STYLESHEET),
   };
 }
 

@@ -18,6 +18,8 @@ export interface ResponseSpec {
   headers?: readonly ResponseHeaderName[];
   /** Of those, the ones it always carries. */
   requiredHeaders?: readonly ResponseHeaderName[];
+  /** A body that is not JSON (a page, its stylesheet or script): documented as a string of this media type. */
+  mediaType?: 'text/html' | 'text/css' | 'text/javascript';
 }
 
 /** What a route is, for humans and for the OpenAPI document. */
