@@ -61,7 +61,8 @@ function statusHeaders(status: number, spec: ResponseSpec): { optional: Response
   const always = [...(spec.requiredHeaders ?? [])];
   const optional = [...(spec.headers ?? [])];
   if (status === 429) always.push('Retry-After');
-  if (status === 401 || status === 403) optional.push('WWW-Authenticate');
+  if ((status === 401 || status === 403) && spec.mediaType === undefined) optional.push('WWW-Authenticate');
+  if (spec.mediaType === 'text/html') always.push('Content-Security-Policy');
   return { optional: optional.filter((name) => !always.includes(name)), always };
 }
 

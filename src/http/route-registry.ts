@@ -7,7 +7,7 @@ export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 export type RouteAuth = 'none' | 'bearer' | 'refresh' | 'refresh-or-bearer' | 'bearer-admin';
 
 /** Response headers a route may document beyond the ones every response carries. */
-export type ResponseHeaderName = 'Set-Cookie' | 'WWW-Authenticate' | 'Retry-After' | 'ETag' | 'Cache-Control' | 'Location';
+export type ResponseHeaderName = 'Set-Cookie' | 'WWW-Authenticate' | 'Retry-After' | 'ETag' | 'Cache-Control' | 'Location' | 'Content-Security-Policy';
 
 /** One documented answer. A plain string is a description: an error body for 4xx/5xx, no body otherwise. */
 export interface ResponseSpec {

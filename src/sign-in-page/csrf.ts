@@ -1,10 +1,10 @@
 // The sign-in page's CSRF token: double-submit, a random value in a __Host- SameSite=Strict cookie and in the form.
 
 import { bytesToBase64Url } from '../core/encoding';
-import { cookieValues } from '../http/cookies';
+import { cookieValues, SIGN_IN_CSRF_COOKIE_NAME } from '../http/cookies';
 
 /** `__Host-`: no sibling host can plant it; Strict: no other site's form carries it. */
-export const CSRF_COOKIE_NAME = '__Host-edge_auth_csrf';
+export const CSRF_COOKIE_NAME = SIGN_IN_CSRF_COOKIE_NAME;
 const CSRF_COOKIE_MAX_AGE_SECONDS = 3600;
 
 /** A new token (32 random bytes, base64url). */

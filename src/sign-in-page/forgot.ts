@@ -37,6 +37,7 @@ async function handleForgot(c: Context<AppEnv>): Promise<Response> {
   } catch (error) {
     if (!(error instanceof AuthError)) throw error;
     if (error.code === 'invalid_request') return form(c, returnTo, email, 'Enter a valid email address.', 400);
+    if (error.code === 'too_many_attempts') c.header('Retry-After', String(error.retryAfterSeconds ?? 60));
     if (error.code === 'too_many_attempts') return htmlPage(c, messagePage(branding, 'Too many requests', 'Too many reset requests. Wait a few minutes, then try again.'), 429);
     throw error;
   }
@@ -63,10 +64,10 @@ export function addForgotPasswordRoutes(app: Hono<AppEnv>): void {
       summary: 'The forgot-password form (urlencoded: csrf_token, email, return_to): mails a reset link like POST /auth/password/forgot; the answer is the same whether or not the address has an account.',
       responses: {
         200: { description: 'A page (text/html) saying a link is on its way if the address has an account.', mediaType: 'text/html' },
-        400: { description: 'The form again (text/html): not an email address; or invalid_request (JSON) for a repeated field.', mediaType: 'text/html' },
-        403: { description: 'The form again (text/html): the CSRF token is missing or wrong.', mediaType: 'text/html' },
+        400: { description: 'The form again (text/html): not an email address.', mediaType: 'text/html', headers: ['Set-Cookie'] },
+        403: { description: 'The form again (text/html): the CSRF token is missing or wrong.', mediaType: 'text/html', headers: ['Set-Cookie'] },
         415: 'unsupported_media_type: not a urlencoded form.',
-        429: { description: 'A page (text/html): per address or per client IP.', mediaType: 'text/html' },
+        429: { description: 'A page (text/html): per address or per client IP.', mediaType: 'text/html', headers: ['Retry-After'] },
       },
     },
     handleForgot,

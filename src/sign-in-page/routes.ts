@@ -28,11 +28,11 @@ const TAG = 'Sign-in page';
 const SIGN_IN_FORM_RESPONSES: Record<number, string | ResponseSpec> = {
         303: { description: 'Signed in: to return_to, with the refresh cookie and the sign-in state cookie.', headers: ['Location', 'Set-Cookie'], requiredHeaders: ['Location', 'Set-Cookie'] },
         400: 'invalid_request: a repeated form field.',
-        403: { description: 'The page again (text/html): the CSRF token is missing or wrong, or the address is unverified with REQUIRE_EMAIL_VERIFICATION=true.', mediaType: 'text/html' },
+        403: { description: 'The page again (text/html): the CSRF token is missing or wrong, or the address is unverified with REQUIRE_EMAIL_VERIFICATION=true.', mediaType: 'text/html', headers: ['Set-Cookie'] },
         415: 'unsupported_media_type: not a urlencoded form.',
         429: { description: 'A page (text/html): the account is locked or the per-IP limit is reached.', mediaType: 'text/html', headers: ['Retry-After'] },
 };
-const PAGE = { description: 'The page (text/html), with a strict Content-Security-Policy.', mediaType: 'text/html' } as const;
+const PAGE = { description: 'The page (text/html), with a strict Content-Security-Policy.', mediaType: 'text/html', headers: ['Set-Cookie'] } as const;
 
 /** The form's CSRF token: the browser's cookie when it holds a well-formed one, else a new one set now. */
 export function csrfFor(c: Context<AppEnv>): { token: string; cookies: string[] } {
@@ -77,7 +77,7 @@ async function signedIn(c: Context<AppEnv>, session: IssuedSession, returnTo: st
 }
 
 function tooMany(c: Context<AppEnv>, error: AuthError, returnTo: string): Promise<Response> {
-  if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
+  c.header('Retry-After', String(error.retryAfterSeconds ?? 60));
   return htmlPage(c, messagePage({ ...branding(c), returnTo }, 'Too many attempts', 'Too many sign-in attempts. Wait a few minutes, then try again.'), 429);
 }
 
@@ -157,8 +157,8 @@ export function addSignInPageRoutes(app: Hono<AppEnv>): void {
       method: 'POST', path: '/sign-in', tag: TAG, auth: 'none',
       summary: 'The page\'s password form (application/x-www-form-urlencoded: csrf_token, email, password, return_to): 303 to return_to with the refresh and sign-in state cookies, or the code step, or the page again.',
       responses: {
-        200: { description: 'The code step (text/html), when the account has TOTP on.', mediaType: 'text/html' },
-        401: { description: 'The page again (text/html) with a generic message: email or password is incorrect.', mediaType: 'text/html' },
+        200: { description: 'The code step (text/html), when the account has TOTP on.', mediaType: 'text/html', headers: ['Set-Cookie'] },
+        401: { description: 'The page again (text/html) with a generic message: email or password is incorrect.', mediaType: 'text/html', headers: ['Set-Cookie'] },
         ...SIGN_IN_FORM_RESPONSES,
       },
     },
@@ -171,7 +171,7 @@ export function addSignInPageRoutes(app: Hono<AppEnv>): void {
       method: 'POST', path: '/sign-in/totp', tag: TAG, auth: 'none',
       summary: 'The page\'s code step (urlencoded: csrf_token, mfa_token, code, return_to): a TOTP code or a recovery code.',
       responses: {
-        401: { description: 'The code step again (wrong code), or a page saying the sign-in expired (text/html).', mediaType: 'text/html' },
+        401: { description: 'The code step again (wrong code), or a page saying the sign-in expired (text/html).', mediaType: 'text/html', headers: ['Set-Cookie'] },
         ...SIGN_IN_FORM_RESPONSES,
       },
     },

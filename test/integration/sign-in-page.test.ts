@@ -5,7 +5,7 @@ import { rowsOnEveryShard } from '../helpers/shards';
 import { codeAt, enableTotp } from '../helpers/totp';
 import { readSignInState, SIGN_IN_STATE_COOKIE_NAME } from '../../src/sessions/sign-in-state';
 import { CSRF_COOKIE_NAME } from '../../src/sign-in-page/csrf';
-import { REFRESH_COOKIE_NAME } from '../../src/http/cookies';
+import { REFRESH_COOKIE_NAME, SIGN_IN_STATE_COOKIE_NAME as DOCUMENTED_STATE_COOKIE } from '../../src/http/cookies';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -216,6 +216,10 @@ describe('the sign-in page', () => {
 });
 
 describe('the sign-in state cookie on the other browser sign-ins', () => {
+  it('has the name the OpenAPI document gives it', () => {
+    expect(DOCUMENTED_STATE_COOKIE).toBe(SIGN_IN_STATE_COOKIE_NAME);
+  });
+
   it('is set by /auth/login with cookie delivery and cleared by logout', async () => {
     const client = createTestClient();
     const email = uniqueEmail();
