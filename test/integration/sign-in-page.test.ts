@@ -157,6 +157,22 @@ describe('the sign-in page', () => {
     expect(cookieLine(locked, REFRESH_COOKIE_NAME)).toBeUndefined();
   });
 
+  it('counts in the per-IP sign-in limit of /auth/login: past it, a 429 page and no session for the right password', { timeout: 60_000 }, async () => {
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 45_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 100));
+    const client = createTestClient();
+    const user = await signUpAndLogIn(client);
+    const { csrf } = await openPage(client);
+    const ip = uniqueIp();
+    const junk = `00.${'A'.repeat(43)}`;
+    await Promise.all(Array.from({ length: 60 }, () => client.postJson('/auth/refresh', { refresh_token: junk }, { 'CF-Connecting-IP': ip })));
+    const before = await sessionCount(user.userId);
+    const limited = await postForm(client, '/sign-in', { csrf_token: csrf, email: user.email, password: user.password }, csrf, ip);
+    expect(limited.status).toBe(429);
+    expect(await limited.text()).toContain('Too many sign-in attempts');
+    expect(await sessionCount(user.userId)).toBe(before);
+  });
+
   it('honours REQUIRE_EMAIL_VERIFICATION: no session for an unverified address, one once verified', async () => {
     const client = createTestClient({ vars: { REQUIRE_EMAIL_VERIFICATION: 'true' } });
     const email = uniqueEmail();
