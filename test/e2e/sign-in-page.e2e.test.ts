@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { base32ToBytes, totpCodeForStep, totpStepAt } from '../../src/totp/totp';
 import { closeDevicesAfterEach, saveScreenshot } from './support/browser';
-import { PASSWORD, uniqueEmail } from './support/demo-page';
+import { confirmWithPassword, PASSWORD, submitSignIn, uniqueEmail, verifyAddress, waitForState } from './support/demo-page';
 import { waitForMailedLink } from './support/mail-log';
 
 const device = closeDevicesAfterEach();
@@ -80,6 +80,35 @@ describe('the hosted sign-in page in Chromium', () => {
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(/\/health$/);
+    expect(await cookieNames(context)).toEqual(expect.arrayContaining(['__Host-edge_auth_refresh', '__Host-edge_auth_signin']));
+  });
+
+  it('signs in with a passkey through the page\'s own script (virtual authenticator, on localhost)', async () => {
+    const { context } = await device();
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+    });
+    // WebAuthn refuses IP addresses as RP IDs: the demo (to add the passkey) and the page both run on localhost.
+    const origin = inject('baseUrl').replace('127.0.0.1', 'localhost');
+    await page.goto(`${origin}/`);
+    await page.waitForSelector('body:not([data-state="loading"])');
+    const email = uniqueEmail('page-passkey');
+    await submitSignIn(page, email, 'register');
+    await verifyAddress(context, email);
+    await page.getByLabel('Name for a new passkey').fill('Virtual laptop');
+    await page.getByRole('button', { name: 'Add a passkey', exact: true }).click();
+    await confirmWithPassword(page);
+    await expect.poll(() => page.locator('#passkeys-list li').count()).toBe(1);
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
+    await waitForState(page, 'signed-out');
+    expect(await cookieNames(context)).not.toContain('__Host-edge_auth_signin');
+
+    await page.goto(`${origin}/sign-in?return_to=${encodeURIComponent('/health?via=passkey')}`);
+    await page.getByRole('button', { name: 'Sign in with a passkey', exact: true }).click();
+    await page.waitForURL(/\/health\?via=passkey$/);
     expect(await cookieNames(context)).toEqual(expect.arrayContaining(['__Host-edge_auth_refresh', '__Host-edge_auth_signin']));
   });
 
