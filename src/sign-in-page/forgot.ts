@@ -50,9 +50,9 @@ export function addForgotPasswordRoutes(app: Hono<AppEnv>): void {
   defineRoute(
     app,
     {
-      method: 'GET', path: '/sign-in/forgot', tag: TAG, auth: 'none', query: { return_to: 'Kept for the way back to the sign-in page.' },
+      method: 'GET', path: '/sign-in/forgot', tag: TAG, auth: 'none', query: { return_to: 'Kept for the way back.' },
       summary: 'The forgot-password form (HTML).',
-      responses: { 200: { description: 'The form (text/html).', mediaType: 'text/html', headers: ['Set-Cookie'] } },
+      responses: { 200: { description: 'The form.', mediaType: 'text/html', headers: ['Set-Cookie'] } },
     },
     (c) => form(c, safeReturnTo(c.req.query('return_to')), '', undefined, 200),
   );
@@ -61,13 +61,13 @@ export function addForgotPasswordRoutes(app: Hono<AppEnv>): void {
     app,
     {
       method: 'POST', path: '/sign-in/forgot', tag: TAG, auth: 'none',
-      summary: 'The forgot-password form (urlencoded: csrf_token, email, return_to): mails a reset link like POST /auth/password/forgot; the answer is the same whether or not the address has an account.',
+      summary: 'Mails a reset link like POST /auth/password/forgot (urlencoded csrf_token, email, return_to).',
       responses: {
-        200: { description: 'A page (text/html) saying a link is on its way if the address has an account.', mediaType: 'text/html' },
-        400: { description: 'The form again (text/html): not an email address.', mediaType: 'text/html', headers: ['Set-Cookie'] },
-        403: { description: 'The form again (text/html): the CSRF token is missing or wrong.', mediaType: 'text/html', headers: ['Set-Cookie'] },
-        415: 'unsupported_media_type: not a urlencoded form.',
-        429: { description: 'A page (text/html): per address or per client IP.', mediaType: 'text/html', headers: ['Retry-After'] },
+        200: { description: 'The same page whether or not the address has an account.', mediaType: 'text/html' },
+        400: { description: 'The form: not an address.', mediaType: 'text/html', headers: ['Set-Cookie'] },
+        403: { description: 'The form: bad CSRF token.', mediaType: 'text/html', headers: ['Set-Cookie'] },
+        415: 'unsupported_media_type.',
+        429: { description: 'A page: per address or IP.', mediaType: 'text/html' },
       },
     },
     handleForgot,

@@ -1,4 +1,4 @@
-// Routes of the hosted sign-in page: the page, its password and code forms, forgot password, and its own assets.
+// Routes of the hosted sign-in page: the page, its password and code forms, forgot password (its CSS and script are static assets, demo/sign-in/).
 
 import type { Context, Hono } from 'hono';
 import type { AppEnv } from '../http/app-env';
@@ -15,7 +15,6 @@ import { securityNoticesFor } from '../account/notice-context';
 import { browserSessionCookies } from '../sessions/browser-cookies';
 import type { IssuedSession } from '../sessions/token-response';
 import { isTurnedOff, listRouteSpecs, type ResponseSpec } from '../http/route-registry';
-import { PASSKEY_SCRIPT, STYLESHEET } from './assets';
 import { csrfCookie, csrfTokenMatches, csrfTokenOfRequest, newCsrfToken } from './csrf';
 import { readForm } from './form';
 import { codePage, messagePage, signInPage, type ProviderButton } from './page';
@@ -26,13 +25,13 @@ import { addForgotPasswordRoutes } from './forgot';
 const TAG = 'Sign-in page';
 /** What both sign-in forms may answer besides their own page. */
 const SIGN_IN_FORM_RESPONSES: Record<number, string | ResponseSpec> = {
-        303: { description: 'Signed in: to return_to, with the refresh cookie and the sign-in state cookie.', headers: ['Location', 'Set-Cookie'], requiredHeaders: ['Location', 'Set-Cookie'] },
-        400: 'invalid_request: a repeated form field.',
-        403: { description: 'The page again (text/html): the CSRF token is missing or wrong, or the address is unverified with REQUIRE_EMAIL_VERIFICATION=true.', mediaType: 'text/html', headers: ['Set-Cookie'] },
-        415: 'unsupported_media_type: not a urlencoded form.',
-        429: { description: 'A page (text/html): the account is locked or the per-IP limit is reached.', mediaType: 'text/html', headers: ['Retry-After'] },
+  303: { description: 'Signed in: to return_to with the refresh and sign-in state cookies.', requiredHeaders: ['Location', 'Set-Cookie'] },
+  400: 'invalid_request: a repeated field.',
+  403: { description: 'The page: bad CSRF token, or unverified address.', mediaType: 'text/html', headers: ['Set-Cookie'] },
+  415: 'unsupported_media_type.',
+  429: { description: 'A page: locked or over the per-IP limit.', mediaType: 'text/html' },
 };
-const PAGE = { description: 'The page (text/html), with a strict Content-Security-Policy.', mediaType: 'text/html', headers: ['Set-Cookie'] } as const;
+const PAGE = { description: 'The page.', mediaType: 'text/html' } as const;
 
 /** The form's CSRF token: the browser's cookie when it holds a well-formed one, else a new one set now. */
 export function csrfFor(c: Context<AppEnv>): { token: string; cookies: string[] } {
@@ -144,8 +143,8 @@ export function addSignInPageRoutes(app: Hono<AppEnv>): void {
   defineRoute(
     app,
     {
-      method: 'GET', path: '/sign-in', tag: TAG, auth: 'none', query: { return_to: 'A path on this origin to go to once signed in (default /); anything else is ignored.' },
-      summary: 'The hosted sign-in page (HTML): password, passkey and provider sign-in, forgot password; works without script for passwords.',
+      method: 'GET', path: '/sign-in', tag: TAG, auth: 'none', query: { return_to: 'A path on this origin (default /).' },
+      summary: 'The hosted sign-in page (HTML).',
       responses: { 200: { ...PAGE, headers: ['Set-Cookie'] } },
     },
     (c) => passwordPage(c, safeReturnTo(c.req.query('return_to')), '', undefined, 200),
@@ -155,10 +154,10 @@ export function addSignInPageRoutes(app: Hono<AppEnv>): void {
     app,
     {
       method: 'POST', path: '/sign-in', tag: TAG, auth: 'none',
-      summary: 'The page\'s password form (application/x-www-form-urlencoded: csrf_token, email, password, return_to): 303 to return_to with the refresh and sign-in state cookies, or the code step, or the page again.',
+      summary: 'The password form (urlencoded csrf_token, email, password, return_to).',
       responses: {
-        200: { description: 'The code step (text/html), when the account has TOTP on.', mediaType: 'text/html', headers: ['Set-Cookie'] },
-        401: { description: 'The page again (text/html) with a generic message: email or password is incorrect.', mediaType: 'text/html', headers: ['Set-Cookie'] },
+        200: { description: 'The code step (TOTP on).', mediaType: 'text/html', headers: ['Set-Cookie'] },
+        401: { description: 'The page: wrong email or password.', mediaType: 'text/html', headers: ['Set-Cookie'] },
         ...SIGN_IN_FORM_RESPONSES,
       },
     },
@@ -169,9 +168,9 @@ export function addSignInPageRoutes(app: Hono<AppEnv>): void {
     app,
     {
       method: 'POST', path: '/sign-in/totp', tag: TAG, auth: 'none',
-      summary: 'The page\'s code step (urlencoded: csrf_token, mfa_token, code, return_to): a TOTP code or a recovery code.',
+      summary: 'The code step (urlencoded csrf_token, mfa_token, code, return_to).',
       responses: {
-        401: { description: 'The code step again (wrong code), or a page saying the sign-in expired (text/html).', mediaType: 'text/html', headers: ['Set-Cookie'] },
+        401: { description: 'The step again (wrong code), or expired.', mediaType: 'text/html', headers: ['Set-Cookie'] },
         ...SIGN_IN_FORM_RESPONSES,
       },
     },
@@ -179,16 +178,4 @@ export function addSignInPageRoutes(app: Hono<AppEnv>): void {
   );
 
   addForgotPasswordRoutes(app);
-
-  defineRoute(
-    app,
-    { method: 'GET', path: '/sign-in/style.css', tag: TAG, auth: 'none', summary: 'The page\'s stylesheet (text/css).', responses: { 200: { description: 'The stylesheet (text/css).', headers: ['Cache-Control'], mediaType: 'text/css' } } },
-    (c) => c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }),
-  );
-
-  defineRoute(
-    app,
-    { method: 'GET', path: '/sign-in/passkey.js', tag: TAG, auth: 'none', summary: 'The page\'s passkey script (text/javascript).', responses: { 200: { description: 'The script (text/javascript).', headers: ['Cache-Control'], mediaType: 'text/javascript' } } },
-    (c) => c.body(PASSKEY_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }),
-  );
 }

@@ -63,16 +63,6 @@ describe('the sign-in page', () => {
     expect(html).toContain('<link rel="stylesheet" href="https://cdn.example.test/brand.css">');
   });
 
-  it('serves its own stylesheet and passkey script from this origin', async () => {
-    const client = createTestClient();
-    const css = await client.fetch('/sign-in/style.css');
-    expect(css.headers.get('Content-Type')).toMatch(/^text\/css/);
-    expect(await css.text()).toContain(':focus-visible');
-    const script = await client.fetch('/sign-in/passkey.js');
-    expect(script.headers.get('Content-Type')).toMatch(/^text\/javascript/);
-    expect(await script.text()).toContain('/auth/passkeys/login-options');
-  });
-
   it('signs in: the refresh cookie and the sign-in state cookie naming the session, then 303 to return_to', async () => {
     const client = createTestClient();
     const user = await signUpAndLogIn(client);

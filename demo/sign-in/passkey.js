@@ -1,36 +1,5 @@
-// The sign-in page's own stylesheet and passkey script, served from this origin so the CSP can stay 'self'.
-
-/** A clean centred card; focus is always visible. */
-export const STYLESHEET = `
-*{box-sizing:border-box}
-body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;background:#f4f5f7;color:#1d2330;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
-.card{width:100%;max-width:400px;margin:24px;padding:32px;background:#fff;border-radius:12px;box-shadow:0 1px 3px rgba(16,24,40,.1),0 8px 24px rgba(16,24,40,.08)}
-.brand{margin:0 0 4px;font-weight:600;color:#4a5468;font-size:14px;letter-spacing:.02em}
-h1{margin:0 0 24px;font-size:24px;line-height:1.25}
-label{display:block;margin:16px 0 6px;font-weight:600;font-size:14px}
-input[type=email],input[type=password],input[type=text]{width:100%;padding:10px 12px;border:1px solid #c5cad3;border-radius:8px;font:inherit}
-input[aria-invalid=true]{border-color:#b42318}
-.button{display:block;width:100%;margin-top:16px;padding:10px 14px;border-radius:8px;font:inherit;font-weight:600;text-align:center;text-decoration:none;cursor:pointer}
-.primary{margin-top:24px;border:0;background:#2f54eb;color:#fff}
-.primary:hover{background:#1d39c4}
-.secondary{border:1px solid #c5cad3;background:#fff;color:#1d2330}
-.secondary:hover{background:#f4f5f7}
-:focus-visible{outline:3px solid #f79009;outline-offset:2px}
-.error{margin:0 0 16px;padding:10px 12px;border-radius:8px;background:#fef3f2;color:#b42318}
-.hint{margin:0 0 16px;color:#4a5468}
-.divider{display:flex;align-items:center;gap:12px;margin:24px 0 0;color:#4a5468;font-size:14px}
-.divider::before,.divider::after{content:"";flex:1;border-top:1px solid #e4e7ec}
-.links{margin:24px 0 0;text-align:center;font-size:14px}
-.links a{color:#2f54eb}
-[hidden]{display:none!important}
-`;
-
-/**
- * Shows the passkey button when the browser has WebAuthn, then signs in with
- * /auth/passkeys/login-options and /auth/passkeys/login (cookie delivery) and
- * goes to the button's return path (a path the server already checked).
- */
-export const PASSKEY_SCRIPT = `'use strict';
+// The hosted sign-in page's passkey button: /auth/passkeys/login-options, navigator.credentials.get(), /auth/passkeys/login, then return_to.
+'use strict';
 (function () {
   var button = document.getElementById('passkey');
   var failure = document.getElementById('passkey-error');
@@ -44,7 +13,7 @@ export const PASSKEY_SCRIPT = `'use strict';
   function toText(buffer) {
     var bytes = new Uint8Array(buffer), raw = '';
     for (var i = 0; i < bytes.length; i++) raw += String.fromCharCode(bytes[i]);
-    return btoa(raw).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+    return btoa(raw).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   }
   function post(path, body) {
     return fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -75,4 +44,3 @@ export const PASSKEY_SCRIPT = `'use strict';
     });
   });
 })();
-`;
