@@ -1,4 +1,5 @@
 // The hosted sign-in page's passkey button: /auth/passkeys/login-options, navigator.credentials.get(), /auth/passkeys/login, then return_to.
+/* global window, document, navigator, atob, btoa */
 'use strict';
 (function () {
   var button = document.getElementById('passkey');
