@@ -30,5 +30,8 @@ for (const page of PAGE_SCRIPTS) {
   });
 }
 for (const file of STATIC_DEMO_FILES) copyFileSync(`${root}demo/${file}`, `${demoOut}/${file}`);
+// The hosted sign-in page's stylesheet and passkey script: static assets on the worker's origin, so they cost the worker's bundle nothing.
+mkdirSync(`${demoOut}/sign-in`, { recursive: true });
+for (const file of ['sign-in/style.css', 'sign-in/passkey.js']) copyFileSync(`${root}demo/${file}`, `${demoOut}/${file}`);
 // The OpenAPI document, built here rather than in the worker: the worker reads it through its ASSETS binding.
 await writeOpenApiAsset();

@@ -16,6 +16,7 @@ import { passkeysCapability } from './passkeys';
 import { passwordCapability } from './password';
 import { providersCapability } from './providers';
 import { sessionsCapability } from './sessions';
+import { signInPageCapability } from './sign-in-page';
 import { totpCapability } from './totp';
 import { cors } from './http/cors';
 import { securityHeaders } from './http/security-headers';
@@ -46,6 +47,7 @@ export const CAPABILITIES: readonly Capability[] = [
   providersCapability,
   totpCapability,
   adminCapability,
+  signInPageCapability,
   discoveryCapability,
   oauthServerCapability,
 ];

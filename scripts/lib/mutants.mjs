@@ -13,6 +13,7 @@ import { MUTANTS as OAUTH_CORE } from './mutants/oauth-core.mjs';
 import { MUTANTS as PROOF } from './mutants/proof.mjs';
 import { MUTANTS as PROVIDERS } from './mutants/providers.mjs';
 import { MUTANTS as RECOVERY } from './mutants/recovery.mjs';
+import { MUTANTS as SIGN_IN_PAGE } from './mutants/sign-in-page.mjs';
 import { MUTANTS as SURVIVORS } from './mutants/survivors.mjs';
 
 /** @type {import('./mutation.mjs').Mutant[]} */
@@ -332,4 +333,4 @@ const CORE = [
 ];
 
 /** Every listed mutant: the core list above, then one file per capability under mutants/. */
-export const MUTANTS = [...CORE, ...SURVIVORS, ...COVERAGE, ...PROOF, ...RECOVERY, ...PROVIDERS, ...HARDENING, ...HOUSE, ...OAUTH_CORE];
+export const MUTANTS = [...CORE, ...SURVIVORS, ...COVERAGE, ...PROOF, ...RECOVERY, ...PROVIDERS, ...HARDENING, ...HOUSE, ...OAUTH_CORE, ...SIGN_IN_PAGE];

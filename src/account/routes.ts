@@ -33,7 +33,7 @@ export function linkContextFor(c: Context<AppEnv>): LinkContext {
 }
 
 /** Checks that mail can leave and applies the per-IP limit: the first step of every route that mails. */
-async function prepareToMail(c: Context<AppEnv>): Promise<void> {
+export async function prepareToMail(c: Context<AppEnv>): Promise<void> {
   assertMailCanLeave(c.var.config.account, c.req.raw);
   await enforceIpRateLimit(c.env.IP_RATE_LIMITER, c.var.config.ipRateLimitPerMinute, readClientInfo(c.req.raw).ip, 'mail');
 }

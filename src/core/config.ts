@@ -6,6 +6,7 @@ import { parseOAuthProviders, type OAuthProviderConfig } from './provider-config
 import { parseShardMap, requireShardBindings } from './shard-map';
 import { parseSigningKeySet, type SigningKeySet } from './signing-keys';
 import { MAX_ACCESS_TOKEN_TTL_SECONDS } from './token-verification';
+import { parseSignInPageSettings, type SignInPageSettings } from './sign-in-page-config';
 
 export type SameSite = 'Strict' | 'Lax' | 'None';
 
@@ -41,6 +42,8 @@ export interface Config {
   disabledCapabilities: ReadonlySet<string>;
   /** The authorization server: OAUTH_SERVER (`off` also puts `oauth-server` in disabledCapabilities) and OAUTH_RESOURCES. */
   oauthServer: OAuthServerSettings;
+  /** SIGN_IN_PAGE_TITLE and SIGN_IN_PAGE_STYLESHEET: the hosted sign-in page's branding. */
+  signInPage: SignInPageSettings;
 }
 
 /** How mail leaves the worker (always through the mail queue). */
@@ -99,6 +102,8 @@ const KNOWN_VARIABLES = [
   'DISABLED_CAPABILITIES',
   'OAUTH_SERVER',
   'OAUTH_RESOURCES',
+  'SIGN_IN_PAGE_TITLE',
+  'SIGN_IN_PAGE_STYLESHEET',
 ] as const;
 
 const configCache = new WeakMap<object, Config>();
@@ -157,6 +162,7 @@ export function parseConfig(env: RawVars): Config {
     oauthProviders: parseOAuthProviders(env.OAUTH_PROVIDERS),
     keyEncryptionSecret: parseKeyEncryptionSecret(env.KEY_ENCRYPTION_SECRET),
     disabledCapabilities: oauthServerOn ? disabledCapabilities : new Set([...disabledCapabilities, 'oauth-server']),
+    signInPage: parseSignInPageSettings(env.SIGN_IN_PAGE_TITLE, env.SIGN_IN_PAGE_STYLESHEET),
     oauthServer: { on: oauthServerOn, resources: parseOAuthResources(env.OAUTH_RESOURCES) },
   };
 }

@@ -17,6 +17,10 @@ export const LEGACY_REFRESH_COOKIE_NAME = 'edge_auth_refresh';
 /** The provider sign-in's binding cookie (providers/binding-cookie.ts). `__Host-`: only this host can set it (Secure, Path=/, no Domain), so no sibling can plant a binding. */
 export const OAUTH_BINDING_COOKIE_NAME = '__Host-edge_auth_oauth';
 export const LEGACY_REFRESH_COOKIE_PATH = '/auth';
+/** The sign-in state cookie's name, for the documents (sessions/sign-in-state.ts sets it; a test holds the two equal). */
+export const SIGN_IN_STATE_COOKIE_NAME = '__Host-edge_auth_signin';
+/** The sign-in page's CSRF cookie (sign-in-page/csrf.ts): `__Host-` so no sibling host can plant one. */
+export const SIGN_IN_CSRF_COOKIE_NAME = '__Host-edge_auth_csrf';
 
 /** `Set-Cookie` value delivering a refresh token for `maxAgeSeconds`. */
 export function refreshCookie(token: string, maxAgeSeconds: number, sameSite: SameSite): string {

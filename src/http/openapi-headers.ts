@@ -1,6 +1,6 @@
 // The response headers /openapi.json documents: every answer's own, and the ones routes and statuses add.
 
-import { LEGACY_REFRESH_COOKIE_NAME, OAUTH_BINDING_COOKIE_NAME, REFRESH_COOKIE_NAME } from './cookies';
+import { LEGACY_REFRESH_COOKIE_NAME, OAUTH_BINDING_COOKIE_NAME, REFRESH_COOKIE_NAME, SIGN_IN_CSRF_COOKIE_NAME, SIGN_IN_STATE_COOKIE_NAME } from './cookies';
 import type { ResponseHeaderName } from './route-registry';
 
 type HeaderObject = { description: string; required?: boolean; schema: Record<string, unknown> };
@@ -27,13 +27,18 @@ const HEADERS: Record<string, HeaderObject> = {
   SetCookie: text(
     `The refresh-token cookie ${REFRESH_COOKIE_NAME} (HttpOnly, Secure, SameSite): a new token, or Max-Age=0 to clear it; ` +
       `and, to a request that still carries the old ${LEGACY_REFRESH_COOKIE_NAME} cookie, an empty one of that name with Max-Age=0 that clears it; ` +
-      `on a provider sign-in, the flow's binding cookie ${OAUTH_BINDING_COOKIE_NAME} (HttpOnly, Secure, SameSite=Lax), set at the start and cleared at the callback.`,
-    { pattern: `^(${escapeForPattern(REFRESH_COOKIE_NAME)}=|${escapeForPattern(LEGACY_REFRESH_COOKIE_NAME)}=;|${escapeForPattern(OAUTH_BINDING_COOKIE_NAME)}=)` },
+      `on a provider sign-in, the flow's binding cookie ${OAUTH_BINDING_COOKIE_NAME} (HttpOnly, Secure, SameSite=Lax), set at the start and cleared at the callback; ` +
+      `beside every refresh cookie, the sign-in state cookie ${SIGN_IN_STATE_COOKIE_NAME} (HttpOnly, Secure, SameSite=Lax) when KEY_ENCRYPTION_SECRET is set; ` +
+      `on the sign-in page, its CSRF cookie ${SIGN_IN_CSRF_COOKIE_NAME} (HttpOnly, Secure, SameSite=Strict).`,
+    {
+      pattern: `^(${[REFRESH_COOKIE_NAME, OAUTH_BINDING_COOKIE_NAME, SIGN_IN_STATE_COOKIE_NAME, SIGN_IN_CSRF_COOKIE_NAME].map((name) => `${escapeForPattern(name)}=`).join('|')}|${escapeForPattern(LEGACY_REFRESH_COOKIE_NAME)}=;)`,
+    },
   ),
   WWWAuthenticate: text('RFC 6750 challenge: Bearer (no token), or Bearer error="invalid_token" / "insufficient_scope".', { pattern: '^Bearer( |$)' }),
   RetryAfter: text('Seconds to wait before trying again.', { pattern: '^[0-9]+$' }),
   ETag: text('Strong entity tag of the body; send it back in If-None-Match.', { pattern: '^"[A-Za-z0-9_-]+"$' }),
   Location: text('Where the answer redirects to.'),
+  ContentSecurityPolicy: text("The sign-in page's policy: default-src 'none', scripts and styles from this origin (and SIGN_IN_PAGE_STYLESHEET's), no framing.", { pattern: "^default-src 'none';" }),
 };
 
 /** `components.headers`. */
@@ -65,6 +70,7 @@ const COMPONENT_BY_HEADER: Record<Exclude<ResponseHeaderName, 'Cache-Control'>, 
   'Retry-After': 'RetryAfter',
   ETag: 'ETag',
   Location: 'Location',
+  'Content-Security-Policy': 'ContentSecurityPolicy',
 };
 
 /**

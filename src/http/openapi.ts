@@ -27,6 +27,7 @@ const TAGS = [
   { name: 'Admin', description: 'Needs the admin role in the access token.' },
   { name: 'Keys', description: 'Public keys for offline verification.' },
   { name: 'Operations', description: 'Health and this document.' },
+  { name: 'Sign-in page', description: 'The hosted sign-in page: HTML forms for browsers, and its stylesheet and script.' },
   { name: 'HTTP', description: 'What every path answers to a method it does not serve, and to CORS preflights.' },
 ];
 
@@ -60,7 +61,8 @@ function statusHeaders(status: number, spec: ResponseSpec): { optional: Response
   const always = [...(spec.requiredHeaders ?? [])];
   const optional = [...(spec.headers ?? [])];
   if (status === 429) always.push('Retry-After');
-  if (status === 401 || status === 403) optional.push('WWW-Authenticate');
+  if ((status === 401 || status === 403) && spec.mediaType === undefined) optional.push('WWW-Authenticate');
+  if (spec.mediaType === 'text/html') always.push('Content-Security-Policy');
   return { optional: optional.filter((name) => !always.includes(name)), always };
 }
 
@@ -97,6 +99,10 @@ const SHARED = {
 function buildResponse(status: number, spec: ResponseSpec, schemas: Record<string, unknown>): Record<string, unknown> {
   const { optional, always } = statusHeaders(status, spec);
   const response: Record<string, unknown> = { description: spec.description, headers: responseHeaders(optional, always) };
+  if (spec.mediaType !== undefined) {
+    response.content = { [spec.mediaType]: { schema: { type: 'string' } } };
+    return response;
+  }
   const body: NamedSchema | undefined = spec.body ?? (status >= 400 ? errorResponse : undefined);
   if (body) {
     schemas[body.name] = toJsonSchema(body.schema);

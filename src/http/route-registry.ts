@@ -7,7 +7,7 @@ export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 export type RouteAuth = 'none' | 'bearer' | 'refresh' | 'refresh-or-bearer' | 'bearer-admin';
 
 /** Response headers a route may document beyond the ones every response carries. */
-export type ResponseHeaderName = 'Set-Cookie' | 'WWW-Authenticate' | 'Retry-After' | 'ETag' | 'Cache-Control' | 'Location';
+export type ResponseHeaderName = 'Set-Cookie' | 'WWW-Authenticate' | 'Retry-After' | 'ETag' | 'Cache-Control' | 'Location' | 'Content-Security-Policy';
 
 /** One documented answer. A plain string is a description: an error body for 4xx/5xx, no body otherwise. */
 export interface ResponseSpec {
@@ -18,6 +18,8 @@ export interface ResponseSpec {
   headers?: readonly ResponseHeaderName[];
   /** Of those, the ones it always carries. */
   requiredHeaders?: readonly ResponseHeaderName[];
+  /** A body that is not JSON (a page, its stylesheet or script): documented as a string of this media type. */
+  mediaType?: 'text/html' | 'text/css' | 'text/javascript';
 }
 
 /** What a route is, for humans and for the OpenAPI document. */

@@ -4,7 +4,7 @@ import type { Context, Hono } from 'hono';
 import type { AppEnv } from '../http/app-env';
 import { readClientInfo } from '../http/client-info';
 import { finishOAuthSignIn, startOAuthSignIn, type OAuthContext } from './sign-in';
-import { refreshCookie } from '../http/cookies';
+import { browserSessionCookies } from '../sessions/browser-cookies';
 import { defineRoute } from '../http/define-route';
 import { clearedOAuthBindingCookie, oauthBindingCookie } from './binding-cookie';
 import { logAuthEvent } from '../core/log';
@@ -85,8 +85,7 @@ export function addOAuthRoutes(app: Hono<AppEnv>): void {
       const finish = await finishOAuthSignIn(oauthContext(c), providerId, query);
       c.header('Set-Cookie', clearedOAuthBindingCookie());
       if (finish.session) {
-        const remaining = Math.max(0, finish.session.sessionExpiresAt - c.var.nowSeconds);
-        c.header('Set-Cookie', refreshCookie(finish.session.refreshToken, remaining, c.var.config.cookieSameSite), { append: true });
+        for (const cookie of await browserSessionCookies(c.var.config, finish.session, c.var.nowSeconds)) c.header('Set-Cookie', cookie, { append: true });
         logAuthEvent('login_succeeded', { user_id: finish.session.userId, sid: finish.session.sessionId, channel: 'cookie', ip: readClientInfo(c.req.raw).ip });
       }
       return c.redirect(finish.location, 302);

@@ -6,6 +6,7 @@ import { readClientInfo } from '../http/client-info';
 import { logoutSession } from './logout';
 import { invalidRefreshToken, refreshSession } from './refresh';
 import { respondWithTokens } from './token-response';
+import { clearedSignInStateCookie } from './sign-in-state';
 import { AuthError } from '../core/errors';
 import { readJsonBody } from '../http/body';
 import { clearedLegacyRefreshCookie, clearedRefreshCookie, readRefreshCookie, type RefreshCookieChoice } from '../http/cookies';
@@ -151,7 +152,7 @@ async function readLogoutRefreshToken(c: Context<AppEnv>): Promise<string | unde
 /** The `Set-Cookie` values that clear the refresh cookie, and the old-name one when the request carried it. */
 function clearedCookies(c: Context<AppEnv>): string[] {
   const sameSite = c.var.config.cookieSameSite;
-  const cleared = [clearedRefreshCookie(sameSite)];
+  const cleared = [clearedRefreshCookie(sameSite), clearedSignInStateCookie()];
   if (readRefreshCookie(c.req.header('Cookie') ?? null).legacySeen) cleared.push(clearedLegacyRefreshCookie(sameSite));
   return cleared;
 }

@@ -2,7 +2,7 @@
 
 import type { Context } from 'hono';
 import type { AppEnv } from '../http/app-env';
-import { refreshCookie } from '../http/cookies';
+import { browserSessionCookies } from './browser-cookies';
 import { signAccessToken } from '../tokens/access';
 import { issuerFor } from '../tokens/issuer';
 
@@ -51,7 +51,10 @@ export async function respondWithTokens(
     body.refresh_token = session.refreshToken;
     body.refresh_token_expires_in = sessionRemainingSeconds;
   } else {
-    c.header('Set-Cookie', refreshCookie(session.refreshToken, sessionRemainingSeconds, config.cookieSameSite));
+    // The refresh cookie, and the sign-in state cookie pages such as /sign-in and the authorization endpoint read.
+    const [refresh, ...more] = await browserSessionCookies(config, session, now);
+    c.header('Set-Cookie', refresh);
+    for (const cookie of more) c.header('Set-Cookie', cookie, { append: true });
   }
   for (const cookie of extraCookies) c.header('Set-Cookie', cookie, { append: true });
   return c.json(body, 200);

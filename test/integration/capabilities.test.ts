@@ -25,7 +25,7 @@ describe('the capability list', () => {
 
   it('lets only the optional capabilities be turned off', () => {
     const optional = CAPABILITIES.filter((capability) => capability.canBeDisabled).map((capability) => capability.name);
-    expect(optional.sort()).toEqual(['admin', 'oauth-server', 'passkeys', 'providers', 'totp']);
+    expect(optional.sort()).toEqual(['admin', 'oauth-server', 'passkeys', 'providers', 'sign-in-page', 'totp']);
   });
 });
 

@@ -225,6 +225,26 @@ describe('a whole user journey through a response validator', () => {
     expect((await call('POST', '/auth/login/mfa', { headers: JSON_HEADERS, body: json({ mfa_token: mfaToken, code: 'abcdef' }) })).status).toBe(401);
     expect((await call('POST', '/auth/login/mfa', { headers: JSON_HEADERS, body: json({ mfa_token: mfaToken }) })).status).toBe(400);
     expect((await call('POST', '/auth/login/mfa', { headers: JSON_HEADERS, body: json({ mfa_token: mfaToken, recovery_code: recoveryCodes[0] }) })).status).toBe(200);
+    // The sign-in page (TOTP still on): the page and its assets, a refused form, a wrong password, the code step, forgot password.
+    const signInPage = await call('GET', '/sign-in?return_to=%2Fafter');
+    expect(signInPage.status).toBe(200);
+    const csrfCookie = signInPage.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+    const csrf = csrfCookie.slice(csrfCookie.indexOf('=') + 1);
+    const form = (fields: Record<string, string>) => ({ headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: csrfCookie }, body: new URLSearchParams(fields).toString() });
+    expect((await call('POST', '/sign-in', form({ email: mfaEmail, password }))).status).toBe(403);
+    expect((await call('POST', '/sign-in', form({ csrf_token: csrf, email: mfaEmail, password: 'not the password' }))).status).toBe(401);
+    expect((await call('POST', '/sign-in', { headers: JSON_HEADERS, body: '{}' })).status).toBe(415);
+    const codeStep = await call('POST', '/sign-in', form({ csrf_token: csrf, email: mfaEmail, password, return_to: '/after' }));
+    expect(codeStep.status).toBe(200);
+    const pageMfaToken = /name="mfa_token" value="([^"]+)"/.exec(await codeStep.text())?.[1] ?? '';
+    expect((await call('POST', '/sign-in/totp', form({ csrf_token: csrf, mfa_token: pageMfaToken, code: '000000', return_to: '/after' }))).status).toBe(401);
+    expect((await call('POST', '/sign-in/totp', form({ mfa_token: pageMfaToken, code: recoveryCodes[5] ?? '' }))).status).toBe(403);
+    const pageSignedIn = await call('POST', '/sign-in/totp', form({ csrf_token: csrf, mfa_token: pageMfaToken, code: recoveryCodes[5] ?? '', return_to: '/after' }));
+    expect(pageSignedIn.status).toBe(303);
+    expect(pageSignedIn.headers.get('Location')).toBe('/after');
+    expect((await call('GET', '/sign-in/forgot')).status).toBe(200);
+    expect((await call('POST', '/sign-in/forgot', form({ csrf_token: csrf, email: 'not an address' }))).status).toBe(400);
+    expect((await call('POST', '/sign-in/forgot', form({ csrf_token: csrf, email: mfaEmail }))).status).toBe(200);
     expect((await call('POST', '/auth/mfa/totp/disable', { headers: mfaHeaders, body: json({ code: 'abcdef' }) })).status).toBe(401);
     expect((await call('POST', '/auth/mfa/totp/disable', { headers: mfaHeaders, body: json({ recovery_code: recoveryCodes[1] }) })).status).toBe(204);
     expect((await call('POST', '/auth/mfa/totp/disable', { headers: mfaHeaders, body: json({ recovery_code: recoveryCodes[2] }) })).status).toBe(404);

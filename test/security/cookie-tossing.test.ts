@@ -83,16 +83,18 @@ describe('moving browsers from the old cookie to the __Host- cookie', () => {
     const migrated = await refreshWith(client, `${OLD_COOKIE}=${user.refreshToken}`);
     expect(migrated.status).toBe(200);
     const cookies = migrated.headers.getSetCookie();
-    expect(cookies).toHaveLength(2);
+    expect(cookies).toHaveLength(3);
     expect(cookies[0]).toMatch(/^__Host-edge_auth_refresh=[^;]+; HttpOnly; Secure; SameSite=Strict; Path=\/; Max-Age=\d+$/);
-    expect(cookies[1]).toBe(`${OLD_COOKIE}=; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=0`);
+    // The sign-in state cookie comes with every refresh cookie (a browser signed in before it existed gets it here).
+    expect(cookies[1]).toMatch(/^__Host-edge_auth_signin=[^;]+; HttpOnly; Secure; SameSite=Lax; Path=\/; Max-Age=\d+$/);
+    expect(cookies[2]).toBe(`${OLD_COOKIE}=; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=0`);
     const successor = refreshCookieFrom(migrated);
     expect(successor).toBeDefined();
     expect(successor).not.toBe(user.refreshToken);
     // The browser now sends only the __Host- cookie; the session goes on.
     const next = await refreshWith(client, `${HOST_COOKIE}=${successor}`);
     expect(next.status).toBe(200);
-    expect(next.headers.getSetCookie()).toHaveLength(1);
+    expect(next.headers.getSetCookie().filter((cookie) => cookie.startsWith(OLD_COOKIE))).toEqual([]);
   });
 
   it('clears the old cookie on logout too', async () => {
@@ -102,6 +104,7 @@ describe('moving browsers from the old cookie to the __Host- cookie', () => {
     expect(response.status).toBe(204);
     expect(response.headers.getSetCookie()).toEqual([
       `${HOST_COOKIE}=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0`,
+      '__Host-edge_auth_signin=; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=0',
       `${OLD_COOKIE}=; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=0`,
     ]);
     expect((await getMe(client, user.accessToken)).status).toBe(401);

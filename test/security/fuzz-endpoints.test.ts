@@ -43,6 +43,12 @@ async function checkResponse(request: FuzzRequest, response: Response): Promise<
   statusesSeen.set(response.status, (statusesSeen.get(response.status) ?? 0) + 1);
   expect(response.status, label).toBeLessThan(500);
   if (response.status < 400) return;
+  // The sign-in page answers a browser's form with a page, never JSON: only under /sign-in, and always under its strict policy.
+  if (response.headers.get('Content-Type')?.startsWith('text/html')) {
+    expect(new URL(request.path, BASE_URL).pathname, label).toMatch(/^\/sign-in(\/|$)/);
+    expect(response.headers.get('Content-Security-Policy'), label).toMatch(/^default-src 'none';.*frame-ancestors 'none'$/);
+    return;
+  }
   expect(response.headers.get('Content-Type'), label).toMatch(/^application\/json/);
   const body = (await response.json()) as Record<string, unknown>;
   expect(Object.keys(body).sort(), label).toEqual(['error', 'message']);

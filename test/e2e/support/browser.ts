@@ -35,13 +35,14 @@ export interface Device {
 }
 
 /** Launches Chromium with a fresh profile. */
-export async function openDevice(): Promise<Device> {
+export async function openDevice(options: { javaScriptEnabled?: boolean } = {}): Promise<Device> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'edge-auth-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath(),
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 880, height: 820 },
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
   });
   return {
     context,
@@ -53,13 +54,13 @@ export async function openDevice(): Promise<Device> {
 }
 
 /** For a test file: a function that opens a device; every device is closed after each test. */
-export function closeDevicesAfterEach(): () => Promise<Device> {
+export function closeDevicesAfterEach(): (options?: { javaScriptEnabled?: boolean }) => Promise<Device> {
   const devices: Device[] = [];
   afterEach(async () => {
     await Promise.all(devices.splice(0).map((opened) => opened.close()));
   });
-  return async () => {
-    const opened = await openDevice();
+  return async (options = {}) => {
+    const opened = await openDevice(options);
     devices.push(opened);
     return opened;
   };
