@@ -96,8 +96,8 @@ describe('POST /oauth2/token: the tokens', () => {
 
   it('answers another media type with invalid_request and an unknown grant type with unsupported_grant_type', async () => {
     const setUp = await setUpTokenTest();
-    const json = await setUp.client.fetch('/oauth2/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"grant_type":"authorization_code"}' });
-    await expectError(json, 400, 'invalid_request');
+    const plain = await setUp.client.fetch('/oauth2/token', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'grant_type=password' });
+    await expectError(plain, 400, 'invalid_request');
     await expectError(await postToken(setUp.client, { grant_type: 'password', username: 'a', password: 'b' }), 400, 'unsupported_grant_type');
     await expectError(await postToken(setUp.client, { grant_type: 'refresh_token', refresh_token: 'x' }), 400, 'unsupported_grant_type');
   });

@@ -1,0 +1,121 @@
+// Mutants for the token endpoint's authorization_code grant (issue 25): see scripts/lib/mutants.mjs for the shape and the rules.
+
+const TOKEN_TEST = 'test/integration/oauth-token.test.ts';
+const ROUTE = 'src/oauth-server/token-route.ts';
+const CLIENT_AUTH = 'src/oauth-server/token-client-auth.ts';
+
+/** @type {import('../mutation.mjs').Mutant[]} */
+export const MUTANTS = [
+  {
+    id: 'oauth-token-verifier-unchecked',
+    file: ROUTE,
+    original: "  if (computed !== challenge) throw new TokenError('invalid_grant', 'The code_verifier does not match the code challenge.');",
+    replacement: '',
+    description: 'any well-formed code_verifier redeems a code, so a stolen code works without the PKCE secret',
+    tests: [TOKEN_TEST],
+  },
+  {
+    id: 'oauth-token-verifier-optional',
+    file: ROUTE,
+    original: "  const verifier = required(form, 'code_verifier');",
+    replacement: "  const verifier = form.get('code_verifier') ?? '';",
+    description: 'a missing code_verifier is not refused as invalid_request',
+    tests: [TOKEN_TEST],
+  },
+  {
+    id: 'oauth-token-redirect-unbound',
+    file: ROUTE,
+    original: "  if (redeemed.redirectUri !== redirectUri) throw new TokenError('invalid_grant', 'The redirect_uri is not the one the code was issued for.');",
+    replacement: '',
+    description: 'a code redeems with any redirect_uri',
+    tests: [TOKEN_TEST],
+  },
+  {
+    id: 'oauth-token-client-unbound',
+    file: ROUTE,
+    original: "  if (redeemed.clientId !== client.clientId) throw new TokenError('invalid_grant', 'The code was issued to another client.');",
+    replacement: '',
+    description: 'one client redeems a code issued to another',
+    tests: [TOKEN_TEST],
+  },
+  {
+    id: 'oauth-token-code-never-expires',
+    file: ROUTE,
+    original: '  if (redeemed.expiresAt <= c.var.nowSeconds)',
+    replacement: '  if (redeemed.expiresAt <= 0)',
+    description: 'a code redeems after its 60 seconds',
+    tests: [TOKEN_TEST],
+  },
+  {
+    id: 'oauth-token-reuse-keeps-grant',
+    file: ROUTE,
+    original: '    await flagEndedSessions(c.env, [redemption.grantId], c.var.nowSeconds);',
+    replacement: '',
+    description: 'a reused code does not raise the grant\'s KV flag, so the tokens the first use issued keep working',
+    tests: [TOKEN_TEST],
+  },
+  {
+    id: 'oauth-token-code-reusable',
+    file: 'src/oauth-server/code-redeem.ts',
+    original: '        .bind(hash, USED_PREFIX + hash),',
+    replacement: '        .bind(hash, hash),',
+    description: 'redeeming leaves the code as it was, so it redeems again',
+    tests: [TOKEN_TEST],
+  },
+  {
+    id: 'oauth-token-secret-unchecked',
+    file: CLIENT_AUTH,
+    original: '  if (client.secretHash === null || !timingSafeEqualBytes(given, expected))',
+    replacement: '  if (client.secretHash === null)',
+    description: 'a confidential client authenticates with any secret',
+    tests: [TOKEN_TEST],
+  },
+  {
+    id: 'oauth-token-any-auth-method',
+    file: CLIENT_AUTH,
+    original: '  if (client.tokenEndpointAuthMethod !== presented.method) {',
+    replacement: "  if (client.tokenEndpointAuthMethod !== presented.method && presented.method === 'none') {",
+    description: 'a client may authenticate by a method other than the one it registered (Basic vs post)',
+    tests: [TOKEN_TEST],
+  },
+  {
+    id: 'oauth-token-confidential-as-public',
+    file: CLIENT_AUTH,
+    original: '  if (client.tokenEndpointAuthMethod !== presented.method) {',
+    replacement: "  if (client.tokenEndpointAuthMethod !== presented.method && presented.method !== 'none') {",
+    description: 'a confidential client redeems a code with no secret at all',
+    tests: [TOKEN_TEST],
+  },
+  {
+    id: 'oauth-token-basic-no-challenge',
+    file: 'src/oauth-server/token-errors.ts',
+    original: '  if (status === 401 && error.basic)',
+    replacement: '  if (status === 401 && !error.basic)',
+    description: 'a failed Basic authentication is not answered with WWW-Authenticate: Basic',
+    tests: [TOKEN_TEST],
+  },
+  {
+    id: 'oauth-token-roles-in-client-token',
+    file: 'src/tokens/access.ts',
+    original: '    ? { client_id: subject.client.clientId, scope: subject.client.scope }',
+    replacement: "    ? { client_id: subject.client.clientId, scope: subject.client.scope, roles: ['admin'] }",
+    description: 'a client\'s access token carries roles and passes requireRole(admin)',
+    tests: [TOKEN_TEST],
+  },
+  {
+    id: 'oauth-token-id-token-email-always',
+    file: ROUTE,
+    original: "    const withEmail = code.scopes.includes('email') && code.email !== null;",
+    replacement: '    const withEmail = code.email !== null;',
+    description: 'the ID token carries the address without the email scope',
+    tests: [TOKEN_TEST],
+  },
+  {
+    id: 'oauth-token-form-any-type',
+    file: ROUTE,
+    original: '  if (type !== FORM_TYPE) throw',
+    replacement: '  if (type === "never") throw',
+    description: 'a body of another media type is read as a form',
+    tests: [TOKEN_TEST],
+  },
+];
