@@ -30,7 +30,7 @@ const HEADERS: Record<string, HeaderObject> = {
       `on a provider sign-in, the flow's binding cookie ${OAUTH_BINDING_COOKIE_NAME} (HttpOnly, Secure, SameSite=Lax), set at the start and cleared at the callback.`,
     { pattern: `^(${escapeForPattern(REFRESH_COOKIE_NAME)}=|${escapeForPattern(LEGACY_REFRESH_COOKIE_NAME)}=;|${escapeForPattern(OAUTH_BINDING_COOKIE_NAME)}=)` },
   ),
-  WWWAuthenticate: text('RFC 6750 challenge: Bearer (no token), or Bearer error="invalid_token" / "insufficient_scope".', { pattern: '^Bearer( |$)' }),
+  WWWAuthenticate: text('RFC 6750 challenge: Bearer (no token), or Bearer error="invalid_token" / "insufficient_scope"; Basic from the token endpoint when HTTP Basic client authentication failed.', { pattern: '^(Bearer|Basic)( |$)' }),
   RetryAfter: text('Seconds to wait before trying again.', { pattern: '^[0-9]+$' }),
   ETag: text('Strong entity tag of the body; send it back in If-None-Match.', { pattern: '^"[A-Za-z0-9_-]+"$' }),
   Location: text('Where the answer redirects to.'),

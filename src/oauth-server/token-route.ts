@@ -113,12 +113,12 @@ export function addTokenRoute(app: Hono<AppEnv>): void {
       summary:
         'Token endpoint (RFC 6749), authorization_code grant only. Form body (application/x-www-form-urlencoded): grant_type=authorization_code, code, redirect_uri, code_verifier, optional resource; client_id and client_secret for client_secret_post, client_id alone for a public client, or HTTP Basic for client_secret_basic.',
       responses: {
-        200: { description: 'The tokens (id_token with the openid scope); never cached.', body: tokenResponseBody, requiredHeaders: ['Cache-Control'] },
+        200: { description: 'The tokens (id_token with the openid scope); never cached.', body: tokenResponseBody },
         400: {
           description: 'invalid_request, invalid_grant (unknown, expired, reused, another client\'s code, wrong redirect_uri or verifier), unsupported_grant_type, unauthorized_client, invalid_target.',
-          body: tokenErrorBody, requiredHeaders: ['Cache-Control'],
+          body: tokenErrorBody,
         },
-        401: { description: 'invalid_client (WWW-Authenticate: Basic when Basic was used).', body: tokenErrorBody, headers: ['WWW-Authenticate'], requiredHeaders: ['Cache-Control'] },
+        401: { description: 'invalid_client (WWW-Authenticate: Basic when Basic was used).', body: tokenErrorBody, headers: ['WWW-Authenticate'] },
       },
     },
     token,
