@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { databaseForKey } from '../../src/storage/database';
-import { sendWithBearer } from '../helpers/client';
+import { createTestClient, sendWithBearer } from '../helpers/client';
 import { TEST_ISSUER, viaTestClient } from '../helpers/oauth-server';
 import { REDIRECT, codeForm, oauth, obtainCode, postToken, setUpTokenTest, type TokenSetUp } from '../helpers/oauth-token';
 
@@ -175,5 +175,15 @@ describe('POST /oauth2/token: refusals', () => {
     const publicClient = await setUpTokenTest({ token_endpoint_auth_method: 'none' }, confidential.client);
     const second = await obtainCode(publicClient);
     await expectError(await postToken(confidential.client, codeForm(publicClient, second.code, second.codeVerifier, { code_verifier: '' })), 400, 'invalid_request');
+  });
+});
+
+describe('POST /oauth2/token: the audience', () => {
+  it('addresses the access token to the requested resource, which edge-auth\'s own routes then refuse', async () => {
+    const resources = JSON.stringify({ 'https://api.example.com': { scopes: ['notes:read'] } });
+    const setUp = await setUpTokenTest({ scope: 'openid notes:read' }, createTestClient({ vars: { OAUTH_RESOURCES: resources } }));
+    const { body } = await redeemOk(setUp, { scope: 'openid notes:read', resource: 'https://api.example.com' });
+    expect(decodeJwt(body.access_token)).toMatchObject({ aud: 'https://api.example.com', scope: 'openid notes:read' });
+    expect((await sendWithBearer(setUp.client, 'GET', '/auth/grants', body.access_token)).status).toBe(401);
   });
 });

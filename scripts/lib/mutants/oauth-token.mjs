@@ -118,4 +118,12 @@ export const MUTANTS = [
     description: 'a body of another media type is read as a form',
     tests: [TOKEN_TEST],
   },
+  {
+    id: 'oauth-token-aud-ignores-resource',
+    file: ROUTE,
+    original: '    { keys: config.signingKeys, issuer, audience: code.resource ?? config.audience, nowSeconds: c.var.nowSeconds },',
+    replacement: '    { keys: config.signingKeys, issuer, audience: config.audience, nowSeconds: c.var.nowSeconds },',
+    description: 'a token asked for a resource server is addressed to edge-auth itself, so its own account routes take it',
+    tests: [TOKEN_TEST],
+  },
 ];
