@@ -10,6 +10,7 @@ import { MUTANTS as COVERAGE } from './mutants/coverage.mjs';
 import { MUTANTS as HARDENING } from './mutants/hardening.mjs';
 import { MUTANTS as HOUSE } from './mutants/house.mjs';
 import { MUTANTS as OAUTH_CORE } from './mutants/oauth-core.mjs';
+import { MUTANTS as OAUTH_TOKEN } from './mutants/oauth-token.mjs';
 import { MUTANTS as PROOF } from './mutants/proof.mjs';
 import { MUTANTS as PROVIDERS } from './mutants/providers.mjs';
 import { MUTANTS as RECOVERY } from './mutants/recovery.mjs';
@@ -333,4 +334,4 @@ const CORE = [
 ];
 
 /** Every listed mutant: the core list above, then one file per capability under mutants/. */
-export const MUTANTS = [...CORE, ...SURVIVORS, ...COVERAGE, ...PROOF, ...RECOVERY, ...PROVIDERS, ...HARDENING, ...HOUSE, ...OAUTH_CORE, ...SIGN_IN_PAGE];
+export const MUTANTS = [...CORE, ...SURVIVORS, ...COVERAGE, ...PROOF, ...RECOVERY, ...PROVIDERS, ...HARDENING, ...HOUSE, ...OAUTH_CORE, ...SIGN_IN_PAGE, ...OAUTH_TOKEN];

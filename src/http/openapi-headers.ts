@@ -34,7 +34,7 @@ const HEADERS: Record<string, HeaderObject> = {
       pattern: `^(${[REFRESH_COOKIE_NAME, OAUTH_BINDING_COOKIE_NAME, SIGN_IN_STATE_COOKIE_NAME, SIGN_IN_CSRF_COOKIE_NAME].map((name) => `${escapeForPattern(name)}=`).join('|')}|${escapeForPattern(LEGACY_REFRESH_COOKIE_NAME)}=;)`,
     },
   ),
-  WWWAuthenticate: text('RFC 6750 challenge: Bearer (no token), or Bearer error="invalid_token" / "insufficient_scope".', { pattern: '^Bearer( |$)' }),
+  WWWAuthenticate: text('RFC 6750 challenge: Bearer (no token), or Bearer error="invalid_token" / "insufficient_scope"; Basic from the token endpoint when HTTP Basic client authentication failed.', { pattern: '^(Bearer|Basic)( |$)' }),
   RetryAfter: text('Seconds to wait before trying again.', { pattern: '^[0-9]+$' }),
   ETag: text('Strong entity tag of the body; send it back in If-None-Match.', { pattern: '^"[A-Za-z0-9_-]+"$' }),
   Location: text('Where the answer redirects to.'),

@@ -5,6 +5,7 @@ import { addAdminClientRoutes } from './admin-client-routes';
 import { addAuthorizeRoute } from './authorize-route';
 import { addGrantRoutes } from './grant-routes';
 import { addMetadataRoutes } from './metadata-routes';
+import { addTokenRoute } from './token-route';
 
 /** Off with DISABLED_CAPABILITIES=oauth-server or OAUTH_SERVER=off: its routes answer 404 and leave /openapi.json. */
 export const oauthServerCapability: Capability = {
@@ -15,6 +16,7 @@ export const oauthServerCapability: Capability = {
     addAdminClientRoutes(app);
     addAuthorizeRoute(app);
     addGrantRoutes(app);
+    addTokenRoute(app);
   },
   // Grants and codes reference the user (ON DELETE CASCADE): account deletion removes them with the users row.
   sweeps: [

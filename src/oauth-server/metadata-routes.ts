@@ -34,9 +34,10 @@ function metadataDocument(c: Context<AppEnv>): Record<string, unknown> {
     scopes_supported: [...OIDC_SCOPES, ...resourceScopesOf(c.var.config.oauthServer.resources)],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    // Only the grants the token endpoint serves today (refresh_token and client_credentials are not built yet).
+    grant_types_supported: ['authorization_code'],
     code_challenge_methods_supported: ['S256'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    ...('token_endpoint' in endpoints ? { token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'] } : {}),
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: algorithms,
     claims_supported: CLAIMS,

@@ -60,3 +60,22 @@ export const authorizationServerMetadata = namedSchema(
     v.description('RFC 8414 / OpenID Connect Discovery metadata: only endpoints that exist are named.'),
   ),
 );
+
+export const tokenErrorBody = namedSchema(
+  'OAuthTokenError',
+  v.pipe(
+    v.strictObject({ error: v.string(), error_description: v.string() }),
+    v.description('RFC 6749 section 5.2: the error code and one sentence.'),
+  ),
+);
+
+export const tokenResponseBody = namedSchema(
+  'OAuthTokenResponse',
+  v.strictObject({
+    access_token: v.pipe(v.string(), v.description('An at+jwt with client_id, scope and sid = the grant; no roles.')),
+    token_type: v.picklist(['Bearer']),
+    expires_in: v.number(),
+    scope: v.string(),
+    id_token: v.optional(v.pipe(v.string(), v.description('With the openid scope: aud = the client, nonce, auth_time, amr, sid.'))),
+  }),
+);

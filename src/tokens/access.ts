@@ -36,6 +36,8 @@ export interface AccessTokenSubject {
   /** When the session signed in (`auth_time`) and how (`amr`); omitted when not given. */
   authTime?: number;
   amr?: readonly string[];
+  /** A token for an OAuth client (the token endpoint): `client_id` and `scope`, and no `roles` or `email`. */
+  client?: { clientId: string; scope: string };
 }
 
 /** Options shared by signing and verification. */
@@ -113,11 +115,13 @@ export async function signAccessToken(
 ): Promise<{ token: string; expiresAt: number }> {
   const { signing } = await importKeySet(context.keys);
   const expiresAt = context.nowSeconds + ttlSeconds;
+  // A client's token never carries roles: it must not pass requireRole, whatever the user may do.
+  const identity = subject.client
+    ? { client_id: subject.client.clientId, scope: subject.client.scope }
+    : { roles: [...subject.roles], email: subject.email, email_verified: subject.emailVerified ?? false };
   const claims = {
     sid: subject.sessionId,
-    roles: [...subject.roles],
-    email: subject.email,
-    email_verified: subject.emailVerified ?? false,
+    ...identity,
     ...(subject.authTime === undefined ? {} : { auth_time: subject.authTime }),
     ...(subject.amr === undefined ? {} : { amr: [...subject.amr] }),
   };
@@ -131,6 +135,38 @@ export async function signAccessToken(
     .setExpirationTime(expiresAt)
     .sign(signing.privateKey);
   return { token, expiresAt };
+}
+
+/** What an OpenID Connect ID token says (`typ: JWT`, `aud` = the client). */
+export interface IdTokenClaims {
+  userId: string;
+  clientId: string;
+  authTime: number;
+  amr: readonly string[];
+  sid: string;
+  nonce?: string;
+  email?: string;
+  emailVerified?: boolean;
+}
+
+/** Signs an ID token with the same key as the access tokens. */
+export async function signIdToken(subject: IdTokenClaims, context: Omit<AccessTokenContext, 'audience'>, ttlSeconds: number): Promise<string> {
+  const { signing } = await importKeySet(context.keys);
+  const claims = {
+    auth_time: subject.authTime,
+    amr: [...subject.amr],
+    sid: subject.sid,
+    ...(subject.nonce === undefined ? {} : { nonce: subject.nonce }),
+    ...(subject.email === undefined ? {} : { email: subject.email, email_verified: subject.emailVerified ?? false }),
+  };
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: signing.alg, kid: signing.kid, typ: 'JWT' })
+    .setIssuer(context.issuer)
+    .setAudience(subject.clientId)
+    .setSubject(subject.userId)
+    .setIssuedAt(context.nowSeconds)
+    .setExpirationTime(context.nowSeconds + ttlSeconds)
+    .sign(signing.privateKey);
 }
 
 /**
