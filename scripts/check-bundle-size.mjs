@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 /** Gzipped size the uploaded worker may reach. Raise it only with a reason in docs/performance.md. */
-export const BUNDLE_BUDGET_GZIP_BYTES = 111 * 1024;
+export const BUNDLE_BUDGET_GZIP_BYTES = 124 * 1024;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // dist/worker only: dist/demo (static assets) and dist/lib (the package) belong to other builds.

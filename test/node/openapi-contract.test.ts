@@ -27,7 +27,8 @@ beforeAll(async () => {
   const port = await findFreePort();
   provider = await startTestOidcProvider({ redirectUris: [`http://127.0.0.1:${port}/auth/oauth/local/callback`] });
   const oauthProviders = JSON.stringify({ local: { issuer: provider.issuer, client_id: TEST_CLIENT_ID, client_secret: TEST_CLIENT_SECRET } });
-  server = await startDevServer({ port, vars: { ALLOWED_ORIGINS: APP_ORIGIN, OAUTH_PROVIDERS: oauthProviders } });
+  // The journey signs in more often in a minute than the per-IP limit allows one client (test/node/rate-limit-config.test.ts covers that limit).
+  server = await startDevServer({ port, vars: { ALLOWED_ORIGINS: APP_ORIGIN, OAUTH_PROVIDERS: oauthProviders, IP_RATE_LIMIT_PER_MINUTE: '0' } });
   document = (await (await fetch(`${server.url}/openapi.json`)).json()) as Record<string, unknown>;
   validator = new OpenApiResponseValidator(document);
 });
@@ -308,10 +309,10 @@ describe('a whole user journey through a response validator', () => {
     const authorizeQuery = new URLSearchParams({ response_type: 'code', client_id: journeyClientId, redirect_uri: 'https://app.example.test/callback', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256', scope: 'openid', state: 'journey' });
     expect((await call('GET', `/oauth2/authorize?${authorizeQuery}`)).status).toBe(302);
     expect((await call('GET', '/oauth2/authorize?client_id=00.nobody')).status).toBe(400);
-    const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
-    expect((await call('POST', '/oauth2/token', { headers: form, body: 'grant_type=client_credentials' })).status).toBe(400);
+    const formHeaders = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    expect((await call('POST', '/oauth2/token', { headers: formHeaders, body: 'grant_type=client_credentials' })).status).toBe(400);
     const unknownClient = new URLSearchParams({ grant_type: 'authorization_code', code: '00.nothing', redirect_uri: 'https://app.example.test/callback', code_verifier: 'a'.repeat(43), client_id: '00.nobody' });
-    expect((await call('POST', '/oauth2/token', { headers: form, body: unknownClient.toString() })).status).toBe(401);
+    expect((await call('POST', '/oauth2/token', { headers: formHeaders, body: unknownClient.toString() })).status).toBe(401);
     expect((await call('GET', '/auth/grants', { headers: bearer(realAdmin.accessToken) })).status).toBe(200);
     expect((await call('GET', '/auth/grants')).status).toBe(401);
     expect((await call('DELETE', '/auth/grants/00.nobody', { headers: bearer(realAdmin.accessToken) })).status).toBe(404);
