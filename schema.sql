@@ -289,7 +289,7 @@ CREATE TABLE oauth_grants (
 
 CREATE INDEX oauth_grants_by_user ON oauth_grants (user_id, client_id);
 
--- Authorization codes, on the user's shard, used once (DELETE ... RETURNING)
+-- Authorization codes, on the user's shard, used once (redeeming renames the key to `used:`+hash, so a reuse is recognised until the cron sweeps it)
 -- within `expires_at` (60 to 600 seconds after issue). `code_hash` is the
 -- SHA-256 of the code; the code itself names the shard. `amr` is a JSON
 -- array; `nonce` and `resource` may be NULL.
