@@ -37,6 +37,8 @@ async function send(request: FuzzRequest): Promise<Response> {
   return client.fetch(`${BASE_URL}${request.path}`, { method: request.method, headers, body: withBody ? request.body : undefined });
 }
 
+const RFC6749_TOKEN_ERRORS = ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'invalid_target'];
+
 /** The contract for any answer: no 5xx; an error is exactly {"error","message"} with a known code matching the status. */
 async function checkResponse(request: FuzzRequest, response: Response): Promise<void> {
   const label = `${request.method} ${request.path}`;
@@ -51,6 +53,13 @@ async function checkResponse(request: FuzzRequest, response: Response): Promise<
   }
   expect(response.headers.get('Content-Type'), label).toMatch(/^application\/json/);
   const body = (await response.json()) as Record<string, unknown>;
+  // The token endpoint answers its own refusals as RFC 6749 says: {"error","error_description"}, 400 or 401 for invalid_client.
+  if (request.path.split('?')[0] === '/oauth2/token' && 'error_description' in body) {
+    expect(Object.keys(body).sort(), label).toEqual(['error', 'error_description']);
+    expect(RFC6749_TOKEN_ERRORS, label).toContain(body.error);
+    expect(response.status, label).toBe(body.error === 'invalid_client' ? 401 : 400);
+    return;
+  }
   expect(Object.keys(body).sort(), label).toEqual(['error', 'message']);
   expect(Object.keys(STATUS_BY_CODE), label).toContain(body.error);
   expect(STATUS_BY_CODE[body.error as ErrorCode], label).toBe(response.status);
