@@ -1,6 +1,7 @@
 // Parses the worker's vars and secrets once into a typed, validated Config.
 
 import { ConfigError } from './errors';
+import { isOneEditApart, isUnset, parseBoolean, parseInteger, parseUrl, readString } from './config-values';
 import { checkIssuerMatchesOrigin, parseOAuthResources, parseOAuthServerSwitch, type OAuthServerSettings } from './oauth-server-config';
 import { parseOAuthProviders, type OAuthProviderConfig } from './provider-config';
 import { parseShardMap, requireShardBindings } from './shard-map';
@@ -259,29 +260,6 @@ function parsePageUrl(name: string, value: unknown): string | undefined {
   return url;
 }
 
-/** An https URL, or http on a loopback host (local development). */
-function parseUrl(name: string, text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new ConfigError(name, 'must be an absolute https URL');
-  }
-  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new ConfigError(name, 'must be an https URL (http only for localhost)');
-  }
-  return url.toString();
-}
-
-function parseBoolean(name: string, value: unknown, fallback: boolean): boolean {
-  if (isUnset(value)) return fallback;
-  const text = String(value).trim().toLowerCase();
-  if (text === 'true') return true;
-  if (text === 'false') return false;
-  throw new ConfigError(name, 'must be true or false');
-}
-
 /** KEY_ENCRYPTION_SECRET, when set, must be long enough to seal with: a short one is refused, never used. */
 function parseKeyEncryptionSecret(value: unknown): string | undefined {
   if (isUnset(value)) return undefined;
@@ -298,28 +276,6 @@ function parseKeyRotation(env: RawVars): Config['keyRotation'] {
     throw new ConfigError('KEY_ENCRYPTION_SECRET', 'must be set to at least 32 random characters when KEY_ROTATION_DAYS is set');
   }
   return { days, encryptionSecret: secret };
-}
-
-function readString(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(name, 'is missing');
-  return value;
-}
-
-function isUnset(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-}
-
-function parseInteger(name: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (isUnset(value)) return fallback;
-  const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string' || !/^\s*\d+\s*$/.test(text)) {
-    throw new ConfigError(name, 'must be a whole number');
-  }
-  const parsed = Number(text);
-  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-    throw new ConfigError(name, `must be between ${min} and ${max}`);
-  }
-  return parsed;
 }
 
 function parseSameSite(value: unknown): SameSite {
@@ -390,28 +346,4 @@ function rejectMisspelledVariables(env: RawVars): void {
     const nearest = KNOWN_VARIABLES.find((known) => isOneEditApart(name.toUpperCase(), known));
     if (nearest) throw new ConfigError(name, `is not a known variable (did you mean ${nearest}?)`);
   }
-}
-
-function isOneEditApart(a: string, b: string): boolean {
-  if (a === b) return true;
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  let j = 0;
-  let edits = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      i++;
-      j++;
-      continue;
-    }
-    edits++;
-    if (edits > 1) return false;
-    if (a.length > b.length) i++;
-    else if (b.length > a.length) j++;
-    else {
-      i++;
-      j++;
-    }
-  }
-  return edits + (a.length - i) + (b.length - j) <= 1;
 }

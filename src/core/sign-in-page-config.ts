@@ -1,6 +1,7 @@
 // SIGN_IN_PAGE_TITLE and SIGN_IN_PAGE_STYLESHEET: the hosted sign-in page's name and an optional stylesheet, parsed strictly.
 
 import { ConfigError } from './errors';
+import { isUnset } from './config-values';
 
 /** The hosted sign-in page's branding. */
 export interface SignInPageSettings {
@@ -15,10 +16,6 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** Parses both variables; a malformed value is a ConfigError, never a silent default. */
 export function parseSignInPageSettings(title: unknown, stylesheet: unknown): SignInPageSettings {
   return { title: parseTitle(title), stylesheet: parseStylesheet(stylesheet) };
-}
-
-function isUnset(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
 function parseTitle(value: unknown): string {
